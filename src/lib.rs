@@ -1,0 +1,36 @@
+//! cognito-native: identity ids and temporary AWS credentials from an Amazon Cognito identity pool.
+//!
+//! ```no_run
+//! # async fn demo() -> cognito_native::Result<()> {
+//! use cognito_native::{Config, CredentialsProvider};
+//! let provider = CredentialsProvider::new(Config::new("us-east-1:00000000-0000-4000-8000-000000000001"))?;
+//! let identity_id = provider.identity_id().await?;
+//! let credentials = provider.credentials().await?;
+//! println!("{identity_id}: {}", credentials.access_key_id);
+//! # Ok(()) }
+//! ```
+
+mod clock;
+pub mod config;
+pub mod credentials;
+pub mod endpoints;
+pub mod error;
+pub mod events;
+pub mod logins;
+pub mod provider;
+pub mod retry;
+pub mod secret;
+pub mod store;
+mod wire;
+
+pub use config::Config;
+pub use credentials::Credentials;
+pub use endpoints::{user_pool_provider_name, EndpointConfig, DEVELOPER_PROVIDER_NAME};
+pub use error::{Error, ErrorKind, Result};
+pub use events::{IdentityChange, SubscriptionId};
+pub use logins::LoginsProvider;
+pub use provider::CredentialsProvider;
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use store::{FileIdentityStore, IdentityStore, MemoryIdentityStore};
+pub use wire::http::{HttpClient, TlsOptions};

@@ -1,0 +1,568 @@
+//! The credentials provider: identity id and credentials, cached, refreshed ahead of expiry, with
+//! one request in flight however many callers wait.
+//!
+//! Locking: all state sits behind one `std::sync::Mutex`, held only for quick bookkeeping, never
+//! across I/O or an `.await`. Network work runs in "flights": tasks spawned on the runtime whose
+//! shared result every waiting caller receives. A caller that goes away does not cancel a flight
+//! others may wait on, and its result is still cached.
+//!
+//! Epochs: every change that makes in-flight work stale (new logins, clear...) bumps an epoch and
+//! forgets the flight; a flight that finishes under an old epoch hands its result to the callers
+//! that waited for it but does not cache it.
+
+use crate::config::Config;
+use crate::credentials::{CachedCredentials, Credentials};
+use crate::endpoints;
+use crate::error::{Error, ErrorKind, Result};
+use crate::events::{IdentityChange, Listeners, SubscriptionId};
+use crate::logins::{Logins, LoginsProvider};
+use crate::secret::Secret;
+use crate::store::IdentityStore;
+use crate::wire::Wire;
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+type Flight<T> = Shared<BoxFuture<'static, Result<T>>>;
+
+/// After a background refresh fails, wait this long before the next one (the cached credentials
+/// are still valid meanwhile).
+const BACKGROUND_RETRY_PAUSE: Duration = Duration::from_secs(15);
+
+/// Gets and keeps an identity id and temporary AWS credentials from a Cognito identity pool.
+///
+/// Cheap to clone; clones share state. All methods may be called from any thread.
+#[derive(Clone)]
+pub struct CredentialsProvider {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool_id: String,
+    region: String,
+    account_id: Option<String>,
+    unauth_role_arn: Option<String>,
+    auth_role_arn: Option<String>,
+    custom_role_arn: Option<String>,
+    refresh_window: Duration,
+    logins_timeout: Duration,
+    wire: Wire,
+    store: Arc<dyn IdentityStore>,
+    /// Serialises store writes so the last one written is the current id.
+    store_lock: Mutex<()>,
+    runtime: tokio::runtime::Handle,
+    listeners: Listeners,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    logins: Logins,
+    identity_id: Option<String>,
+    /// The id dropped as stale, reported as `old` when its replacement arrives.
+    dropped_identity_id: Option<String>,
+    identity_epoch: u64,
+    identity_flight: Option<Flight<String>>,
+    credentials: Option<CachedCredentials>,
+    credentials_epoch: u64,
+    credentials_flight: Option<Flight<Arc<Credentials>>>,
+    /// No background refresh before this (set when one failed).
+    background_pause_until: Option<Instant>,
+}
+
+impl State {
+    fn invalidate_credentials(&mut self) {
+        self.credentials = None;
+        self.credentials_flight = None;
+        self.background_pause_until = None;
+        self.credentials_epoch += 1;
+    }
+
+    fn invalidate_identity(&mut self) {
+        self.identity_id = None;
+        self.identity_flight = None;
+        self.identity_epoch += 1;
+        self.invalidate_credentials();
+    }
+
+    /// Records the identity id the service gave us; queues an event if it changed.
+    fn set_identity(&mut self, new: &str, listeners: &Listeners) -> bool {
+        if self.identity_id.as_deref() == Some(new) {
+            return false;
+        }
+        let old = self.identity_id.replace(new.to_owned());
+        if old.is_some() {
+            // Credentials belong to an identity: the old one's are of no use now.
+            self.invalidate_credentials();
+        }
+        let old = old.or_else(|| self.dropped_identity_id.take());
+        tracing::info!(
+            old = old.as_deref().unwrap_or(""),
+            new,
+            "identity id changed"
+        );
+        listeners.push(IdentityChange {
+            old,
+            new: new.to_owned(),
+        });
+        true
+    }
+}
+
+impl CredentialsProvider {
+    /// Builds a provider. Fails on an invalid configuration (pool id, region, endpoints, ARNs...),
+    /// or when no tokio runtime is given or current. Reads the identity store once.
+    pub fn new(config: Config) -> Result<CredentialsProvider> {
+        let v = config.validate()?;
+        let identity_id = match config.identity_store.load(&config.identity_pool_id) {
+            Ok(id) => id,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the identity store; starting without an id");
+                None
+            }
+        };
+        let inner = Inner {
+            pool_id: config.identity_pool_id,
+            region: v.region,
+            account_id: config.account_id,
+            unauth_role_arn: config.unauth_role_arn,
+            auth_role_arn: config.auth_role_arn,
+            custom_role_arn: config.custom_role_arn,
+            refresh_window: config.refresh_window,
+            logins_timeout: config.logins_timeout,
+            wire: Wire {
+                http: v.http,
+                cognito_url: v.cognito_url,
+                sts_url: v.sts_url,
+                clock: Default::default(),
+                retry: config.retry,
+                attempt_timeout: config.attempt_timeout,
+            },
+            store: config.identity_store,
+            store_lock: Mutex::new(()),
+            runtime: v.runtime,
+            listeners: Listeners::default(),
+            state: Mutex::new(State {
+                identity_id,
+                ..Default::default()
+            }),
+        };
+        Ok(CredentialsProvider {
+            inner: Arc::new(inner),
+        })
+    }
+
+    pub fn identity_pool_id(&self) -> &str {
+        &self.inner.pool_id
+    }
+
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// The provider name of a Cognito user pool in this provider's region, the key for its id
+    /// token in the logins: `cognito-idp.<region>.amazonaws.com/<userPoolId>`.
+    pub fn user_pool_provider_name(&self, user_pool_id: &str) -> String {
+        endpoints::user_pool_provider_name(&self.inner.region, user_pool_id)
+    }
+
+    /// The identity id: the cached one, or a new one from GetId (sent with the current logins).
+    pub async fn identity_id(&self) -> Result<String> {
+        let flight = {
+            let mut s = self.inner.lock();
+            if let Some(id) = &s.identity_id {
+                return Ok(id.clone());
+            }
+            self.inner.identity_flight(&mut s)
+        };
+        flight.await
+    }
+
+    /// The cached identity id, without any I/O.
+    pub fn cached_identity_id(&self) -> Option<String> {
+        self.inner.lock().identity_id.clone()
+    }
+
+    /// Valid credentials: cached ones at once (starting a background refresh when they are within
+    /// the refresh window), or fresh ones from the service (enhanced flow, or the basic flow when
+    /// a role ARN is configured for the current state).
+    pub async fn credentials(&self) -> Result<Arc<Credentials>> {
+        let flight = {
+            let mut s = self.inner.lock();
+            if let Some(c) = self.inner.usable_cached(&mut s) {
+                return Ok(c);
+            }
+            self.inner.credentials_flight(&mut s)
+        };
+        flight.await
+    }
+
+    /// The cached credentials if they are still usable, without waiting on any I/O. Like
+    /// [`Self::credentials`], starts a background refresh when they are within the refresh window.
+    pub fn cached_credentials(&self) -> Option<Arc<Credentials>> {
+        let mut s = self.inner.lock();
+        self.inner.usable_cached(&mut s)
+    }
+
+    /// Adds or replaces the token of an identity provider (e.g. the user pool id token under
+    /// [`Self::user_pool_provider_name`]). A change clears the cached credentials.
+    pub fn set_login(&self, provider_name: &str, token: impl Into<Secret>) -> Result<()> {
+        let mut s = self.inner.lock();
+        if s.logins.set_token(provider_name, token.into())? {
+            s.invalidate_credentials();
+        }
+        Ok(())
+    }
+
+    /// Registers a supplier asked for `provider_name`'s current token whenever a request needs
+    /// logins, for tokens that expire. Clears the cached credentials.
+    pub fn set_logins_provider(
+        &self,
+        provider_name: &str,
+        provider: Arc<dyn LoginsProvider>,
+    ) -> Result<()> {
+        let mut s = self.inner.lock();
+        s.logins.set_provider(provider_name, provider)?;
+        s.invalidate_credentials();
+        Ok(())
+    }
+
+    /// Removes a login (token or supplier). Returns whether it was there; if so, clears the cached
+    /// credentials.
+    pub fn remove_login(&self, provider_name: &str) -> bool {
+        let mut s = self.inner.lock();
+        let removed = s.logins.remove(provider_name);
+        if removed {
+            s.invalidate_credentials();
+        }
+        removed
+    }
+
+    pub fn contains_login(&self, provider_name: &str) -> bool {
+        self.inner.lock().logins.contains(provider_name)
+    }
+
+    /// The provider names with a login, sorted.
+    pub fn login_names(&self) -> Vec<String> {
+        self.inner.lock().logins.names()
+    }
+
+    pub fn logins_count(&self) -> usize {
+        self.inner.lock().logins.count()
+    }
+
+    /// Signs out: forgets the logins, the identity id (also in the store) and the credentials.
+    pub fn clear(&self) {
+        {
+            let mut s = self.inner.lock();
+            s.logins = Logins::default();
+            s.dropped_identity_id = None;
+            s.invalidate_identity();
+        }
+        self.inner.persist_identity();
+    }
+
+    /// Forgets the cached credentials; the next call gets new ones.
+    pub fn clear_credentials(&self) {
+        self.inner.lock().invalidate_credentials();
+    }
+
+    /// Forgets the identity id (also in the store) and the credentials; keeps the logins.
+    pub fn clear_identity_cache(&self) {
+        {
+            let mut s = self.inner.lock();
+            s.dropped_identity_id = None;
+            s.invalidate_identity();
+        }
+        self.inner.persist_identity();
+    }
+
+    /// Calls `listener` once for every change of the identity id, in order, on the thread that
+    /// learned of it (a runtime thread). It must not block.
+    pub fn on_identity_changed(
+        &self,
+        listener: impl Fn(&IdentityChange) + Send + Sync + 'static,
+    ) -> SubscriptionId {
+        self.inner.listeners.subscribe(Arc::new(listener))
+    }
+
+    pub fn unsubscribe(&self, id: SubscriptionId) -> bool {
+        self.inner.listeners.unsubscribe(id)
+    }
+
+    /// The difference between the server's clock and this device's, learned from responses.
+    pub fn server_clock_offset(&self) -> Duration {
+        Duration::from_millis(self.inner.wire.clock.offset_ms().unsigned_abs())
+    }
+
+    /// Server clock minus local clock in milliseconds (negative when the server is behind).
+    pub fn server_clock_offset_ms(&self) -> i64 {
+        self.inner.wire.clock.offset_ms()
+    }
+}
+
+impl std::fmt::Debug for CredentialsProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialsProvider")
+            .field("identity_pool_id", &self.inner.pool_id)
+            .field("region", &self.inner.region)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // State changes are single assignments: a panic cannot leave it half-updated.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `work` as a flight: spawned, panics turned into errors, result shared.
+    fn spawn_flight<T, F>(&self, work: F) -> Flight<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: std::future::Future<Output = Result<T>> + Send + 'static,
+    {
+        let task = self.runtime.spawn(AssertUnwindSafe(work).catch_unwind());
+        async move {
+            match task.await {
+                Ok(Ok(result)) => result,
+                Ok(Err(_panic)) => Err(Error::new(ErrorKind::Internal, "a refresh task panicked")),
+                Err(e) if e.is_cancelled() => Err(Error::new(
+                    ErrorKind::Cancelled,
+                    "the runtime shut down before the request finished",
+                )),
+                Err(_) => Err(Error::new(ErrorKind::Internal, "a refresh task failed")),
+            }
+        }
+        .boxed()
+        .shared()
+    }
+
+    fn usable_cached(self: &Arc<Self>, s: &mut State) -> Option<Arc<Credentials>> {
+        let now = Instant::now();
+        let cached = s.credentials.as_ref()?;
+        if !cached.is_usable(now) {
+            return None;
+        }
+        let credentials = cached.credentials.clone();
+        let paused = s.background_pause_until.is_some_and(|t| now < t);
+        if cached.needs_refresh(now) && s.credentials_flight.is_none() && !paused {
+            tracing::debug!("credentials within the refresh window: refreshing in the background");
+            drop(self.credentials_flight(s));
+        }
+        Some(credentials)
+    }
+
+    fn identity_flight(self: &Arc<Self>, s: &mut State) -> Flight<String> {
+        if let Some(f) = &s.identity_flight {
+            return f.clone();
+        }
+        let epoch = s.identity_epoch;
+        let logins = s.logins.clone();
+        let inner = self.clone();
+        let flight = self.spawn_flight(async move {
+            let result = inner.fetch_identity(&logins).await;
+            let changed = {
+                let mut s = inner.lock();
+                if s.identity_epoch != epoch {
+                    false
+                } else {
+                    s.identity_flight = None;
+                    match &result {
+                        Ok(id) => s.set_identity(id, &inner.listeners),
+                        Err(_) => false,
+                    }
+                }
+            };
+            if changed {
+                inner.identity_changed();
+            }
+            result
+        });
+        s.identity_flight = Some(flight.clone());
+        flight
+    }
+
+    async fn fetch_identity(&self, logins: &Logins) -> Result<String> {
+        let tokens = logins.resolve(self.logins_timeout).await?;
+        self.wire
+            .get_id(&self.pool_id, self.account_id.as_deref(), &tokens)
+            .await
+    }
+
+    fn credentials_flight(self: &Arc<Self>, s: &mut State) -> Flight<Arc<Credentials>> {
+        if let Some(f) = &s.credentials_flight {
+            return f.clone();
+        }
+        let epoch = s.credentials_epoch;
+        let logins = s.logins.clone();
+        let inner = self.clone();
+        let flight = self.spawn_flight(async move {
+            let result = inner.fetch_credentials(epoch, &logins).await;
+            if let Err(e) = &result {
+                let mut s = inner.lock();
+                if s.credentials_epoch == epoch {
+                    s.credentials_flight = None;
+                    if s.credentials.is_some() {
+                        s.background_pause_until = Some(Instant::now() + BACKGROUND_RETRY_PAUSE);
+                    }
+                }
+                tracing::warn!(error = %e.code(), "getting credentials failed");
+            }
+            result
+        });
+        s.credentials_flight = Some(flight.clone());
+        flight
+    }
+
+    async fn fetch_credentials(
+        self: &Arc<Self>,
+        epoch: u64,
+        logins: &Logins,
+    ) -> Result<Arc<Credentials>> {
+        let tokens = logins.resolve(self.logins_timeout).await?;
+        let role_arn = if tokens.is_empty() {
+            self.unauth_role_arn.as_deref()
+        } else {
+            self.auth_role_arn.as_deref()
+        };
+        let mut recovered = false;
+        loop {
+            let (identity_id, identity_epoch) = self.identity_for_credentials().await?;
+            let result = match role_arn {
+                Some(role) => {
+                    async {
+                        let token = self.wire.get_open_id_token(&identity_id, &tokens).await?;
+                        self.wire.assume_role_with_web_identity(role, &token).await
+                    }
+                    .await
+                }
+                None => {
+                    self.wire
+                        .get_credentials_for_identity(
+                            &identity_id,
+                            &tokens,
+                            self.custom_role_arn.as_deref(),
+                        )
+                        .await
+                }
+            };
+            match result {
+                Ok(credentials) => {
+                    return self.commit_credentials(epoch, identity_epoch, credentials)
+                }
+                Err(e) if e.is_stale_identity() && !recovered => {
+                    tracing::info!(
+                        identity_id,
+                        error = e.code(),
+                        "the service no longer accepts the cached identity id; getting a new one"
+                    );
+                    recovered = true;
+                    self.drop_stale_identity(&identity_id);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The identity id to get credentials for, and the identity epoch it belongs to.
+    async fn identity_for_credentials(self: &Arc<Self>) -> Result<(String, u64)> {
+        // Another round only when the identity was reset while we waited (a caller's clear).
+        for _ in 0..3 {
+            let (flight, epoch) = {
+                let mut s = self.lock();
+                let epoch = s.identity_epoch;
+                if let Some(id) = &s.identity_id {
+                    return Ok((id.clone(), epoch));
+                }
+                (self.identity_flight(&mut s), epoch)
+            };
+            let id = flight.await?;
+            if self.lock().identity_epoch == epoch {
+                return Ok((id, epoch));
+            }
+        }
+        Err(Error::new(
+            ErrorKind::Cancelled,
+            "the identity was reset repeatedly while it was being fetched",
+        ))
+    }
+
+    fn drop_stale_identity(&self, identity_id: &str) {
+        {
+            let mut s = self.lock();
+            if s.identity_id.as_deref() != Some(identity_id) {
+                return; // already replaced
+            }
+            s.invalidate_identity();
+            s.dropped_identity_id = Some(identity_id.to_owned());
+        }
+        self.persist_identity();
+    }
+
+    fn commit_credentials(
+        &self,
+        epoch: u64,
+        identity_epoch: u64,
+        credentials: Credentials,
+    ) -> Result<Arc<Credentials>> {
+        let (lifetime, _) = self.wire.clock.deadline(credentials.expiration);
+        if lifetime.is_zero() {
+            return Err(Error::invalid_response(
+                format!(
+                    "credentials expired on arrival (expiration {}, server time {})",
+                    httpdate::fmt_http_date(credentials.expiration),
+                    httpdate::fmt_http_date(self.wire.clock.now())
+                ),
+                None,
+            ));
+        }
+        let credentials = Arc::new(credentials);
+        let changed = {
+            let mut s = self.lock();
+            let current = s.credentials_epoch == epoch;
+            let mut changed = false;
+            if s.identity_epoch == identity_epoch {
+                // The service may answer with another identity id (a merge after sign-in).
+                changed = s.set_identity(&credentials.identity_id, &self.listeners);
+            }
+            if current {
+                s.credentials_flight = None;
+                if s.identity_id.as_deref() == Some(credentials.identity_id.as_str()) {
+                    s.credentials = Some(CachedCredentials::new(
+                        credentials.clone(),
+                        lifetime,
+                        self.refresh_window,
+                        Instant::now(),
+                    ));
+                    s.background_pause_until = None;
+                }
+            }
+            changed
+        };
+        if changed {
+            self.identity_changed();
+        }
+        Ok(credentials)
+    }
+
+    /// After the identity id changed: persist it and tell the listeners (outside the lock).
+    fn identity_changed(&self) {
+        self.persist_identity();
+        self.listeners.deliver();
+    }
+
+    /// Writes the current identity id (or its absence) to the store.
+    fn persist_identity(&self) {
+        let _guard = self.store_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let current = self.lock().identity_id.clone();
+        let result = match &current {
+            Some(id) => self.store.save(&self.pool_id, id),
+            None => self.store.clear(&self.pool_id),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not update the identity store");
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Talking to AWS: one method per operation, each with retries, timeouts and clock learning.
+
+pub mod cognito;
+pub mod http;
+pub mod sts;
+
+use crate::clock::ServerClock;
+use crate::credentials::Credentials;
+use crate::error::Result;
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+use cognito::{OpenIdToken, WireLogins};
+use http::{HttpClient, RawResponse};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// Everything needed to send one operation.
+pub(crate) struct Wire {
+    pub http: HttpClient,
+    pub cognito_url: Url,
+    pub sts_url: Url,
+    pub clock: ServerClock,
+    pub retry: RetryPolicy,
+    /// Per attempt: connect, send and read the whole answer.
+    pub attempt_timeout: Duration,
+}
+
+enum Protocol {
+    CognitoJson,
+    StsQuery,
+}
+
+impl Wire {
+    pub async fn get_id(
+        &self,
+        pool_id: &str,
+        account_id: Option<&str>,
+        logins: &BTreeMap<String, Secret>,
+    ) -> Result<String> {
+        let body = json(&cognito::GetIdRequest {
+            identity_pool_id: pool_id,
+            account_id,
+            logins: WireLogins::new(logins),
+        });
+        let r = self.send(Protocol::CognitoJson, "GetId", body).await?;
+        cognito::parse_get_id(&r.body, &r.request_id)
+    }
+
+    pub async fn get_credentials_for_identity(
+        &self,
+        identity_id: &str,
+        logins: &BTreeMap<String, Secret>,
+        custom_role_arn: Option<&str>,
+    ) -> Result<Credentials> {
+        let body = json(&cognito::GetCredentialsForIdentityRequest {
+            identity_id,
+            logins: WireLogins::new(logins),
+            custom_role_arn,
+        });
+        let r = self
+            .send(Protocol::CognitoJson, "GetCredentialsForIdentity", body)
+            .await?;
+        cognito::parse_get_credentials(&r.body, &r.request_id)
+    }
+
+    pub async fn get_open_id_token(
+        &self,
+        identity_id: &str,
+        logins: &BTreeMap<String, Secret>,
+    ) -> Result<OpenIdToken> {
+        let body = json(&cognito::GetOpenIdTokenRequest {
+            identity_id,
+            logins: WireLogins::new(logins),
+        });
+        let r = self
+            .send(Protocol::CognitoJson, "GetOpenIdToken", body)
+            .await?;
+        cognito::parse_get_open_id_token(&r.body, &r.request_id)
+    }
+
+    pub async fn assume_role_with_web_identity(
+        &self,
+        role_arn: &str,
+        token: &OpenIdToken,
+    ) -> Result<Credentials> {
+        let body = sts::assume_role_with_web_identity_body(role_arn, &token.token, None);
+        let r = self
+            .send(Protocol::StsQuery, "AssumeRoleWithWebIdentity", body)
+            .await?;
+        sts::parse_credentials(&r.body, &token.identity_id, &r.request_id)
+    }
+
+    /// Sends `body` with retries; returns a 2xx answer or the classified error.
+    async fn send(
+        &self,
+        protocol: Protocol,
+        operation: &'static str,
+        body: Vec<u8>,
+    ) -> Result<RawResponse> {
+        let target = format!("{}{operation}", cognito::TARGET_PREFIX);
+        let (url, headers): (&Url, Vec<(&'static str, &str)>) = match protocol {
+            Protocol::CognitoJson => (
+                &self.cognito_url,
+                vec![
+                    ("content-type", cognito::CONTENT_TYPE),
+                    ("x-amz-target", &target),
+                ],
+            ),
+            Protocol::StsQuery => (&self.sts_url, vec![("content-type", sts::CONTENT_TYPE)]),
+        };
+        self.retry
+            .run(operation, || async {
+                let started = Instant::now();
+                let r = self
+                    .http
+                    .post(url, &headers, body.clone(), self.attempt_timeout)
+                    .await?;
+                if let Some(date) = &r.date {
+                    self.clock.observe_date_header(date);
+                }
+                tracing::debug!(
+                    operation,
+                    status = r.status,
+                    request_id = r.request_id.as_deref().unwrap_or(""),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "AWS answered"
+                );
+                if (200..300).contains(&r.status) {
+                    return Ok(r);
+                }
+                Err(match protocol {
+                    Protocol::CognitoJson => cognito::parse_error(
+                        r.status,
+                        r.error_type.as_deref(),
+                        &r.body,
+                        r.request_id,
+                    ),
+                    Protocol::StsQuery => sts::parse_error(r.status, &r.body, r.request_id),
+                })
+            })
+            .await
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    // Our request types hold only strings and maps of strings: serialization cannot fail.
+    serde_json::to_vec(value).unwrap_or_default()
+}
