@@ -209,16 +209,16 @@ mod tests {
 
     #[tokio::test]
     async fn bad_configs_are_rejected_with_a_reason() {
-        let cases: Vec<Box<dyn Fn(&mut Config)>> = vec![
-            Box::new(|c| c.identity_pool_id = "nope".into()),
-            Box::new(|c| c.region = Some("Not A Region".into())),
-            Box::new(|c| c.account_id = Some("12345".into())),
-            Box::new(|c| c.unauth_role_arn = Some("arn:aws:s3:::bucket".into())),
-            Box::new(|c| c.auth_role_arn = Some("arn:aws:iam::123:role/x".into())),
-            Box::new(|c| c.custom_role_arn = Some("role/x".into())),
-            Box::new(|c| c.attempt_timeout = Duration::ZERO),
-            Box::new(|c| c.endpoints.cognito_identity = Some("http://example.com".into())),
-            Box::new(|c| c.ca_bundle_pem = Some(b"garbage".to_vec())),
+        let cases: Vec<fn(&mut Config)> = vec![
+            |c| c.identity_pool_id = "nope".into(),
+            |c| c.region = Some("Not A Region".into()),
+            |c| c.account_id = Some("12345".into()),
+            |c| c.unauth_role_arn = Some("arn:aws:s3:::bucket".into()),
+            |c| c.auth_role_arn = Some("arn:aws:iam::123:role/x".into()),
+            |c| c.custom_role_arn = Some("role/x".into()),
+            |c| c.attempt_timeout = Duration::ZERO,
+            |c| c.endpoints.cognito_identity = Some("http://example.com".into()),
+            |c| c.ca_bundle_pem = Some(b"garbage".to_vec()),
         ];
         for (i, set) in cases.iter().enumerate() {
             let mut c = Config::new(POOL);

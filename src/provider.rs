@@ -86,7 +86,8 @@ impl State {
         self.invalidate_credentials();
     }
 
-    /// Records the identity id the service gave us; queues an event if it changed.
+    /// Records the identity id the service gave us; queues an event if it differs from the last
+    /// one known. Returns whether the cached id changed (and so must be stored).
     fn set_identity(&mut self, new: &str, listeners: &Listeners) -> bool {
         if self.identity_id.as_deref() == Some(new) {
             return false;
@@ -97,6 +98,9 @@ impl State {
             self.invalidate_credentials();
         }
         let old = old.or_else(|| self.dropped_identity_id.take());
+        if old.as_deref() == Some(new) {
+            return true; // the service gave the dropped id back: cached again, but no change
+        }
         tracing::info!(
             old = old.as_deref().unwrap_or(""),
             new,

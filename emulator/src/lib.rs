@@ -1,0 +1,488 @@
+//! A local emulator of the Amazon Cognito Identity data plane and STS
+//! `AssumeRoleWithWebIdentity`, strict enough to test clients against.
+//!
+//! One HTTP(S) listener serves both protocols on `POST /`:
+//! Cognito Identity (JSON 1.1, routed by `X-Amz-Target`) and STS (Query protocol,
+//! routed by the form field `Action` when there is no `X-Amz-Target`).
+//! An admin API under `/__emulator/` lets other processes (C, C# tests) drive it.
+//!
+//! # Identity model
+//! - Pools are configured up front ([`EmulatorConfig::pools`]); identity ids are
+//!   `<region>:<uuid>`.
+//! - `GetId` without logins on a pool that allows unauthenticated identities creates
+//!   a new identity on every call, as AWS does.
+//! - Each login (provider name, user key) links to at most one identity per pool. The
+//!   id of an identity created for a login is derived from a hash of pool, provider and
+//!   user key, so the same user gets the same id after the emulator restarts.
+//! - Presenting, for identity X, a login already linked to another identity Y merges X
+//!   into Y: Y is returned and X is gone (`ResourceNotFoundException` afterwards).
+//!
+//! # Login token rules
+//! The emulator never calls out to an identity provider; it decides from the token alone:
+//! 1. Provider `cognito-identity.amazonaws.com` (developer identities): the token must be
+//!    an OpenID token issued by this emulator instance (valid HMAC signature, not expired,
+//!    audience = the pool); its `sub` is the identity.
+//! 2. A JWT (three base64url segments whose header and payload are JSON objects): the user
+//!    key is `sub`, else `cognito:username`. The signature is **not** verified, so tokens
+//!    from moto or real user pools work offline. `exp` in the past (emulator clock) is
+//!    rejected with `Invalid login token. Token expired: <now> >= <exp>` (AWS's wording).
+//!    For providers starting with `cognito-idp.`, `iss` (if present) must be
+//!    `https://<provider>` and `token_use` must not be `access`.
+//! 3. Providers starting with `cognito-idp.` accept only JWTs.
+//! 4. Any other token is opaque: rejected with `Invalid login token.` if it starts with
+//!    `invalid`, otherwise accepted with the token itself as user key.
+//!
+//! STS accepts only OpenID tokens minted by the same emulator instance (`GetOpenIdToken`).
+//!
+//! # Clock
+//! The emulator's clock is system time plus a configurable skew; `Date` headers,
+//! expirations and token checks all use it, so clients' clock-skew handling can be tested.
+//!
+//! # Faults
+//! [`FaultRule`]s are checked in insertion order; the first armed rule matching the
+//! operation fires and loses one shot. Faulted requests are counted like any other.
+//! `ExpiredCredentials` and `DifferentIdentity` only match operations they can change,
+//! so a rule for any operation waits for such a call instead of being used up by `GetId`.
+//!
+//! # Admin API (JSON, never counted, never faulted)
+//! - `GET /__emulator/stats` -> `{"total","counts":{op:n},"identities","connections",...}`
+//! - `POST /__emulator/reset`: request counters and fault rules
+//! - `POST /__emulator/faults` `{"op":"GetId"|null,"fault":"throttle"|"limit_exceeded"|
+//!   "server_error"|"service_error"|"delay"|"hang"|"reset"|"reset_mid_body"|"malformed"|
+//!   "truncated"|"huge_body"|"wrong_content_type"|"wrong_types"|"missing_fields"|
+//!   "expired_credentials"|"different_identity","status":500,"code":"..","message":"..",
+//!   "ms":100,"bytes":10485760,"times":1|null}`; `POST /__emulator/faults/clear`
+//! - `POST /__emulator/clock` `{"skew_secs":-7200}`
+//! - `POST /__emulator/lifetime` `{"secs":5,"openid_secs":600}` (either optional)
+//! - `POST /__emulator/identities/delete` and `/forbid` `{"identity_id":".."}` -> `{"ok":bool}`
+//! - `POST /__emulator/tokens` `{"provider":"cognito-idp.<region>.amazonaws.com/<pool>",
+//!   "sub":"alice","lifetime_secs":3600}` -> `{"token":".."}`
+
+mod admin;
+mod cognito;
+mod faults;
+mod server;
+mod state;
+mod sts;
+mod tls;
+mod tokens;
+mod util;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::state::Shared;
+
+/// A pool that allows unauthenticated identities (default config).
+pub const DEFAULT_UNAUTH_POOL_ID: &str = "us-east-1:00000000-0000-4000-8000-000000000001";
+/// A pool that only allows authenticated identities (default config).
+pub const DEFAULT_AUTH_POOL_ID: &str = "us-east-1:00000000-0000-4000-8000-000000000002";
+/// The account that owns the default pools.
+pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
+
+/// One identity pool served by the emulator.
+#[derive(Clone, Debug)]
+pub struct PoolConfig {
+    /// `<region>:<uuid>`; the region prefixes the identity ids of this pool.
+    pub id: String,
+    pub allow_unauthenticated: bool,
+    pub account_id: String,
+}
+
+impl PoolConfig {
+    pub fn new(id: impl Into<String>, allow_unauthenticated: bool) -> PoolConfig {
+        PoolConfig {
+            id: id.into(),
+            allow_unauthenticated,
+            account_id: DEFAULT_ACCOUNT_ID.to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// Default `127.0.0.1:0` (an ephemeral port on loopback).
+    pub bind: SocketAddr,
+    /// Serve HTTPS with a freshly generated test CA (see [`Emulator::ca_pem`]).
+    pub tls: bool,
+    pub pools: Vec<PoolConfig>,
+    /// Lifetime of credentials from `GetCredentialsForIdentity` (and STS without `DurationSeconds`).
+    pub credential_lifetime: Duration,
+    /// Lifetime of OpenID tokens from `GetOpenIdToken`.
+    pub openid_token_lifetime: Duration,
+    /// Added to the system clock for everything the emulator dates.
+    pub clock_skew_secs: i64,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            tls: false,
+            pools: vec![
+                PoolConfig::new(DEFAULT_UNAUTH_POOL_ID, true),
+                PoolConfig::new(DEFAULT_AUTH_POOL_ID, false),
+            ],
+            credential_lifetime: Duration::from_secs(3600),
+            openid_token_lifetime: Duration::from_secs(600),
+            clock_skew_secs: 0,
+        }
+    }
+}
+
+/// The operations the emulator recognises (and counts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operation {
+    GetId,
+    GetCredentialsForIdentity,
+    GetOpenIdToken,
+    GetOpenIdTokenForDeveloperIdentity,
+    LookupDeveloperIdentity,
+    UnlinkDeveloperIdentity,
+    AssumeRoleWithWebIdentity,
+}
+
+impl Operation {
+    pub const ALL: [Operation; 7] = [
+        Operation::GetId,
+        Operation::GetCredentialsForIdentity,
+        Operation::GetOpenIdToken,
+        Operation::GetOpenIdTokenForDeveloperIdentity,
+        Operation::LookupDeveloperIdentity,
+        Operation::UnlinkDeveloperIdentity,
+        Operation::AssumeRoleWithWebIdentity,
+    ];
+
+    /// The wire name (`X-Amz-Target` suffix or STS `Action`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::GetId => "GetId",
+            Operation::GetCredentialsForIdentity => "GetCredentialsForIdentity",
+            Operation::GetOpenIdToken => "GetOpenIdToken",
+            Operation::GetOpenIdTokenForDeveloperIdentity => "GetOpenIdTokenForDeveloperIdentity",
+            Operation::LookupDeveloperIdentity => "LookupDeveloperIdentity",
+            Operation::UnlinkDeveloperIdentity => "UnlinkDeveloperIdentity",
+            Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
+        }
+    }
+
+    pub(crate) fn is_sts(self) -> bool {
+        self == Operation::AssumeRoleWithWebIdentity
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Error of [`Operation::from_str`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownOperation(pub String);
+
+impl fmt::Display for UnknownOperation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown operation '{}'", self.0)
+    }
+}
+
+impl std::error::Error for UnknownOperation {}
+
+impl FromStr for Operation {
+    type Err = UnknownOperation;
+
+    /// Accepts the wire name, case-insensitively.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Operation::ALL
+            .into_iter()
+            .find(|op| op.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownOperation(s.to_string()))
+    }
+}
+
+/// A misbehaviour to inject. Error faults answer in the protocol of the operation
+/// (JSON for Cognito, XML for STS).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// 400 `TooManyRequestsException` "Rate exceeded" (STS: `Throttling`).
+    Throttle,
+    /// 400 `LimitExceededException`.
+    LimitExceeded,
+    /// That status with `InternalErrorException` (STS: `InternalFailure`, or
+    /// `ServiceUnavailable` for 503).
+    ServerError(u16),
+    /// Any AWS-shaped error.
+    ServiceError {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// Wait, then answer normally.
+    Delay(Duration),
+    /// Never answer (until the emulator shuts down).
+    Hang,
+    /// Abort the connection with a TCP RST and no response.
+    Reset,
+    /// Send status, headers (with Content-Length) and part of the body, then RST.
+    ResetMidBody,
+    /// 200 with a body that does not parse.
+    Malformed,
+    /// 200 with a Content-Length larger than the bytes sent, then close.
+    Truncated,
+    /// 200 with a well-formed body of about this many bytes.
+    HugeBody(usize),
+    /// 200 `text/html`.
+    WrongContentType,
+    /// 200 with fields of the wrong JSON/XML types.
+    WrongTypes,
+    /// 200 with an empty document.
+    MissingFields,
+    /// Answer normally but with credentials that expired already. Only fires on
+    /// operations that return credentials.
+    ExpiredCredentials,
+    /// Answer with a freshly created identity that the requested one was merged into.
+    /// Only fires on `GetCredentialsForIdentity` and `GetOpenIdToken`.
+    DifferentIdentity,
+}
+
+impl Fault {
+    /// Faults that change what an operation does only make sense for some operations;
+    /// others stay armed until such an operation comes.
+    pub(crate) fn applies_to(&self, op: Operation) -> bool {
+        match self {
+            Fault::ExpiredCredentials => matches!(
+                op,
+                Operation::GetCredentialsForIdentity | Operation::AssumeRoleWithWebIdentity
+            ),
+            Fault::DifferentIdentity => matches!(
+                op,
+                Operation::GetCredentialsForIdentity | Operation::GetOpenIdToken
+            ),
+            _ => true,
+        }
+    }
+}
+
+/// `op: None` matches any operation; `times: None` fires forever.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FaultRule {
+    pub op: Option<Operation>,
+    pub fault: Fault,
+    pub times: Option<u32>,
+}
+
+impl FaultRule {
+    /// Fires once for `op`.
+    pub fn once(op: Operation, fault: Fault) -> FaultRule {
+        FaultRule {
+            op: Some(op),
+            fault,
+            times: Some(1),
+        }
+    }
+}
+
+/// A running emulator. Dropping it stops the server; [`Emulator::shutdown`] also waits.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    url: String,
+    ca_pem: Option<String>,
+    region: String,
+    shutdown_tx: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator").field("url", &self.url).finish()
+    }
+}
+
+impl Emulator {
+    /// Binds and starts serving on the current tokio runtime, which must keep running
+    /// for as long as the emulator is used.
+    pub async fn start(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        let prepared = server::prepare(config).await?;
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let parts = prepared.parts();
+        let task = tokio::spawn(prepared.run(shutdown_rx));
+        Ok(Emulator::assemble(parts, shutdown_tx, Some(task), None))
+    }
+
+    /// Starts the emulator on a thread of its own with its own runtime, for callers
+    /// without a tokio runtime (blocking tests, FFI tests, benchmarks).
+    pub fn start_background(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let prepared = runtime.block_on(server::prepare(config))?;
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let parts = prepared.parts();
+        let thread = std::thread::Builder::new()
+            .name("cognito-emulator".into())
+            .spawn(move || runtime.block_on(prepared.run(shutdown_rx)))?;
+        Ok(Emulator::assemble(parts, shutdown_tx, None, Some(thread)))
+    }
+
+    fn assemble(
+        parts: server::Parts,
+        shutdown_tx: watch::Sender<bool>,
+        task: Option<tokio::task::JoinHandle<()>>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    ) -> Emulator {
+        let host = match parts.addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        let scheme = if parts.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let url = format!("{scheme}://{}", SocketAddr::new(host, parts.addr.port()));
+        let region = parts.shared.region().to_string();
+        Emulator {
+            shared: parts.shared,
+            addr: parts.addr,
+            url,
+            ca_pem: parts.ca_pem,
+            region,
+            shutdown_tx,
+            task,
+            thread,
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT` (or `https://` in TLS mode); usable as endpoint for
+    /// both Cognito Identity and STS.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// PEM of the test CA in TLS mode. The leaf certificate names `localhost`,
+    /// `127.0.0.1` and `::1`.
+    pub fn ca_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
+    }
+
+    /// The region of the first pool.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    pub fn request_count(&self, op: Operation) -> u64 {
+        self.shared.request_count(op)
+    }
+
+    /// All AWS requests, including ones whose operation was not recognised.
+    pub fn total_requests(&self) -> u64 {
+        self.shared.total_requests()
+    }
+
+    /// Operation name -> requests, only for operations seen since the last reset.
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        self.shared.counts()
+    }
+
+    /// Zeroes the request counters (not [`Emulator::connections_accepted`]).
+    pub fn reset_counters(&self) {
+        self.shared.reset_counters()
+    }
+
+    pub fn inject(&self, rule: FaultRule) {
+        self.shared.inject(rule)
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults()
+    }
+
+    pub fn set_clock_skew(&self, secs: i64) {
+        self.shared.set_clock_skew(secs)
+    }
+
+    pub fn set_credential_lifetime(&self, lifetime: Duration) {
+        self.shared.set_credential_lifetime(lifetime)
+    }
+
+    pub fn set_openid_token_lifetime(&self, lifetime: Duration) {
+        self.shared.set_openid_token_lifetime(lifetime)
+    }
+
+    /// Deletes an identity as the console would; its logins are unlinked. Returns
+    /// false if there was no such live identity.
+    pub fn delete_identity(&self, identity_id: &str) -> bool {
+        self.shared.delete_identity(identity_id)
+    }
+
+    /// Marks an identity as forbidden (AWS does this e.g. for disabled identities).
+    pub fn forbid_identity(&self, identity_id: &str) -> bool {
+        self.shared.forbid_identity(identity_id)
+    }
+
+    /// Live identities (deleted and merged ones excluded).
+    pub fn identity_count(&self) -> usize {
+        self.shared.identity_count()
+    }
+
+    /// A user pool ID token the emulator accepts as login for `user_pool_provider`
+    /// (e.g. `cognito-idp.us-east-1.amazonaws.com/us-east-1_abc`).
+    pub fn mint_user_pool_token(
+        &self,
+        user_pool_provider: &str,
+        sub: &str,
+        lifetime: Duration,
+    ) -> String {
+        self.shared
+            .mint_user_pool_token(user_pool_provider, sub, lifetime)
+    }
+
+    /// TCP connections accepted so far (monotonic), to check connection reuse.
+    pub fn connections_accepted(&self) -> u64 {
+        self.shared.connections_accepted()
+    }
+
+    /// Stops accepting, closes all connections (hung ones too) and waits for the
+    /// server to end.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown_tx.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        if let Some(thread) = self.thread.take() {
+            // Joining a thread would block the runtime; hand it to a blocking-capable
+            // waiter instead of assuming one exists.
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            std::thread::spawn(move || {
+                let _ = thread.join();
+                let _ = tx.send(());
+            });
+            let _ = rx.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.shutdown_tx.send(true);
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        // The background thread ends by itself once it sees the shutdown signal.
+        self.thread.take();
+    }
+}

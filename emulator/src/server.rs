@@ -1,0 +1,536 @@
+//! The listener: accepting (plain or TLS), one task per connection, routing requests
+//! to Cognito, STS or the admin API, and carrying out transport-level faults.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use hyper::body::{Frame, Incoming, SizeHint};
+use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, DATE};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+
+use crate::faults::{self, Protocol};
+use crate::state::Shared;
+use crate::util::{self, ApiError};
+use crate::{admin, cognito, sts, EmulatorConfig, Fault, Operation};
+
+/// Requests larger than this are refused with 413 (AWS's limits are far lower).
+pub(crate) const MAX_REQUEST_BODY: usize = 1024 * 1024;
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a cut connection waits after its last bytes, so they leave before the RST.
+const CUT_GRACE: Duration = Duration::from_millis(50);
+
+pub(crate) struct Parts {
+    pub shared: Arc<Shared>,
+    pub addr: SocketAddr,
+    pub ca_pem: Option<String>,
+}
+
+/// A bound listener, not yet serving.
+pub(crate) struct Prepared {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    tls: Option<TlsAcceptor>,
+    ca_pem: Option<String>,
+}
+
+pub(crate) async fn prepare(config: EmulatorConfig) -> io::Result<Prepared> {
+    let listener = TcpListener::bind(config.bind).await?;
+    let addr = listener.local_addr()?;
+    let (tls, ca_pem) = if config.tls {
+        let setup = crate::tls::setup()?;
+        (Some(setup.acceptor), Some(setup.ca_pem))
+    } else {
+        (None, None)
+    };
+    tracing::debug!(%addr, tls = config.tls, "cognito emulator listening");
+    Ok(Prepared {
+        listener,
+        shared: Arc::new(Shared::new(&config)),
+        addr,
+        tls,
+        ca_pem,
+    })
+}
+
+impl Prepared {
+    pub fn parts(&self) -> Parts {
+        Parts {
+            shared: self.shared.clone(),
+            addr: self.addr,
+            ca_pem: self.ca_pem.clone(),
+        }
+    }
+
+    /// Serves until `shutdown` turns true (or its sender is gone), then closes every
+    /// connection and returns.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let mut conns = JoinSet::new();
+        let for_conns = shutdown.clone();
+        loop {
+            tokio::select! {
+                _ = stopped(&mut shutdown) => break,
+                accepted = self.listener.accept() => match accepted {
+                    Ok((tcp, peer)) => {
+                        self.shared.connection_accepted();
+                        tracing::trace!(%peer, "connection accepted");
+                        conns.spawn(connection(
+                            tcp,
+                            self.tls.clone(),
+                            self.shared.clone(),
+                            for_conns.clone(),
+                        ));
+                    }
+                    Err(e) => {
+                        // E.g. out of file descriptors: back off instead of spinning.
+                        tracing::debug!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                },
+                Some(_) = conns.join_next(), if !conns.is_empty() => {}
+            }
+        }
+        conns.shutdown().await;
+        tracing::debug!(addr = %self.addr, "cognito emulator stopped");
+    }
+}
+
+/// Resolves once shutdown is requested or the emulator handle is gone.
+async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+/// Lets a request handler cut its own connection (Reset faults).
+pub(crate) struct ConnCtl {
+    /// A duplicate of the connection's socket: setting SO_LINGER 0 through it makes
+    /// the final close send a RST.
+    socket: Mutex<Option<socket2::Socket>>,
+    cut: Notify,
+}
+
+impl ConnCtl {
+    fn cut(&self, rst: bool) {
+        if rst {
+            let guard = self.socket.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(s) = guard.as_ref() {
+                let _ = s.set_linger(Some(Duration::ZERO));
+            }
+        }
+        self.cut.notify_one();
+    }
+}
+
+async fn connection(
+    tcp: TcpStream,
+    tls: Option<TlsAcceptor>,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+) {
+    let _ = tcp.set_nodelay(true);
+    let ctl = Arc::new(ConnCtl {
+        socket: Mutex::new(socket2::SockRef::from(&tcp).try_clone().ok()),
+        cut: Notify::new(),
+    });
+    match tls {
+        None => serve(tcp, shared, ctl.clone(), shutdown).await,
+        Some(acceptor) => {
+            match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                Ok(Ok(stream)) => serve(stream, shared, ctl.clone(), shutdown).await,
+                Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                Err(_) => tracing::debug!("TLS handshake timed out"),
+            }
+        }
+    }
+    // The connection is gone by now; closing the last descriptor sends the RST if asked.
+    let socket = ctl.socket.lock().unwrap_or_else(|e| e.into_inner()).take();
+    drop(socket);
+}
+
+async fn serve<I>(
+    io: I,
+    shared: Arc<Shared>,
+    ctl: Arc<ConnCtl>,
+    mut shutdown: watch::Receiver<bool>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service_ctl = ctl.clone();
+    let service = hyper::service::service_fn(move |req| {
+        let shared = shared.clone();
+        let ctl = service_ctl.clone();
+        async move { Ok::<_, Infallible>(handle(shared, ctl, req).await) }
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    // No header read timeout: an idle pooled connection stays open until the client
+    // closes it, so tests never race a server-side idle close.
+    builder
+        .timer(TokioTimer::new())
+        .keep_alive(true)
+        .header_read_timeout(None);
+    let conn = builder.serve_connection(TokioIo::new(io), service);
+    let mut conn = std::pin::pin!(conn);
+    tokio::select! {
+        result = conn.as_mut() => {
+            if let Err(e) = result {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        }
+        _ = ctl.cut.notified() => tracing::debug!("connection cut by a fault"),
+        _ = stopped(&mut shutdown) => {}
+    }
+}
+
+/// Response bodies, including the deliberately broken ones.
+pub(crate) enum RespBody {
+    Full(Option<Bytes>),
+    /// Sends `chunk`, then runs `then` (which cuts the connection) and stalls.
+    Cut {
+        chunk: Option<Bytes>,
+        then: Option<Box<dyn FnOnce() + Send>>,
+    },
+    /// `prefix`, `remaining` padding bytes, `suffix`, streamed without allocating it all.
+    Padded {
+        prefix: Option<Bytes>,
+        remaining: usize,
+        suffix: Option<Bytes>,
+    },
+}
+
+impl RespBody {
+    pub fn full(data: impl Into<Bytes>) -> RespBody {
+        RespBody::Full(Some(data.into()))
+    }
+}
+
+static PADDING: [u8; 64 * 1024] = [b'a'; 64 * 1024];
+
+impl hyper::body::Body for RespBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let this = self.get_mut();
+        match this {
+            RespBody::Full(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
+            RespBody::Cut { chunk, then } => {
+                if let Some(c) = chunk.take() {
+                    return Poll::Ready(Some(Ok(Frame::data(c))));
+                }
+                if let Some(f) = then.take() {
+                    f();
+                }
+                Poll::Pending
+            }
+            RespBody::Padded {
+                prefix,
+                remaining,
+                suffix,
+            } => {
+                if let Some(p) = prefix.take() {
+                    return Poll::Ready(Some(Ok(Frame::data(p))));
+                }
+                if *remaining > 0 {
+                    let n = (*remaining).min(PADDING.len());
+                    *remaining -= n;
+                    return Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(&PADDING[..n])))));
+                }
+                Poll::Ready(suffix.take().map(|s| Ok(Frame::data(s))))
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            RespBody::Full(data) => data.is_none(),
+            RespBody::Cut { .. } => false,
+            RespBody::Padded {
+                prefix,
+                remaining,
+                suffix,
+            } => prefix.is_none() && *remaining == 0 && suffix.is_none(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            RespBody::Full(data) => {
+                SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64))
+            }
+            // Unknown, so hyper sends our (too large) Content-Length header as is.
+            RespBody::Cut { .. } => SizeHint::default(),
+            RespBody::Padded {
+                prefix,
+                remaining,
+                suffix,
+            } => {
+                let len = prefix.as_ref().map_or(0, |p| p.len())
+                    + *remaining
+                    + suffix.as_ref().map_or(0, |s| s.len());
+                SizeHint::with_exact(len as u64)
+            }
+        }
+    }
+}
+
+pub(crate) type Resp = Response<RespBody>;
+
+/// A response carrying the headers every AWS answer has.
+pub(crate) fn response(
+    shared: &Shared,
+    status: u16,
+    content_type: &str,
+    request_id: &str,
+    body: RespBody,
+) -> Resp {
+    // Statuses without a body (or not final) would break the framing faults rely on.
+    let status = match status {
+        204 | 205 | 304 => 500,
+        200..=599 => status,
+        _ => 500,
+    };
+    let mut resp = Response::new(body);
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        headers.insert(CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(shared.now())) {
+        headers.insert(DATE, v);
+    }
+    resp
+}
+
+fn error_response(shared: &Shared, protocol: Protocol, err: &ApiError, request_id: &str) -> Resp {
+    match protocol {
+        Protocol::Json => {
+            let mut resp = response(
+                shared,
+                err.status,
+                cognito::CONTENT_TYPE,
+                request_id,
+                RespBody::full(cognito::error_body(err)),
+            );
+            if let Ok(v) = HeaderValue::from_str(&cognito::error_type_header(&err.code)) {
+                resp.headers_mut().insert("x-amzn-errortype", v);
+            }
+            resp
+        }
+        Protocol::Xml => response(
+            shared,
+            err.status,
+            sts::CONTENT_TYPE,
+            request_id,
+            RespBody::full(sts::error_xml(err, request_id)),
+        ),
+    }
+}
+
+enum BodyError {
+    TooLarge,
+    Io,
+}
+
+async fn read_body(body: Incoming) -> Result<Bytes, BodyError> {
+    match http_body_util::Limited::new(body, MAX_REQUEST_BODY)
+        .collect()
+        .await
+    {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
+        Err(_) => Err(BodyError::Io),
+    }
+}
+
+/// Which service and operation a request is for.
+enum Call {
+    Cognito(Result<Operation, ApiError>),
+    Sts(Result<HashMap<String, String>, ApiError>),
+}
+
+fn classify(parts: &hyper::http::request::Parts, body: &[u8]) -> Call {
+    if let Some(target) = parts.headers.get("x-amz-target") {
+        let target = String::from_utf8_lossy(target.as_bytes());
+        return Call::Cognito(
+            cognito::operation_for_target(&target)
+                .ok_or_else(|| cognito::unknown_operation(&target)),
+        );
+    }
+    let mut form: HashMap<String, String> = HashMap::new();
+    if let Some(query) = parts.uri.query() {
+        form.extend(url::form_urlencoded::parse(query.as_bytes()).into_owned());
+    }
+    form.extend(url::form_urlencoded::parse(body).into_owned());
+    match form.get("Action") {
+        Some(action) if action == sts::ACTION => Call::Sts(Ok(form)),
+        Some(action) => Call::Sts(Err(sts::invalid_action(action))),
+        None => Call::Cognito(Err(ApiError::bad_request(
+            "UnknownOperationException",
+            "Missing X-Amz-Target header",
+        ))),
+    }
+}
+
+async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) -> Resp {
+    let request_id = util::random_uuid();
+    let (parts, body) = req.into_parts();
+    let is_admin = parts.uri.path().starts_with(admin::PREFIX);
+    let declared_too_large = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > MAX_REQUEST_BODY as u64);
+    let body = if declared_too_large {
+        Err(BodyError::TooLarge)
+    } else {
+        read_body(body).await
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(BodyError::TooLarge) => {
+            let err = ApiError::new(413, "RequestEntityTooLarge", "Request body too large");
+            let mut resp = error_response(&shared, Protocol::Json, &err, &request_id);
+            resp.headers_mut()
+                .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+            return resp;
+        }
+        Err(BodyError::Io) => {
+            let err =
+                ApiError::bad_request("SerializationException", "Could not read the request body");
+            return error_response(&shared, Protocol::Json, &err, &request_id);
+        }
+    };
+    if is_admin {
+        return admin::handle(&shared, &parts.method, parts.uri.path(), &body, &request_id);
+    }
+
+    let call = classify(&parts, &body);
+    let (protocol, op) = match &call {
+        Call::Cognito(op) => (Protocol::Json, op.as_ref().ok().copied()),
+        Call::Sts(Ok(_)) => (Protocol::Xml, Some(Operation::AssumeRoleWithWebIdentity)),
+        Call::Sts(Err(_)) => (Protocol::Xml, None),
+    };
+    shared.count_request(op);
+    let fault = op.and_then(|op| shared.take_fault(op));
+    if let (Some(op), Some(fault)) = (op, &fault) {
+        tracing::debug!(op = op.name(), ?fault, "injecting fault");
+    }
+
+    match &fault {
+        Some(Fault::Delay(d)) => tokio::time::sleep(*d).await,
+        Some(Fault::Hang) => std::future::pending::<()>().await,
+        Some(Fault::Reset) => {
+            ctl.cut(true);
+            std::future::pending::<()>().await
+        }
+        _ => {}
+    }
+    if let Some(err) = fault.as_ref().and_then(|f| faults::as_error(f, protocol)) {
+        return error_response(&shared, protocol, &err, &request_id);
+    }
+    let content_type = match protocol {
+        Protocol::Json => cognito::CONTENT_TYPE,
+        Protocol::Xml => sts::CONTENT_TYPE,
+    };
+    let ok = |body: RespBody| response(&shared, 200, content_type, &request_id, body);
+    match (&fault, op) {
+        (Some(Fault::Malformed), _) => return ok(RespBody::full(faults::malformed_body(protocol))),
+        (Some(Fault::MissingFields), _) => {
+            return ok(RespBody::full(faults::missing_fields_body(
+                protocol,
+                &request_id,
+            )))
+        }
+        (Some(Fault::WrongTypes), Some(op)) => {
+            return ok(RespBody::full(faults::wrong_types_body(op)))
+        }
+        (Some(Fault::WrongContentType), _) => {
+            return response(
+                &shared,
+                200,
+                "text/html",
+                &request_id,
+                RespBody::full(faults::HTML_BODY),
+            )
+        }
+        (Some(Fault::HugeBody(n)), _) => {
+            let (prefix, suffix) = faults::huge_body_frame(protocol);
+            let padding = n.saturating_sub(prefix.len() + suffix.len());
+            return ok(RespBody::Padded {
+                prefix: Some(Bytes::from_static(prefix.as_bytes())),
+                remaining: padding,
+                suffix: Some(Bytes::from_static(suffix.as_bytes())),
+            });
+        }
+        _ => {}
+    }
+
+    let resp = match call {
+        Call::Cognito(Err(err)) | Call::Sts(Err(err)) => {
+            error_response(&shared, protocol, &err, &request_id)
+        }
+        Call::Cognito(Ok(op)) => match cognito::handle(&shared, op, &body, fault.as_ref()) {
+            Ok(value) => ok(RespBody::full(value.to_string())),
+            Err(err) => error_response(&shared, protocol, &err, &request_id),
+        },
+        Call::Sts(Ok(form)) => {
+            match sts::assume_role_with_web_identity(&shared, &form, fault.as_ref(), &request_id) {
+                Ok(xml) => ok(RespBody::full(xml)),
+                Err(err) => error_response(&shared, protocol, &err, &request_id),
+            }
+        }
+    };
+    match fault {
+        Some(Fault::Truncated) => cut_short(resp, ctl, false),
+        Some(Fault::ResetMidBody) => cut_short(resp, ctl, true),
+        _ => resp,
+    }
+}
+
+/// Re-sends `resp` with its full Content-Length but only half of its body, then
+/// closes the connection (with a RST if `rst`).
+fn cut_short(resp: Resp, ctl: Arc<ConnCtl>, rst: bool) -> Resp {
+    let (mut parts, body) = resp.into_parts();
+    let full = match body {
+        RespBody::Full(Some(data)) => data,
+        _ => Bytes::new(),
+    };
+    let sent = full.slice(..full.len() / 2);
+    parts
+        .headers
+        .insert(CONTENT_LENGTH, HeaderValue::from(full.len().max(1) as u64));
+    let then: Box<dyn FnOnce() + Send> = Box::new(move || {
+        // hyper flushes what it has once the body stalls; give the bytes time to leave.
+        tokio::spawn(async move {
+            tokio::time::sleep(CUT_GRACE).await;
+            ctl.cut(rst);
+        });
+    });
+    Response::from_parts(
+        parts,
+        RespBody::Cut {
+            chunk: Some(sent),
+            then: Some(then),
+        },
+    )
+}

@@ -1,0 +1,672 @@
+//! Shared emulator state: clock, counters, fault rules and the identity store
+//! (pools, identities, login links, merges).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use ring::hmac;
+use serde_json::json;
+
+use crate::tokens::{self, LoginSubject, COGNITO_ISSUER, DEVELOPER_PROVIDER};
+use crate::util::{self, ApiError};
+use crate::{EmulatorConfig, Fault, FaultRule, Operation, PoolConfig};
+
+/// Locks ignoring poisoning: state stays consistent because no code panics while
+/// holding a lock, and a poisoned lock must not take the whole emulator down.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[derive(Default)]
+struct Counters {
+    total: u64,
+    per_op: BTreeMap<Operation, u64>,
+}
+
+pub(crate) struct Shared {
+    pools: Vec<PoolConfig>,
+    secret: hmac::Key,
+    skew_secs: AtomicI64,
+    credential_lifetime_ms: AtomicU64,
+    openid_lifetime_ms: AtomicU64,
+    connections: AtomicU64,
+    counters: Mutex<Counters>,
+    faults: Mutex<Vec<FaultRule>>,
+    store: Mutex<Store>,
+}
+
+/// Temporary credentials as both protocols return them.
+pub(crate) struct Credentials {
+    pub access_key_id: String,
+    pub secret_key: String,
+    pub session_token: String,
+    pub expiration: SystemTime,
+}
+
+impl Credentials {
+    pub fn generate(expiration: SystemTime) -> Credentials {
+        // Real session tokens start with this prefix; some clients log it to recognise them.
+        let mut session_token = String::from("IQoJb3JpZ2luX2VjE");
+        session_token.push_str(&util::random_from(util::BASE64_CHARS, 380));
+        Credentials {
+            access_key_id: format!("ASIA{}", util::random_from(util::UPPER_ALNUM, 16)),
+            secret_key: util::random_from(util::BASE64_CHARS, 40),
+            session_token,
+            expiration,
+        }
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    d.as_millis().min(u64::MAX as u128) as u64
+}
+
+impl Shared {
+    pub fn new(config: &EmulatorConfig) -> Shared {
+        let secret = hmac::Key::new(hmac::HMAC_SHA256, &util::random_bytes::<32>());
+        Shared {
+            pools: config.pools.clone(),
+            secret,
+            skew_secs: AtomicI64::new(config.clock_skew_secs),
+            credential_lifetime_ms: AtomicU64::new(millis(config.credential_lifetime)),
+            openid_lifetime_ms: AtomicU64::new(millis(config.openid_token_lifetime)),
+            connections: AtomicU64::new(0),
+            counters: Mutex::default(),
+            faults: Mutex::default(),
+            store: Mutex::default(),
+        }
+    }
+
+    pub fn region(&self) -> &str {
+        self.pools
+            .first()
+            .map(|p| util::region_of(&p.id))
+            .unwrap_or("us-east-1")
+    }
+
+    pub fn pool(&self, id: &str) -> Option<&PoolConfig> {
+        self.pools.iter().find(|p| p.id == id)
+    }
+
+    pub fn secret(&self) -> &hmac::Key {
+        &self.secret
+    }
+
+    // ---- clock and lifetimes ----
+
+    pub fn now(&self) -> SystemTime {
+        util::shift(SystemTime::now(), self.skew_secs.load(Ordering::Relaxed))
+    }
+
+    pub fn now_secs(&self) -> i64 {
+        util::epoch_secs(self.now())
+    }
+
+    pub fn set_clock_skew(&self, secs: i64) {
+        self.skew_secs.store(secs, Ordering::Relaxed)
+    }
+
+    pub fn clock_skew(&self) -> i64 {
+        self.skew_secs.load(Ordering::Relaxed)
+    }
+
+    pub fn credential_lifetime(&self) -> Duration {
+        Duration::from_millis(self.credential_lifetime_ms.load(Ordering::Relaxed))
+    }
+
+    pub fn set_credential_lifetime(&self, d: Duration) {
+        self.credential_lifetime_ms
+            .store(millis(d), Ordering::Relaxed)
+    }
+
+    pub fn openid_token_lifetime(&self) -> Duration {
+        Duration::from_millis(self.openid_lifetime_ms.load(Ordering::Relaxed))
+    }
+
+    pub fn set_openid_token_lifetime(&self, d: Duration) {
+        self.openid_lifetime_ms.store(millis(d), Ordering::Relaxed)
+    }
+
+    // ---- counters ----
+
+    pub fn count_request(&self, op: Option<Operation>) {
+        let mut c = lock(&self.counters);
+        c.total += 1;
+        if let Some(op) = op {
+            *c.per_op.entry(op).or_insert(0) += 1;
+        }
+    }
+
+    pub fn request_count(&self, op: Operation) -> u64 {
+        lock(&self.counters).per_op.get(&op).copied().unwrap_or(0)
+    }
+
+    pub fn total_requests(&self) -> u64 {
+        lock(&self.counters).total
+    }
+
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        lock(&self.counters)
+            .per_op
+            .iter()
+            .map(|(op, n)| (op.name().to_string(), *n))
+            .collect()
+    }
+
+    pub fn reset_counters(&self) {
+        *lock(&self.counters) = Counters::default();
+    }
+
+    pub fn connection_accepted(&self) {
+        self.connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn connections_accepted(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
+    }
+
+    // ---- faults ----
+
+    pub fn inject(&self, rule: FaultRule) {
+        lock(&self.faults).push(rule)
+    }
+
+    pub fn clear_faults(&self) {
+        lock(&self.faults).clear()
+    }
+
+    /// The first armed rule for `op`, consuming one of its shots.
+    pub fn take_fault(&self, op: Operation) -> Option<Fault> {
+        let mut rules = lock(&self.faults);
+        let index = rules.iter().position(|r| {
+            r.op.is_none_or(|o| o == op) && r.times != Some(0) && r.fault.applies_to(op)
+        })?;
+        let rule = &mut rules[index];
+        let fault = rule.fault.clone();
+        if let Some(n) = rule.times.as_mut() {
+            *n -= 1;
+            if *n == 0 {
+                rules.remove(index);
+            }
+        }
+        Some(fault)
+    }
+
+    // ---- tokens ----
+
+    pub fn mint_openid_token(&self, identity_id: &str, pool_id: &str, amr: &[String]) -> String {
+        let iat = self.now_secs();
+        let exp = iat.saturating_add(self.openid_token_lifetime().as_secs() as i64);
+        let payload = json!({
+            "iss": COGNITO_ISSUER,
+            "sub": identity_id,
+            "aud": pool_id,
+            "amr": amr,
+            "https://cognito-identity.amazonaws.com/identity-pool-arn": pool_id,
+            "iat": iat,
+            "exp": exp,
+        });
+        tokens::mint_hs256(&self.secret, &payload)
+    }
+
+    pub fn mint_user_pool_token(&self, provider: &str, sub: &str, lifetime: Duration) -> String {
+        let iat = self.now_secs();
+        let exp = iat.saturating_add(lifetime.as_secs().min(i64::MAX as u64) as i64);
+        let payload = json!({
+            "sub": sub,
+            "iss": format!("https://{provider}"),
+            "aud": "cognitoemulatorclient",
+            "token_use": "id",
+            "cognito:username": sub,
+            "auth_time": iat,
+            "iat": iat,
+            "exp": exp,
+            "jti": util::random_uuid(),
+        });
+        tokens::mint_hs256(&self.secret, &payload)
+    }
+
+    // ---- identities ----
+
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut lock(&self.store))
+    }
+
+    pub fn delete_identity(&self, id: &str) -> bool {
+        self.with_store(|s| s.retire(id))
+    }
+
+    pub fn forbid_identity(&self, id: &str) -> bool {
+        self.with_store(|s| match s.identities.get_mut(id) {
+            Some(identity) if identity.live => {
+                identity.forbidden = true;
+                true
+            }
+            _ => false,
+        })
+    }
+
+    pub fn identity_count(&self) -> usize {
+        self.with_store(|s| s.identities.values().filter(|i| i.live).count())
+    }
+
+    /// Checks every login of a request against the token rules.
+    pub fn check_logins(
+        &self,
+        pool_id: &str,
+        logins: &BTreeMap<String, String>,
+    ) -> Result<Vec<Login>, ApiError> {
+        let now = self.now_secs();
+        logins
+            .iter()
+            .map(|(provider, token)| {
+                Ok(Login {
+                    provider: provider.clone(),
+                    subject: tokens::check_login(&self.secret, pool_id, provider, token, now)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A login whose token passed the rules.
+#[derive(Clone, Debug)]
+pub(crate) struct Login {
+    pub provider: String,
+    pub subject: LoginSubject,
+}
+
+struct Identity {
+    pool_id: String,
+    /// (provider, user key) pairs linked to this identity.
+    links: BTreeSet<(String, String)>,
+    /// Signed in through a developer-identity token at least once.
+    developer: bool,
+    /// False once deleted or merged into another identity; kept as a tombstone so the
+    /// id answers "not found" and is never handed out again.
+    live: bool,
+    forbidden: bool,
+}
+
+impl Identity {
+    fn new(pool_id: &str) -> Identity {
+        Identity {
+            pool_id: pool_id.to_string(),
+            links: BTreeSet::new(),
+            developer: false,
+            live: true,
+            forbidden: false,
+        }
+    }
+
+    fn authenticated(&self) -> bool {
+        self.developer || !self.links.is_empty()
+    }
+}
+
+/// What an identity-using operation (credentials, OpenID token) works with.
+#[derive(Clone, Debug)]
+pub(crate) struct Resolved {
+    pub identity_id: String,
+    pub pool_id: String,
+    /// `amr` of an OpenID token for this identity.
+    pub amr: Vec<String>,
+}
+
+#[derive(Default)]
+pub(crate) struct Store {
+    identities: HashMap<String, Identity>,
+    /// (pool, provider, user key) -> identity id.
+    links: HashMap<(String, String, String), String>,
+}
+
+impl Store {
+    /// The live identity `id`, with AWS's errors for missing and forbidden ones.
+    pub fn live_pool_of(&self, id: &str) -> Result<String, ApiError> {
+        match self.identities.get(id) {
+            Some(i) if i.live && i.forbidden => Err(ApiError::not_authorized(format!(
+                "Access to Identity '{id}' is forbidden."
+            ))),
+            Some(i) if i.live => Ok(i.pool_id.clone()),
+            _ => Err(ApiError::identity_not_found(id)),
+        }
+    }
+
+    /// Deletes or merges away `id`, unlinking its logins.
+    fn retire(&mut self, id: &str) -> bool {
+        let Some(identity) = self.identities.get_mut(id) else {
+            return false;
+        };
+        if !identity.live {
+            return false;
+        }
+        identity.live = false;
+        let pool = identity.pool_id.clone();
+        for (provider, user) in std::mem::take(&mut identity.links) {
+            self.links.remove(&(pool.clone(), provider, user));
+        }
+        true
+    }
+
+    fn create(&mut self, pool: &PoolConfig, id: String) -> String {
+        self.identities.insert(id.clone(), Identity::new(&pool.id));
+        id
+    }
+
+    fn create_random(&mut self, pool: &PoolConfig) -> String {
+        loop {
+            let id = format!("{}:{}", util::region_of(&pool.id), util::random_uuid());
+            if !self.identities.contains_key(&id) {
+                return self.create(pool, id);
+            }
+        }
+    }
+
+    /// Stable id for a login: the same user gets the same id across restarts; a
+    /// retired id is skipped so a deleted identity is never revived.
+    fn create_for_login(&mut self, pool: &PoolConfig, provider: &str, user: &str) -> String {
+        for generation in 0u32..1000 {
+            let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+            for part in [pool.id.as_bytes(), provider.as_bytes(), user.as_bytes()] {
+                ctx.update(&(part.len() as u64).to_be_bytes());
+                ctx.update(part);
+            }
+            ctx.update(&generation.to_be_bytes());
+            let digest = ctx.finish();
+            let mut bytes = [0u8; 16];
+            bytes.copy_from_slice(&digest.as_ref()[..16]);
+            let id = format!(
+                "{}:{}",
+                util::region_of(&pool.id),
+                util::uuid_from_bytes(bytes)
+            );
+            if !self.identities.contains_key(&id) {
+                return self.create(pool, id);
+            }
+        }
+        self.create_random(pool)
+    }
+
+    /// Identity a login already designates, if any.
+    fn linked(&self, pool: &PoolConfig, login: &Login) -> Result<Option<String>, ApiError> {
+        match &login.subject {
+            LoginSubject::User(user) => Ok(self
+                .links
+                .get(&(pool.id.clone(), login.provider.clone(), user.clone()))
+                .cloned()),
+            LoginSubject::Identity(id) => {
+                let identity_pool = self.live_pool_of(id)?;
+                if identity_pool != pool.id {
+                    return Err(ApiError::not_authorized(
+                        "Invalid login token. Incorrect token audience.",
+                    ));
+                }
+                Ok(Some(id.clone()))
+            }
+        }
+    }
+
+    /// Moves everything of `from` into `into` and retires `from`.
+    fn merge(&mut self, from: &str, into: &str) {
+        if from == into {
+            return;
+        }
+        let (links, developer) = match self.identities.get(from) {
+            Some(i) => (i.links.clone(), i.developer),
+            None => return,
+        };
+        self.retire(from);
+        for (provider, user) in links {
+            self.link(into, &provider, &user);
+        }
+        if developer {
+            if let Some(i) = self.identities.get_mut(into) {
+                i.developer = true;
+            }
+        }
+    }
+
+    fn link(&mut self, id: &str, provider: &str, user: &str) {
+        let Some(identity) = self.identities.get_mut(id) else {
+            return;
+        };
+        identity
+            .links
+            .insert((provider.to_string(), user.to_string()));
+        let key = (
+            identity.pool_id.clone(),
+            provider.to_string(),
+            user.to_string(),
+        );
+        self.links.insert(key, id.to_string());
+    }
+
+    /// Links every login to `id` and merges other identities the logins designate.
+    fn attach(&mut self, id: &str, pool: &PoolConfig, logins: &[Login]) -> Result<(), ApiError> {
+        for login in logins {
+            match &login.subject {
+                LoginSubject::User(user) => {
+                    if let Some(other) = self.linked(pool, login)? {
+                        self.merge(&other, id);
+                    }
+                    self.link(id, &login.provider, user);
+                }
+                LoginSubject::Identity(other) => {
+                    self.merge(other, id);
+                    if let Some(i) = self.identities.get_mut(id) {
+                        i.developer = true;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The identity the first already-linked login designates.
+    fn first_linked(
+        &self,
+        pool: &PoolConfig,
+        logins: &[Login],
+        except: Option<&str>,
+    ) -> Result<Option<String>, ApiError> {
+        for login in logins {
+            if let Some(id) = self.linked(pool, login)? {
+                if Some(id.as_str()) != except {
+                    return Ok(Some(id));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// GetId.
+    pub fn get_id(&mut self, pool: &PoolConfig, logins: &[Login]) -> Result<String, ApiError> {
+        if logins.is_empty() {
+            if !pool.allow_unauthenticated {
+                return Err(unauth_not_supported());
+            }
+            return Ok(self.create_random(pool));
+        }
+        let id = match self.first_linked(pool, logins, None)? {
+            Some(id) => {
+                self.live_pool_of(&id)?;
+                id
+            }
+            None => {
+                let first_user = logins.iter().find_map(|l| match &l.subject {
+                    LoginSubject::User(u) => Some((l.provider.as_str(), u.as_str())),
+                    LoginSubject::Identity(_) => None,
+                });
+                match first_user {
+                    Some((provider, user)) => self.create_for_login(pool, provider, user),
+                    None => self.create_random(pool),
+                }
+            }
+        };
+        self.attach(&id, pool, logins)?;
+        Ok(id)
+    }
+
+    /// GetCredentialsForIdentity and GetOpenIdToken: checks `id` may be used with
+    /// these logins, linking and merging as Cognito does. `fresh` forces the answer
+    /// to be a new identity that `id` is merged into (the DifferentIdentity fault).
+    pub fn use_identity(
+        &mut self,
+        id: &str,
+        pool: &PoolConfig,
+        logins: &[Login],
+        fresh: bool,
+    ) -> Result<Resolved, ApiError> {
+        self.live_pool_of(id)?;
+        let current = {
+            let identity = self
+                .identities
+                .get(id)
+                .ok_or_else(|| ApiError::identity_not_found(id))?;
+            if logins.is_empty() {
+                if identity.authenticated() {
+                    return Err(ApiError::not_authorized(
+                        "Logins don't match. Please include at least one valid login for this identity or identity pool.",
+                    ));
+                }
+                if !pool.allow_unauthenticated {
+                    return Err(unauth_not_supported());
+                }
+            }
+            id.to_string()
+        };
+        let mut target = match self.first_linked(pool, logins, Some(&current))? {
+            Some(other) => {
+                self.live_pool_of(&other)?;
+                self.merge(&current, &other);
+                other
+            }
+            None => current,
+        };
+        self.attach(&target, pool, logins)?;
+        if fresh {
+            let new_id = self.create_random(pool);
+            self.merge(&target, &new_id);
+            target = new_id;
+        }
+        let identity = self
+            .identities
+            .get(&target)
+            .ok_or_else(|| ApiError::identity_not_found(&target))?;
+        let amr = if identity.authenticated() {
+            let mut amr = vec!["authenticated".to_string()];
+            let providers: BTreeSet<&str> =
+                identity.links.iter().map(|(p, _)| p.as_str()).collect();
+            amr.extend(providers.into_iter().map(str::to_string));
+            if identity.developer {
+                amr.push(DEVELOPER_PROVIDER.to_string());
+            }
+            amr
+        } else {
+            vec!["unauthenticated".to_string()]
+        };
+        Ok(Resolved {
+            identity_id: target,
+            pool_id: pool.id.clone(),
+            amr,
+        })
+    }
+}
+
+fn unauth_not_supported() -> ApiError {
+    ApiError::not_authorized("Unauthenticated access is not supported for this identity pool.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(allow: bool) -> PoolConfig {
+        PoolConfig::new("eu-west-1:00000000-0000-4000-8000-00000000000a", allow)
+    }
+
+    fn user(provider: &str, key: &str) -> Login {
+        Login {
+            provider: provider.into(),
+            subject: LoginSubject::User(key.into()),
+        }
+    }
+
+    #[test]
+    fn unauth_and_auth_only() {
+        let mut s = Store::default();
+        let a = s.get_id(&pool(true), &[]).unwrap();
+        let b = s.get_id(&pool(true), &[]).unwrap();
+        assert_ne!(a, b);
+        assert!(a.starts_with("eu-west-1:"));
+        assert_eq!(
+            s.get_id(&pool(false), &[]).unwrap_err().code,
+            "NotAuthorizedException"
+        );
+    }
+
+    #[test]
+    fn stable_login_ids_survive_restart() {
+        let login = [user("graph.facebook.com", "alice")];
+        let a = Store::default().get_id(&pool(true), &login).unwrap();
+        let b = Store::default().get_id(&pool(true), &login).unwrap();
+        assert_eq!(a, b);
+        let mut s = Store::default();
+        assert_eq!(s.get_id(&pool(true), &login).unwrap(), a);
+        assert_eq!(s.get_id(&pool(true), &login).unwrap(), a);
+        // After deletion the user gets a new, different identity.
+        assert!(s.retire(&a));
+        let c = s.get_id(&pool(true), &login).unwrap();
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn merge_into_linked_identity() {
+        let p = pool(true);
+        let mut s = Store::default();
+        let y = s.get_id(&p, &[user("google", "bob")]).unwrap();
+        let x = s.get_id(&p, &[]).unwrap();
+        let r = s
+            .use_identity(&x, &p, &[user("google", "bob")], false)
+            .unwrap();
+        assert_eq!(r.identity_id, y);
+        assert_eq!(r.amr, vec!["authenticated", "google"]);
+        assert_eq!(
+            s.use_identity(&x, &p, &[], false).unwrap_err().code,
+            "ResourceNotFoundException"
+        );
+        // Y is authenticated: no logins no longer works.
+        let err = s.use_identity(&y, &p, &[], false).unwrap_err();
+        assert!(err.message.starts_with("Logins don't match"));
+    }
+
+    #[test]
+    fn linking_unlinked_login_authenticates() {
+        let p = pool(true);
+        let mut s = Store::default();
+        let x = s.get_id(&p, &[]).unwrap();
+        let r = s
+            .use_identity(&x, &p, &[user("google", "carol")], false)
+            .unwrap();
+        assert_eq!(r.identity_id, x);
+        assert_eq!(s.get_id(&p, &[user("google", "carol")]).unwrap(), x);
+    }
+
+    #[test]
+    fn fresh_identity_takes_over_links() {
+        let p = pool(true);
+        let mut s = Store::default();
+        let x = s.get_id(&p, &[user("google", "dan")]).unwrap();
+        let r = s
+            .use_identity(&x, &p, &[user("google", "dan")], true)
+            .unwrap();
+        assert_ne!(r.identity_id, x);
+        assert_eq!(
+            s.get_id(&p, &[user("google", "dan")]).unwrap(),
+            r.identity_id
+        );
+        assert!(s.live_pool_of(&x).is_err());
+    }
+}

@@ -1,0 +1,71 @@
+//! Shared helpers: an emulator on loopback and providers pointed at it.
+#![allow(dead_code, unused_imports)]
+
+use cognito_emulator::{Emulator, EmulatorConfig};
+use cognito_native::{Config, CredentialsProvider, IdentityChange, RetryPolicy};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use cognito_emulator::{
+    Fault, FaultRule, Operation, DEFAULT_AUTH_POOL_ID, DEFAULT_UNAUTH_POOL_ID,
+};
+
+pub const USER_POOL_PROVIDER: &str = "cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool";
+pub const UNAUTH_ROLE: &str = "arn:aws:iam::123456789012:role/Cognito_Unauth_Role";
+pub const AUTH_ROLE: &str = "arn:aws:iam::123456789012:role/Cognito_Auth_Role";
+
+pub async fn emulator() -> Emulator {
+    emulator_with(EmulatorConfig::default()).await
+}
+
+pub async fn emulator_with(config: EmulatorConfig) -> Emulator {
+    Emulator::start(config).await.expect("emulator starts")
+}
+
+/// A config for `pool` on `emu`, with quick retries so failure tests stay short.
+pub fn config(emu: &Emulator, pool: &str) -> Config {
+    let mut c = Config::new(pool).with_local_endpoint(&emu.url());
+    c.endpoints.use_environment = false;
+    c.retry = RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(50),
+    };
+    c.attempt_timeout = Duration::from_secs(5);
+    c
+}
+
+pub fn provider(emu: &Emulator, pool: &str) -> CredentialsProvider {
+    CredentialsProvider::new(config(emu, pool)).expect("valid config")
+}
+
+/// Records identity changes.
+pub fn record_changes(p: &CredentialsProvider) -> Arc<Mutex<Vec<IdentityChange>>> {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    p.on_identity_changed(move |c| s.lock().unwrap().push(c.clone()));
+    seen
+}
+
+pub fn changes(seen: &Arc<Mutex<Vec<IdentityChange>>>) -> Vec<IdentityChange> {
+    seen.lock().unwrap().clone()
+}
+
+/// Waits (bounded) until `cond` holds.
+pub async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..500 {
+        if cond() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+pub fn rule(op: Operation, fault: Fault, times: Option<u32>) -> FaultRule {
+    FaultRule {
+        op: Some(op),
+        fault,
+        times,
+    }
+}
