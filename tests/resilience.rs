@@ -67,14 +67,27 @@ async fn invalid_parameter_is_not_retried() {
 /// A cached identity that was deleted or forbidden server-side is replaced once, with one event.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stale_identity_is_replaced_once_in_both_flows() {
-    for basic in [false, true] {
-        for forbid in [false, true] {
+    for (basic, forbid, signed_in) in [
+        (false, false, false),
+        (false, true, false),
+        (true, false, false),
+        (true, true, false),
+        (false, false, true),
+        (true, false, true),
+    ] {
+        {
             let emu = emulator().await;
             let mut c = config(&emu, DEFAULT_UNAUTH_POOL_ID);
             if basic {
                 c.unauth_role_arn = Some(UNAUTH_ROLE.into());
+                c.auth_role_arn = Some(AUTH_ROLE.into());
             }
             let p = CredentialsProvider::new(c).unwrap();
+            if signed_in {
+                let token =
+                    emu.mint_user_pool_token(USER_POOL_PROVIDER, "erin", Duration::from_secs(3600));
+                p.set_login(USER_POOL_PROVIDER, token).unwrap();
+            }
             let seen = record_changes(&p);
             let old = p.credentials().await.unwrap().identity_id.clone();
             if forbid {
@@ -94,7 +107,7 @@ async fn stale_identity_is_replaced_once_in_both_flows() {
                 new_ids.push(call.await.unwrap().unwrap().identity_id.clone());
             }
             new_ids.dedup();
-            let case = format!("basic={basic} forbid={forbid}");
+            let case = format!("basic={basic} forbid={forbid} signed_in={signed_in}");
             assert_eq!(new_ids.len(), 1, "{case}");
             assert_ne!(new_ids[0], old, "{case}");
             assert_eq!(p.cached_identity_id().as_ref(), Some(&new_ids[0]), "{case}");
