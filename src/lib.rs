@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod endpoints;
 pub mod error;
 pub mod events;
+pub mod ffi;
 pub mod logins;
 pub mod provider;
 pub mod retry;

@@ -1,0 +1,338 @@
+//! The library's global state: one runtime, the provider handle registry and the pending calls.
+//! `shutdown` completes every pending call, closes every provider and joins the runtime's threads.
+
+use super::callbacks::{CallbackGate, Completer, Outcome};
+use super::guard::{Failure, FfiResult};
+use super::types::*;
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind};
+use crate::events::SubscriptionId;
+use crate::provider::CredentialsProvider;
+use futures_util::FutureExt;
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
+
+/// How long shutdown waits for pending calls to deliver their completions.
+const SHUTDOWN_DRAIN: Duration = Duration::from_secs(10);
+
+pub(crate) enum State {
+    Uninitialized,
+    Running(Arc<Library>),
+    ShutDown,
+}
+
+pub(crate) static STATE: RwLock<State> = RwLock::new(State::Uninitialized);
+
+pub(crate) struct Library {
+    runtime: Mutex<Option<tokio::runtime::Runtime>>,
+    pub handle: tokio::runtime::Handle,
+    providers: RwLock<HashMap<usize, Arc<ProviderEntry>>>,
+    /// Handles are never reused: a freed handle stays invalid.
+    next_provider: AtomicUsize,
+    pending: Mutex<HashMap<u64, PendingCall>>,
+    drained: Condvar,
+    next_call: AtomicU64,
+}
+
+/// A started call; `cancel` is taken once the call was asked to stop.
+struct PendingCall {
+    cancel: Option<oneshot::Sender<()>>,
+}
+
+impl PendingCall {
+    fn cancel(&mut self) -> bool {
+        match self.cancel.take() {
+            Some(tx) => {
+                let _ = tx.send(());
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A provider as the C side holds it.
+pub(crate) struct ProviderEntry {
+    pub provider: CredentialsProvider,
+    /// Closes the host callbacks of this provider (identity changed, store, token requests).
+    pub gate: Arc<CallbackGate>,
+    pub identity_subscription: Mutex<Option<SubscriptionId>>,
+    /// The last credentials converted for C, reused while they are current.
+    pub c_credentials: Mutex<Option<(Arc<Credentials>, Arc<CCredentials>)>>,
+    calls: Mutex<HashSet<u64>>,
+}
+
+fn read<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|p| p.into_inner())
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Starts the runtime. `worker_threads` 0 means 2.
+pub(crate) fn init(worker_threads: usize) -> FfiResult {
+    let mut state = write(&STATE);
+    if let State::Running(_) = *state {
+        return Ok(());
+    }
+    *state = State::Running(Arc::new(Library::start(worker_threads)?));
+    Ok(())
+}
+
+/// The running library, started with defaults on first use; an error after shutdown.
+pub(crate) fn library() -> FfiResult<Arc<Library>> {
+    if let State::Running(lib) = &*read(&STATE) {
+        return Ok(lib.clone());
+    }
+    let mut state = write(&STATE);
+    match &*state {
+        State::Running(lib) => Ok(lib.clone()),
+        State::ShutDown => Err(Failure::new(
+            cognito_status::ErrShutDown,
+            "the library was shut down; call cognito_init to use it again",
+        )),
+        State::Uninitialized => {
+            let lib = Arc::new(Library::start(0)?);
+            *state = State::Running(lib.clone());
+            Ok(lib)
+        }
+    }
+}
+
+/// Completes every pending call with COGNITO_STATUS_ERR_CANCELLED, frees every provider and joins the
+/// runtime's threads. Safe to call twice.
+pub(crate) fn shutdown() -> FfiResult {
+    let lib = {
+        let state = read(&STATE);
+        match &*state {
+            State::Running(lib) => {
+                if lib.is_current_thread() {
+                    return Err(Failure::new(
+                        cognito_status::ErrWrongThread,
+                        "cognito_shutdown cannot be called from a library callback",
+                    ));
+                }
+                lib.clone()
+            }
+            _ => return Ok(()),
+        }
+    };
+    {
+        let mut state = write(&STATE);
+        match &*state {
+            State::Running(current) if Arc::ptr_eq(current, &lib) => *state = State::ShutDown,
+            _ => return Ok(()), // another thread shut it down meanwhile
+        }
+    }
+    let providers: Vec<Arc<ProviderEntry>> =
+        write(&lib.providers).drain().map(|(_, p)| p).collect();
+    for p in &providers {
+        p.gate.close();
+    }
+    lib.cancel_all();
+    lib.wait_drained(SHUTDOWN_DRAIN);
+    drop(providers);
+    if let Some(rt) = lock(&lib.runtime).take() {
+        rt.shutdown_timeout(Duration::from_secs(5));
+    }
+    tracing::debug!("cognito-native shut down");
+    Ok(())
+}
+
+impl Library {
+    fn start(worker_threads: usize) -> FfiResult<Library> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(if worker_threads == 0 {
+                2
+            } else {
+                worker_threads.min(64)
+            })
+            .thread_name("cognito-native")
+            .enable_all()
+            .build()
+            .map_err(|e| {
+                Failure::new(
+                    cognito_status::ErrFailed,
+                    format!("cannot start the runtime: {e}"),
+                )
+            })?;
+        Ok(Library {
+            handle: runtime.handle().clone(),
+            runtime: Mutex::new(Some(runtime)),
+            providers: RwLock::new(HashMap::new()),
+            next_provider: AtomicUsize::new(1),
+            pending: Mutex::new(HashMap::new()),
+            drained: Condvar::new(),
+            next_call: AtomicU64::new(1),
+        })
+    }
+
+    /// Whether this thread is one of the runtime's (i.e. inside a library callback).
+    fn is_current_thread(&self) -> bool {
+        tokio::runtime::Handle::try_current().is_ok_and(|h| h.id() == self.handle.id())
+    }
+
+    pub fn add_provider(&self, entry: ProviderEntry) -> usize {
+        let id = self.next_provider.fetch_add(1, Ordering::Relaxed);
+        write(&self.providers).insert(id, Arc::new(entry));
+        id
+    }
+
+    pub fn provider(&self, handle: *const cognito_provider) -> FfiResult<Arc<ProviderEntry>> {
+        if handle.is_null() {
+            return Err(Failure::new(
+                cognito_status::ErrNullArgument,
+                "provider is NULL",
+            ));
+        }
+        read(&self.providers)
+            .get(&(handle as usize))
+            .cloned()
+            .ok_or_else(|| {
+                Failure::new(
+                    cognito_status::ErrInvalidHandle,
+                    "not a live provider handle",
+                )
+            })
+    }
+
+    /// Frees a provider: its pending calls complete with COGNITO_STATUS_ERR_CANCELLED, its callbacks stop.
+    pub fn remove_provider(&self, handle: *const cognito_provider) -> FfiResult {
+        let entry = write(&self.providers)
+            .remove(&(handle as usize))
+            .ok_or_else(|| {
+                Failure::new(
+                    cognito_status::ErrInvalidHandle,
+                    "not a live provider handle",
+                )
+            })?;
+        entry.gate.close();
+        if let Some(sub) = lock(&entry.identity_subscription).take() {
+            entry.provider.unsubscribe(sub);
+        }
+        let calls: Vec<u64> = lock(&entry.calls).drain().collect();
+        let mut pending = lock(&self.pending);
+        for id in calls {
+            if let Some(call) = pending.get_mut(&id) {
+                call.cancel();
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts an asynchronous call whose completion goes to `completer`, on a runtime thread.
+    /// Returns the call's id (for `cognito_cancel`).
+    pub fn start_call<F>(
+        self: &Arc<Self>,
+        entry: Option<&Arc<ProviderEntry>>,
+        completer: Completer,
+        work: F,
+    ) -> u64
+    where
+        F: Future<Output = Result<Outcome, Error>> + Send + 'static,
+    {
+        let id = self.next_call.fetch_add(1, Ordering::Relaxed);
+        let (cancel, cancelled) = oneshot::channel::<()>();
+        if let Some(e) = entry {
+            lock(&e.calls).insert(id);
+        }
+        lock(&self.pending).insert(
+            id,
+            PendingCall {
+                cancel: Some(cancel),
+            },
+        );
+        let lib = self.clone();
+        let entry = entry.cloned();
+        self.handle.spawn(async move {
+            let result = tokio::select! {
+                biased;
+                _ = cancelled => Err((cognito_status::ErrCancelled, Error::new(ErrorKind::Cancelled, "the call was cancelled"))),
+                r = AssertUnwindSafe(work).catch_unwind() => match r {
+                    Ok(Ok(outcome)) => Ok(outcome),
+                    Ok(Err(e)) if e.kind() == ErrorKind::Cancelled => Err((cognito_status::ErrCancelled, e)),
+                    Ok(Err(e)) => Err((cognito_status::ErrFailed, e)),
+                    Err(_) => Err((cognito_status::ErrPanic, Error::new(ErrorKind::Internal, "internal error (panic caught)"))),
+                },
+            };
+            completer.complete(result);
+            // Only now is the call over: shutdown waits for this.
+            if let Some(e) = entry {
+                lock(&e.calls).remove(&id);
+            }
+            let mut pending = lock(&lib.pending);
+            pending.remove(&id);
+            if pending.is_empty() {
+                lib.drained.notify_all();
+            }
+        });
+        id
+    }
+
+    /// Asks a pending call to complete with COGNITO_STATUS_ERR_CANCELLED; false if it is unknown,
+    /// finished, or already cancelled.
+    pub fn cancel(&self, id: u64) -> bool {
+        lock(&self.pending)
+            .get_mut(&id)
+            .is_some_and(PendingCall::cancel)
+    }
+
+    fn cancel_all(&self) {
+        for call in lock(&self.pending).values_mut() {
+            call.cancel();
+        }
+    }
+
+    /// Waits (bounded) until every started call has delivered its completion.
+    fn wait_drained(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        let mut pending = lock(&self.pending);
+        while !pending.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                tracing::warn!(pending = pending.len(), "shutdown: calls still pending");
+                return;
+            }
+            pending = self
+                .drained
+                .wait_timeout(pending, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+}
+
+impl ProviderEntry {
+    pub fn new(provider: CredentialsProvider, gate: Arc<CallbackGate>) -> ProviderEntry {
+        ProviderEntry {
+            provider,
+            gate,
+            identity_subscription: Mutex::new(None),
+            c_credentials: Mutex::new(None),
+            calls: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// The C form of `credentials`, converted once per set of credentials.
+    pub fn c_credentials(&self, credentials: &Arc<Credentials>) -> Arc<CCredentials> {
+        let mut cache = lock(&self.c_credentials);
+        if let Some((rust, c)) = &*cache {
+            if Arc::ptr_eq(rust, credentials) {
+                return c.clone();
+            }
+        }
+        let c = Arc::new(CCredentials::new(credentials));
+        *cache = Some((credentials.clone(), c.clone()));
+        c
+    }
+}

@@ -1,0 +1,138 @@
+//! Provider options as JSON: every option of the Rust [`Config`], extensible without new exports.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
+use crate::store::FileIdentityStore;
+use serde::Deserialize;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// `cognito_provider_new`'s `options_json`. Unknown keys are errors (a typo must not be ignored).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct ProviderOptions {
+    region: Option<String>,
+    account_id: Option<String>,
+    unauth_role_arn: Option<String>,
+    auth_role_arn: Option<String>,
+    custom_role_arn: Option<String>,
+    /// Both services at one URL (e.g. the local emulator).
+    endpoint: Option<String>,
+    cognito_endpoint: Option<String>,
+    sts_endpoint: Option<String>,
+    allow_http_loopback: bool,
+    use_fips: bool,
+    /// Honour AWS_ENDPOINT_URL* (default true).
+    use_environment: Option<bool>,
+    ca_bundle_pem: Option<String>,
+    ca_bundle_file: Option<String>,
+    refresh_window_secs: Option<u64>,
+    attempt_timeout_ms: Option<u64>,
+    connect_timeout_ms: Option<u64>,
+    logins_timeout_ms: Option<u64>,
+    max_attempts: Option<u32>,
+    retry_base_delay_ms: Option<u64>,
+    retry_max_delay_ms: Option<u64>,
+    /// Keep the identity id in a file in this folder (ignored when store callbacks are given).
+    identity_store_dir: Option<String>,
+}
+
+impl ProviderOptions {
+    pub fn parse(json: Option<&str>) -> Result<ProviderOptions> {
+        match json.map(str::trim) {
+            None | Some("") => Ok(ProviderOptions::default()),
+            Some(text) => serde_json::from_str(text)
+                .map_err(|e| Error::invalid_input(format!("options_json: {e}"))),
+        }
+    }
+
+    pub fn apply(self, pool_id: &str) -> Result<Config> {
+        let mut c = Config::new(pool_id);
+        c.region = self.region;
+        c.account_id = self.account_id;
+        c.unauth_role_arn = self.unauth_role_arn;
+        c.auth_role_arn = self.auth_role_arn;
+        c.custom_role_arn = self.custom_role_arn;
+        c.endpoints.cognito_identity = self.cognito_endpoint.or_else(|| self.endpoint.clone());
+        c.endpoints.sts = self.sts_endpoint.or(self.endpoint);
+        c.endpoints.allow_http_loopback = self.allow_http_loopback;
+        c.endpoints.use_fips = self.use_fips;
+        c.endpoints.use_environment = self.use_environment.unwrap_or(true);
+        c.ca_bundle_pem = match (self.ca_bundle_pem, self.ca_bundle_file) {
+            (Some(pem), _) => Some(pem.into_bytes()),
+            (None, Some(path)) => Some(
+                std::fs::read(&path)
+                    .map_err(|e| Error::invalid_config(format!("ca_bundle_file {path:?}: {e}")))?,
+            ),
+            (None, None) => None,
+        };
+        let ms = Duration::from_millis;
+        if let Some(s) = self.refresh_window_secs {
+            c.refresh_window = Duration::from_secs(s);
+        }
+        if let Some(v) = self.attempt_timeout_ms {
+            c.attempt_timeout = ms(v);
+        }
+        if let Some(v) = self.connect_timeout_ms {
+            c.connect_timeout = ms(v);
+        }
+        if let Some(v) = self.logins_timeout_ms {
+            c.logins_timeout = ms(v);
+        }
+        let defaults = RetryPolicy::default();
+        c.retry = RetryPolicy {
+            max_attempts: self
+                .max_attempts
+                .unwrap_or(defaults.max_attempts)
+                .clamp(1, 10),
+            base_delay: self.retry_base_delay_ms.map_or(defaults.base_delay, ms),
+            max_delay: self.retry_max_delay_ms.map_or(defaults.max_delay, ms),
+        };
+        if let Some(dir) = self.identity_store_dir {
+            c.identity_store = Arc::new(FileIdentityStore::new(dir));
+        }
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_map_to_the_config() {
+        let o = ProviderOptions::parse(Some(
+            r#"{"endpoint":"http://127.0.0.1:9","allow_http_loopback":true,"max_attempts":5,
+                "attempt_timeout_ms":1500,"unauth_role_arn":"arn:aws:iam::123456789012:role/U"}"#,
+        ))
+        .unwrap();
+        let c = o
+            .apply("us-east-1:00000000-0000-4000-8000-000000000001")
+            .unwrap();
+        assert_eq!(c.endpoints.sts.as_deref(), Some("http://127.0.0.1:9"));
+        assert_eq!(
+            c.endpoints.cognito_identity.as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        assert!(c.endpoints.allow_http_loopback);
+        assert_eq!(c.retry.max_attempts, 5);
+        assert_eq!(c.attempt_timeout, Duration::from_millis(1500));
+        assert!(c.unauth_role_arn.is_some());
+    }
+
+    #[test]
+    fn bad_options_are_errors() {
+        for bad in [
+            "{",
+            "[]",
+            r#"{"regoin":"x"}"#,
+            r#"{"max_attempts":"three"}"#,
+            r#"{"use_fips":1}"#,
+        ] {
+            assert!(ProviderOptions::parse(Some(bad)).is_err(), "{bad}");
+        }
+        assert!(ProviderOptions::parse(None).is_ok());
+        assert!(ProviderOptions::parse(Some("  ")).is_ok());
+    }
+}

@@ -1,0 +1,226 @@
+//! The C types: status codes, the error and credentials views, callback signatures, opaque handles.
+
+#![allow(non_camel_case_types)]
+
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind};
+use safer_ffi::c_char;
+use safer_ffi::prelude::*;
+use std::ffi::{c_void, CString};
+
+/// Result of every function, and the status handed to callbacks. Numbers are stable.
+#[derive_ReprC]
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum cognito_status {
+    /// Success.
+    Ok = 0,
+    /// A required pointer argument was NULL.
+    ErrNullArgument = 1,
+    /// A string argument was not valid UTF-8.
+    ErrInvalidUtf8 = 2,
+    /// An argument was not valid (too long, malformed id, bad options JSON...).
+    ErrInvalidArgument = 3,
+    /// The provider handle is not (or no longer) valid: freed, forged, or from before a shutdown.
+    ErrInvalidHandle = 4,
+    /// Nothing there: no cached value, no such login, unknown or finished operation / request.
+    ErrNotFound = 5,
+    /// The operation was cancelled (by `cognito_cancel`, `cognito_provider_free` or shutdown).
+    ErrCancelled = 6,
+    /// The library is shut down; call `cognito_init` to use it again.
+    ErrShutDown = 7,
+    /// A bug in the library (a caught panic).
+    ErrPanic = 8,
+    /// The operation failed: the `cognito_error_t` (or `cognito_last_error_message`) says why.
+    ErrFailed = 9,
+    /// Called from a thread where it is not allowed (e.g. shutdown from a library callback).
+    ErrWrongThread = 10,
+}
+
+/// Why an operation failed. Valid only during the callback that receives it.
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_error {
+    /// Error kind; stable numbers (see the Rust `ErrorKind`), e.g. 1 NotAuthorized,
+    /// 2 ResourceNotFound, 3 TooManyRequests, 50 Network, 51 Timeout, 52 InvalidResponse, 55 Cancelled.
+    pub kind: u32,
+    /// The error's name as AWS gives it, e.g. "NotAuthorizedException".
+    pub code: *const c_char,
+    pub message: *const c_char,
+    /// Whether trying again later may succeed.
+    pub retryable: bool,
+    /// AWS request id, or NULL.
+    pub request_id: *const c_char,
+}
+
+/// Temporary AWS credentials. In a callback, valid only during it; from
+/// `cognito_provider_cached_credentials`, valid until `cognito_credentials_free`.
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_credentials {
+    pub access_key_id: *const c_char,
+    pub secret_access_key: *const c_char,
+    pub session_token: *const c_char,
+    /// Expiration in seconds since the Unix epoch, as AWS gave it (server time).
+    pub expiration: i64,
+    pub identity_id: *const c_char,
+}
+
+/// An identity pool credentials provider. Opaque: the pointer is a handle, checked on every use.
+#[derive_ReprC]
+#[repr(opaque)]
+pub struct cognito_provider {
+    _private: (),
+}
+
+/// Completion of `cognito_provider_get_identity_id`: `identity_id` is set when status is
+/// COGNITO_STATUS_OK, `error` otherwise.
+pub type cognito_identity_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    identity_id: *const c_char,
+    error: *const cognito_error,
+);
+
+/// Completion of `cognito_provider_get_credentials`: `credentials` is set when status is
+/// COGNITO_STATUS_OK, `error` otherwise.
+pub type cognito_credentials_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    credentials: *const cognito_credentials,
+    error: *const cognito_error,
+);
+
+/// The identity id changed: `old_identity_id` is NULL when there was none.
+pub type cognito_identity_changed_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    old_identity_id: *const c_char,
+    new_identity_id: *const c_char,
+);
+
+/// The provider needs the current token of `provider_name`: answer (now or later, from any
+/// thread) with `cognito_token_request_complete(request_id, ...)`.
+pub type cognito_token_request_cb =
+    unsafe extern "C" fn(user_data: *mut c_void, provider_name: *const c_char, request_id: u64);
+
+/// A log line; `level` is 1 error .. 5 trace. Secrets are never part of it.
+pub type cognito_log_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    level: i32,
+    target: *const c_char,
+    message: *const c_char,
+);
+
+/// Identity store: writes the stored identity id for `pool_id` into `buffer` (NUL-terminated,
+/// at most `capacity` bytes with the NUL) and returns its length, or 0 if there is none.
+/// Called once, inside `cognito_provider_new`.
+pub type cognito_store_load_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    pool_id: *const c_char,
+    buffer: *mut c_char,
+    capacity: usize,
+) -> usize;
+
+/// Identity store: keep `identity_id` for `pool_id`. Called on a library thread; must not block on
+/// the thread that uses the provider.
+pub type cognito_store_save_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    pool_id: *const c_char,
+    identity_id: *const c_char,
+);
+
+/// Identity store: forget the identity id of `pool_id`.
+pub type cognito_store_clear_cb =
+    unsafe extern "C" fn(user_data: *mut c_void, pool_id: *const c_char);
+
+/// A C string from Rust text; interior NULs (only possible in server messages) become '?'.
+pub(crate) fn c_string(s: &str) -> CString {
+    CString::new(s).unwrap_or_else(|_| CString::new(s.replace('\0', "?")).unwrap_or_default())
+}
+
+/// An error as C sees it, owning its strings.
+pub(crate) struct CError {
+    kind: ErrorKind,
+    retryable: bool,
+    code: CString,
+    message: CString,
+    request_id: Option<CString>,
+}
+
+impl CError {
+    pub fn new(e: &Error) -> CError {
+        CError {
+            kind: e.kind(),
+            retryable: e.is_retryable(),
+            code: c_string(e.code()),
+            message: c_string(e.message()),
+            request_id: e.request_id().map(c_string),
+        }
+    }
+
+    /// A view valid while `self` lives.
+    pub fn view(&self) -> cognito_error {
+        cognito_error {
+            kind: self.kind as u32,
+            code: self.code.as_ptr().cast(),
+            message: self.message.as_ptr().cast(),
+            retryable: self.retryable,
+            request_id: self
+                .request_id
+                .as_ref()
+                .map_or(std::ptr::null(), |s| s.as_ptr().cast()),
+        }
+    }
+}
+
+/// Credentials as C sees them, owning NUL-terminated copies of the strings.
+pub(crate) struct CCredentials {
+    access_key_id: CString,
+    secret_access_key: CString,
+    session_token: CString,
+    expiration: i64,
+    identity_id: CString,
+}
+
+impl CCredentials {
+    pub fn new(c: &Credentials) -> CCredentials {
+        let expiration = match c.expiration.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(_) => 0,
+        };
+        CCredentials {
+            access_key_id: c_string(&c.access_key_id),
+            secret_access_key: c_string(c.secret_access_key.expose()),
+            session_token: c_string(c.session_token.expose()),
+            expiration,
+            identity_id: c_string(&c.identity_id),
+        }
+    }
+
+    /// A view valid while `self` lives.
+    pub fn view(&self) -> cognito_credentials {
+        cognito_credentials {
+            access_key_id: self.access_key_id.as_ptr().cast(),
+            secret_access_key: self.secret_access_key.as_ptr().cast(),
+            session_token: self.session_token.as_ptr().cast(),
+            expiration: self.expiration,
+            identity_id: self.identity_id.as_ptr().cast(),
+        }
+    }
+}
+
+/// A `void *user_data` handed back to the host's callbacks, from any thread (the C contract).
+#[derive(Clone, Copy)]
+pub(crate) struct UserData(pub *mut c_void);
+
+impl UserData {
+    /// The pointer (a method, so closures capture the whole `Send` wrapper).
+    pub fn ptr(self) -> *mut c_void {
+        self.0
+    }
+}
+
+// SAFETY: the header documents that callbacks run on library threads with this pointer; the host
+// owns what it points to and its thread safety.
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
