@@ -166,7 +166,7 @@ async fn service_errors_and_bad_handles_complete_through_the_callback() {
         cognito_status::Ok
     );
     let (status, _, err) = rx.recv_timeout(Duration::from_secs(10)).unwrap();
-    assert_eq!(status, cognito_status::ErrFailed);
+    assert_eq!(status, cognito_status::ErrInvalidHandle);
     assert_eq!(err.unwrap().1, "InvalidInputError");
 }
 

@@ -239,7 +239,7 @@ impl Library {
         work: F,
     ) -> u64
     where
-        F: Future<Output = Result<Outcome, Error>> + Send + 'static,
+        F: Future<Output = Result<Outcome, (cognito_status, Error)>> + Send + 'static,
     {
         let id = self.next_call.fetch_add(1, Ordering::Relaxed);
         let (cancel, cancelled) = oneshot::channel::<()>();
@@ -258,12 +258,9 @@ impl Library {
             let result = tokio::select! {
                 biased;
                 _ = cancelled => Err((cognito_status::ErrCancelled, Error::new(ErrorKind::Cancelled, "the call was cancelled"))),
-                r = AssertUnwindSafe(work).catch_unwind() => match r {
-                    Ok(Ok(outcome)) => Ok(outcome),
-                    Ok(Err(e)) if e.kind() == ErrorKind::Cancelled => Err((cognito_status::ErrCancelled, e)),
-                    Ok(Err(e)) => Err((cognito_status::ErrFailed, e)),
-                    Err(_) => Err((cognito_status::ErrPanic, Error::new(ErrorKind::Internal, "internal error (panic caught)"))),
-                },
+                r = AssertUnwindSafe(work).catch_unwind() => r.unwrap_or_else(|_| {
+                    Err((cognito_status::ErrPanic, Error::new(ErrorKind::Internal, "internal error (panic caught)")))
+                }),
             };
             completer.complete(result);
             // Only now is the call over: shutdown waits for this.
@@ -310,6 +307,15 @@ impl Library {
                 .0;
         }
     }
+}
+
+/// The status a failed call completes with.
+pub(crate) fn failed(e: Error) -> (cognito_status, Error) {
+    let status = match e.kind() {
+        ErrorKind::Cancelled => cognito_status::ErrCancelled,
+        _ => cognito_status::ErrFailed,
+    };
+    (status, e)
 }
 
 impl ProviderEntry {

@@ -12,7 +12,7 @@ use callbacks::{
     Outcome,
 };
 use guard::{guard, opt_str_arg, out_arg, owned_c_string, str_arg, take_last_error, Failure};
-use library::{library, ProviderEntry};
+use library::{failed, library, ProviderEntry};
 use safer_ffi::prelude::*;
 use std::ffi::c_void;
 use std::sync::Arc;
@@ -351,7 +351,10 @@ fn start_async(
     out_call_id: *mut u64,
     work: impl FnOnce(
         CredentialsProvider,
-    ) -> futures_util::future::BoxFuture<'static, Result<Outcome, Error>>,
+    ) -> futures_util::future::BoxFuture<
+        'static,
+        Result<Outcome, (cognito_status, Error)>,
+    >,
 ) -> cognito_status {
     guard(name, || {
         let callback = callback
@@ -365,7 +368,7 @@ fn start_async(
             }
             // A bad handle is reported through the callback, like any failure of the call.
             Err(f) => lib.start_call(None, completer, async move {
-                Err(Error::new(ErrorKind::InvalidInput, f.message))
+                Err((f.status, Error::new(ErrorKind::InvalidInput, f.message)))
             }),
         };
         if !out_call_id.is_null() {
@@ -392,7 +395,7 @@ pub fn cognito_provider_get_identity_id(
         callback.map(Callback::Identity),
         user_data,
         out_call_id,
-        |p| async move { p.identity_id().await.map(Outcome::Identity) }.boxed(),
+        |p| async move { p.identity_id().await.map(Outcome::Identity).map_err(failed) }.boxed(),
     )
 }
 
@@ -412,7 +415,15 @@ pub fn cognito_provider_get_credentials(
         callback.map(Callback::Credentials),
         user_data,
         out_call_id,
-        |p| async move { p.credentials().await.map(Outcome::Credentials) }.boxed(),
+        |p| {
+            async move {
+                p.credentials()
+                    .await
+                    .map(Outcome::Credentials)
+                    .map_err(failed)
+            }
+            .boxed()
+        },
     )
 }
 
