@@ -68,6 +68,13 @@ fn shutdown_completes_pending_calls_joins_threads_and_allows_init_again() {
         .unwrap();
     let emu = rt.block_on(emulator());
     assert_eq!(cognito_init(3, 0), cognito_status::Ok);
+    // Threads name themselves once running: wait (bounded) for all three.
+    for _ in 0..500 {
+        if library_threads() == 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
     assert_eq!(library_threads(), 3);
 
     // Shutting down from inside a callback is refused, not a deadlock.

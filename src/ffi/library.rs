@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorKind};
 use crate::events::SubscriptionId;
 use crate::provider::CredentialsProvider;
 use futures_util::FutureExt;
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -32,12 +33,14 @@ pub(crate) struct Library {
     runtime: Mutex<Option<tokio::runtime::Runtime>>,
     pub handle: tokio::runtime::Handle,
     providers: RwLock<HashMap<usize, Arc<ProviderEntry>>>,
-    /// Handles are never reused: a freed handle stays invalid.
-    next_provider: AtomicUsize,
     pending: Mutex<HashMap<u64, PendingCall>>,
     drained: Condvar,
-    next_call: AtomicU64,
 }
+
+/// Provider handles and call ids are never reused, not even after a shutdown and a new init: a
+/// freed handle (or one from before the shutdown) stays invalid, a finished call id stays unknown.
+static NEXT_PROVIDER: AtomicUsize = AtomicUsize::new(1);
+static NEXT_CALL: AtomicU64 = AtomicU64::new(1);
 
 /// A started call; `cancel` is taken once the call was asked to stop.
 struct PendingCall {
@@ -112,20 +115,40 @@ pub(crate) fn library() -> FfiResult<Arc<Library>> {
 /// Completes every pending call with COGNITO_STATUS_ERR_CANCELLED, frees every provider and joins the
 /// runtime's threads. Safe to call twice.
 pub(crate) fn shutdown() -> FfiResult {
-    let lib = {
-        let state = read(&STATE);
-        match &*state {
-            State::Running(lib) => {
-                if lib.is_current_thread() {
-                    return Err(Failure::new(
-                        cognito_status::ErrWrongThread,
-                        "cognito_shutdown cannot be called from a library callback",
-                    ));
-                }
-                lib.clone()
-            }
-            _ => return Ok(()),
+    if LIBRARY_THREAD.with(Cell::get) || SHUTTING_DOWN_HERE.with(Cell::get) {
+        return Err(Failure::new(
+            cognito_status::ErrWrongThread,
+            "cognito_shutdown cannot be called from a library callback",
+        ));
+    }
+    // One shutdown at a time: a second caller returns only once the first one has finished (the
+    // host may unload the library as soon as its call returns).
+    let _one_at_a_time = lock(&SHUTDOWN_SERIAL);
+    struct Here;
+    impl Drop for Here {
+        fn drop(&mut self) {
+            SHUTTING_DOWN_HERE.with(|f| f.set(false));
         }
+    }
+    SHUTTING_DOWN_HERE.with(|f| f.set(true));
+    let _here = Here;
+    shutdown_serialized()
+}
+
+/// Held for the whole of a shutdown.
+static SHUTDOWN_SERIAL: Mutex<()> = Mutex::new(());
+
+thread_local! {
+    /// Set on the runtime's threads, where library callbacks run (also while it shuts down).
+    static LIBRARY_THREAD: Cell<bool> = const { Cell::new(false) };
+    /// Set while this thread runs a shutdown (which may deliver late completions itself).
+    static SHUTTING_DOWN_HERE: Cell<bool> = const { Cell::new(false) };
+}
+
+fn shutdown_serialized() -> FfiResult {
+    let lib = match &*read(&STATE) {
+        State::Running(lib) => lib.clone(),
+        _ => return Ok(()),
     };
     {
         let mut state = write(&STATE);
@@ -158,6 +181,7 @@ impl Library {
                 worker_threads.min(64)
             })
             .thread_name("cognito-native")
+            .on_thread_start(|| LIBRARY_THREAD.with(|f| f.set(true)))
             .enable_all()
             .build()
             .map_err(|e| {
@@ -170,20 +194,13 @@ impl Library {
             handle: runtime.handle().clone(),
             runtime: Mutex::new(Some(runtime)),
             providers: RwLock::new(HashMap::new()),
-            next_provider: AtomicUsize::new(1),
             pending: Mutex::new(HashMap::new()),
             drained: Condvar::new(),
-            next_call: AtomicU64::new(1),
         })
     }
 
-    /// Whether this thread is one of the runtime's (i.e. inside a library callback).
-    fn is_current_thread(&self) -> bool {
-        tokio::runtime::Handle::try_current().is_ok_and(|h| h.id() == self.handle.id())
-    }
-
     pub fn add_provider(&self, entry: ProviderEntry) -> usize {
-        let id = self.next_provider.fetch_add(1, Ordering::Relaxed);
+        let id = NEXT_PROVIDER.fetch_add(1, Ordering::Relaxed);
         write(&self.providers).insert(id, Arc::new(entry));
         id
     }
@@ -241,7 +258,7 @@ impl Library {
     where
         F: Future<Output = Result<Outcome, (cognito_status, Error)>> + Send + 'static,
     {
-        let id = self.next_call.fetch_add(1, Ordering::Relaxed);
+        let id = NEXT_CALL.fetch_add(1, Ordering::Relaxed);
         let (cancel, cancelled) = oneshot::channel::<()>();
         if let Some(e) = entry {
             lock(&e.calls).insert(id);
@@ -261,6 +278,20 @@ impl Library {
                 r = AssertUnwindSafe(work).catch_unwind() => r.unwrap_or_else(|_| {
                     Err((cognito_status::ErrPanic, Error::new(ErrorKind::Internal, "internal error (panic caught)")))
                 }),
+            };
+            // Decide under the lock: once the sender is taken here, cognito_cancel finds nothing
+            // to cancel (NOT_FOUND); if a cancel took it first, it returned OK, so complete with
+            // CANCELLED even if the work finished meanwhile.
+            let decided_here = lock(&lib.pending)
+                .get_mut(&id)
+                .is_some_and(|call| call.cancel.take().is_some());
+            let result = match result {
+                Err((cognito_status::ErrCancelled, e)) => Err((cognito_status::ErrCancelled, e)),
+                _ if !decided_here => Err((
+                    cognito_status::ErrCancelled,
+                    Error::new(ErrorKind::Cancelled, "the call was cancelled"),
+                )),
+                other => other,
             };
             completer.complete(result);
             // Only now is the call over: shutdown waits for this.

@@ -34,6 +34,13 @@ fn level_number(level: &Level) -> i32 {
 pub(crate) fn set_level(level: i32) {
     install_once();
     LEVEL.store(level.clamp(0, 5), Ordering::Relaxed);
+    level_changed();
+}
+
+/// Callsites cache whether our layer wants them (`Layer::register_callsite` asks `enabled` once):
+/// after a level change, ask again, or events first seen under a lower level stay off for good.
+fn level_changed() {
+    tracing::callsite::rebuild_interest_cache();
 }
 
 /// Sets (or with `None` removes) the sink and its level. After it returns, the previous sink is
@@ -49,6 +56,7 @@ pub(crate) fn set_sink(callback: Option<cognito_log_cb>, user_data: UserData, le
         if new.is_some() { level.clamp(0, 5) } else { 0 },
         Ordering::Relaxed,
     );
+    level_changed();
     let old = std::mem::replace(&mut *SINK.write().unwrap_or_else(|p| p.into_inner()), new);
     if let Some(old) = old {
         old.gate.close();

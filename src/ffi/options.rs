@@ -42,8 +42,17 @@ impl ProviderOptions {
     pub fn parse(json: Option<&str>) -> Result<ProviderOptions> {
         match json.map(str::trim) {
             None | Some("") => Ok(ProviderOptions::default()),
-            Some(text) => serde_json::from_str(text)
-                .map_err(|e| Error::invalid_input(format!("options_json: {e}"))),
+            Some(text) => {
+                let invalid =
+                    |e: serde_json::Error| Error::invalid_input(format!("options_json: {e}"));
+                // A struct also deserializes from a JSON array (its fields in order): only an
+                // object is accepted.
+                let value: serde_json::Value = serde_json::from_str(text).map_err(invalid)?;
+                if !value.is_object() {
+                    return Err(Error::invalid_input("options_json: expected a JSON object"));
+                }
+                serde_json::from_value(value).map_err(invalid)
+            }
         }
     }
 
