@@ -23,6 +23,4 @@ scripts/moto-env.sh >/dev/null
 cargo fmt --all --check
 cargo test --workspace --all-targets
 scripts/c-tests.sh
-if [ -x scripts/csharp-tests.sh ]; then
-  scripts/csharp-tests.sh
-fi
+scripts/csharp-tests.sh

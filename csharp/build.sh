@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds csharp/bin/CognitoNative.dll (and the cached-read bench) with Mono's mcs. Installs nothing:
+# needs `mcs` (Debian: apt-get install -y mono-mcs mono-devel).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out="$here/bin"
+mkdir -p "$out"
+MCS=(mcs -sdk:4.7.1 -langversion:7.2 -nologo -warnaserror+ -debug)
+
+mapfile -t sources < <(find "$here/src" -name '*.cs' | LC_ALL=C sort)
+"${MCS[@]}" -target:library -unsafe -doc:"$out/CognitoNative.xml" \
+  -out:"$out/CognitoNative.dll" "${sources[@]}"
+
+"${MCS[@]}" -target:exe -r:"$out/CognitoNative.dll" \
+  -out:"$out/CachedReadBench.exe" "$here/bench/CachedRead.cs"
+
+echo "built $out/CognitoNative.dll"

@@ -1,0 +1,155 @@
+using System;
+using NUnit.Framework;
+
+namespace CognitoNative.Tests
+{
+    /// <summary>Errors map to the exception types AWS names them by, with code, request id and retryability.</summary>
+    [TestFixture]
+    public class ErrorTests : EmulatorTest
+    {
+        private static CognitoOptions OneAttempt()
+        {
+            var options = Emulator.Options();
+            options.MaxAttempts = 1;
+            options.AttemptTimeout = TimeSpan.FromSeconds(5);
+            return options;
+        }
+
+        [Test]
+        public void AuthOnlyPoolWithoutLogins_IsNotAuthorized()
+        {
+            using (var credentials = new CognitoAWSCredentials(Emulator.AuthOnlyPoolId, RegionEndpoint.USEast1, Emulator.Options()))
+            {
+                var e = (NotAuthorizedException)FailureOf(credentials.GetCredentialsAsync());
+                Assert.AreEqual("NotAuthorizedException", e.ErrorCode);
+                Assert.AreEqual(CognitoErrorKind.NotAuthorized, e.ErrorKind);
+                Assert.IsFalse(e.Retryable);
+                Assert.IsNotNull(e.RequestId);
+                Assert.IsInstanceOf<AmazonCognitoIdentityException>(e);
+                // The synchronous form throws the same type, not an AggregateException.
+                Assert.Throws<NotAuthorizedException>(() => credentials.GetIdentityId());
+            }
+        }
+
+        [TestCase("ResourceNotFoundException", typeof(ResourceNotFoundException))]
+        [TestCase("InvalidParameterException", typeof(InvalidParameterException))]
+        [TestCase("InvalidIdentityPoolConfigurationException", typeof(InvalidIdentityPoolConfigurationException))]
+        [TestCase("ResourceConflictException", typeof(ResourceConflictException))]
+        [TestCase("ExternalServiceException", typeof(ExternalServiceException))]
+        [TestCase("LimitExceededException", typeof(LimitExceededException))]
+        [TestCase("TooManyRequestsException", typeof(TooManyRequestsException))]
+        [TestCase("InternalErrorException", typeof(InternalErrorException))]
+        [TestCase("SomethingNewException", typeof(AmazonCognitoIdentityException))]
+        public void CognitoServiceErrors_MapToTheirTypes(string code, Type expected)
+        {
+            Emulator.Fault("{\"op\":\"GetId\",\"fault\":\"service_error\",\"status\":400,\"code\":\"" + code + "\",\"message\":\"injected\"}");
+            using (var credentials = Guest(OneAttempt()))
+            {
+                var e = (AmazonCognitoIdentityException)FailureOf(credentials.GetIdentityIdAsync());
+                Assert.AreEqual(expected, e.GetType());
+                Assert.AreEqual(code, e.ErrorCode);
+                StringAssert.Contains("injected", e.Message);
+            }
+        }
+
+        [TestCase("InvalidIdentityToken", typeof(InvalidIdentityTokenException))]
+        [TestCase("ExpiredTokenException", typeof(ExpiredTokenException))]
+        [TestCase("IDPRejectedClaim", typeof(IDPRejectedClaimException))]
+        [TestCase("AccessDenied", typeof(AccessDeniedException))]
+        public void StsErrorsOfTheBasicFlow_MapToTheirTypes(string code, Type expected)
+        {
+            Emulator.Fault("{\"op\":\"AssumeRoleWithWebIdentity\",\"fault\":\"service_error\",\"status\":400,\"code\":\"" + code + "\",\"message\":\"injected\"}");
+            using (var credentials = new CognitoAWSCredentials(null, Emulator.UnauthPoolId, UnauthRole, null, RegionEndpoint.USEast1, OneAttempt()))
+            {
+                var e = FailureOf(credentials.GetCredentialsAsync());
+                Assert.AreEqual(expected, e.GetType());
+            }
+        }
+
+        [Test]
+        public void Throttling_IsRetriedThenReportedAsRetryable()
+        {
+            Emulator.Fault("{\"op\":\"GetId\",\"fault\":\"throttle\"}");
+            var options = Emulator.Options();
+            options.MaxAttempts = 3;
+            options.RetryBaseDelay = TimeSpan.FromMilliseconds(1);
+            options.RetryMaxDelay = TimeSpan.FromMilliseconds(5);
+            using (var credentials = Guest(options))
+            {
+                var e = (TooManyRequestsException)FailureOf(credentials.GetIdentityIdAsync());
+                Assert.IsTrue(e.Retryable);
+                Assert.AreEqual(3, Emulator.Count("GetId"));
+            }
+        }
+
+        [Test]
+        public void ServerError_IsAnInternalErrorException()
+        {
+            Emulator.Fault("{\"op\":\"GetId\",\"fault\":\"server_error\",\"status\":503}");
+            using (var credentials = Guest(OneAttempt()))
+            {
+                var e = (AmazonCognitoIdentityException)FailureOf(credentials.GetIdentityIdAsync());
+                Assert.IsInstanceOf<InternalErrorException>(e);
+                Assert.IsTrue(e.Retryable);
+            }
+        }
+
+        [Test]
+        public void ConnectionRefused_IsANetworkException()
+        {
+            var options = OneAttempt();
+            options.Endpoint = "http://127.0.0.1:9"; // discard port: nothing listens
+            using (var credentials = Guest(options))
+            {
+                var e = FailureOf(credentials.GetIdentityIdAsync());
+                Assert.AreEqual(typeof(NetworkException), e.GetType());
+                Assert.IsTrue(((NetworkException)e).Retryable);
+            }
+        }
+
+        [Test]
+        public void AHangingServer_IsARequestTimeoutException()
+        {
+            Emulator.Fault("{\"op\":\"GetId\",\"fault\":\"hang\"}");
+            var options = OneAttempt();
+            options.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            using (var credentials = Guest(options))
+            {
+                var e = FailureOf(credentials.GetIdentityIdAsync());
+                Assert.IsInstanceOf<RequestTimeoutException>(e);
+                Assert.IsInstanceOf<NetworkException>(e, "a timeout is a network failure");
+            }
+        }
+
+        [Test]
+        public void AMalformedAnswer_IsAnInvalidResponseException()
+        {
+            Emulator.Fault("{\"op\":\"GetId\",\"fault\":\"malformed\"}");
+            using (var credentials = Guest(OneAttempt()))
+            {
+                Assert.IsInstanceOf<InvalidResponseException>(FailureOf(credentials.GetIdentityIdAsync()));
+            }
+        }
+
+        [Test]
+        public void BadArguments_ThrowArgumentExceptionsAtConstruction()
+        {
+            Assert.Throws<ArgumentNullException>(() => new CognitoAWSCredentials(null, RegionEndpoint.USEast1));
+            Assert.Throws<ArgumentNullException>(() => new CognitoAWSCredentials("us-east-1:00000000-0000-4000-8000-000000000001", null));
+            Assert.Throws<ArgumentException>(() => new CognitoAWSCredentials("IDENTITY_POOL_ID", RegionEndpoint.USEast1));
+            var options = Emulator.Options();
+            options.Endpoint = "http://example.com"; // plain http off loopback
+            Assert.Throws<ArgumentException>(() => Guest(options));
+            options = Emulator.Options();
+            options.CaBundleFile = "/nonexistent/ca.pem";
+            Assert.Throws<ArgumentException>(() => Guest(options));
+        }
+
+        [Test]
+        public void ASyncFailure_KeepsTheNativeMessage()
+        {
+            var e = Assert.Throws<ArgumentException>(() => new CognitoAWSCredentials("not-a-pool", RegionEndpoint.USEast1));
+            StringAssert.Contains("not-a-pool", e.Message);
+        }
+    }
+}

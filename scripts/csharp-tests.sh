@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The C# package's tests under Mono: builds the native library and the emulator (cargo, debug),
+# the library (csharp/build.sh), the Unity glue against a UnityEngine stub, and the NUnit 2.6 tests,
+# then runs them (the tests start and stop the emulator themselves), then the cached-read bench.
+# Needs: mono-mcs mono-devel nunit-console libnunit-cil-dev (Debian).
+#   COGNITO_BENCH_LIB=target/release/libcognito_native.so scripts/csharp-tests.sh   bench a release build
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+export CARGO_TERM_COLOR=never
+
+for tool in mcs mono nunit-console cargo; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y mono-mcs mono-devel nunit-console libnunit-cil-dev)" >&2; exit 1; }
+done
+nunit_dll="$(ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll 2>/dev/null | head -n1 || true)"
+[ -n "$nunit_dll" ] || nunit_dll="$(find /usr/lib -name nunit.framework.dll -path '*2.6*' 2>/dev/null | head -n1)"
+[ -n "$nunit_dll" ] || { echo "NUnit 2.6 not found (apt-get install -y libnunit-cil-dev)" >&2; exit 1; }
+
+echo "== native library and emulator (cargo, debug)"
+cargo build --quiet --lib --no-default-features
+cargo build --quiet --bin cognito-native
+
+echo "== C# library"
+unity/sync-sources.sh --check
+csharp/build.sh
+
+bin="$repo/csharp/bin"
+out="$bin/tests"
+rm -rf "$out" && mkdir -p "$out"
+MCS=(mcs -sdk:4.7.1 -langversion:7.2 -nologo -warnaserror+ -debug)
+
+echo "== Unity glue, against the UnityEngine stub"
+"${MCS[@]}" -target:library -nowarn:67 -out:"$out/UnityEngine.dll" csharp/tests/UnityStub/UnityEngine.cs
+"${MCS[@]}" -target:library -nowarn:67 -out:"$out/UnityEditor.dll" csharp/tests/UnityStub/UnityEditor.cs
+"${MCS[@]}" -target:library -d:UNITY_5_3_OR_NEWER -d:UNITY_EDITOR \
+  -r:"$bin/CognitoNative.dll" -r:"$out/UnityEngine.dll" -r:"$out/UnityEditor.dll" \
+  -out:"$out/CognitoNative.Unity.dll" unity/Runtime/Unity/*.cs
+# The package compiles as Unity compiles it: one assembly, in the Editor and in an iOS player.
+mapfile -t runtime < <(find unity/Runtime -name '*.cs' | LC_ALL=C sort)
+"${MCS[@]}" -target:library -unsafe -d:UNITY_5_3_OR_NEWER -d:UNITY_EDITOR \
+  -r:"$out/UnityEngine.dll" -r:"$out/UnityEditor.dll" -out:"$out/check-editor.dll" "${runtime[@]}"
+"${MCS[@]}" -target:library -unsafe -d:UNITY_5_3_OR_NEWER -d:UNITY_IOS \
+  -r:"$out/UnityEngine.dll" -out:"$out/check-ios.dll" "${runtime[@]}"
+rm -f "$out"/check-*
+
+echo "== tests"
+"${MCS[@]}" -target:exe -r:"$bin/CognitoNative.dll" -out:"$out/ExitCheck.exe" csharp/tests/ExitCheck/ExitCheck.cs
+"${MCS[@]}" -target:library -r:"$nunit_dll" -r:System.dll -r:System.Core.dll \
+  -r:"$bin/CognitoNative.dll" -r:"$out/CognitoNative.Unity.dll" -r:"$out/UnityEngine.dll" -r:"$out/UnityEditor.dll" \
+  -out:"$out/CognitoNative.Tests.dll" csharp/tests/CognitoNative.Tests/*.cs "unity/Samples~/CognitoSample/CognitoSample.cs"
+cp "$bin/CognitoNative.dll" "$bin/CognitoNative.dll.mdb" "$nunit_dll" "$out/"
+# DllImport("cognito_native") finds libcognito_native.so next to the assembly.
+cp target/debug/libcognito_native.so "$out/"
+
+# nunit-console exits with the number of failed tests; the tests bound their own waits.
+status=0
+(cd "$out" && timeout 300 nunit-console -nologo -noshadow -labels CognitoNative.Tests.dll \
+  -result="$out/TestResult.xml") || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "C# tests FAILED (nunit-console exit status $status)" >&2
+  exit 1
+fi
+
+echo "== cached-read bench"
+bench_lib="${COGNITO_BENCH_LIB:-target/debug/libcognito_native.so}"
+bench_dir="$bin/bench" && rm -rf "$bench_dir" && mkdir -p "$bench_dir"
+cp "$bin/CognitoNative.dll" "$bin/CachedReadBench.exe" "$bench_dir/"
+cp "$bench_lib" "$bench_dir/libcognito_native.so"
+emulator_out="$(mktemp)"
+target/debug/cognito-native emulate --port 0 >"$emulator_out" &
+emulator_pid=$!
+trap 'kill $emulator_pid 2>/dev/null || true; rm -f "$emulator_out"' EXIT
+for _ in $(seq 100); do [ -s "$emulator_out" ] && break; sleep 0.1; done
+url="$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$emulator_out")"
+echo "native library: $bench_lib"
+timeout 120 mono "$bench_dir/CachedReadBench.exe" "$url" 1000000

@@ -1,0 +1,67 @@
+namespace CognitoNative
+{
+    /// <summary>
+    /// Why an operation failed, as the native library classifies it. The numbers are the library's
+    /// stable <c>cognito_error_t.kind</c> values.
+    /// </summary>
+    public enum CognitoErrorKind
+    {
+        /// <summary>Not classified (an error raised by this package rather than the service).</summary>
+        Unknown = 0,
+
+        /// <summary>Cognito: <c>NotAuthorizedException</c>.</summary>
+        NotAuthorized = 1,
+        /// <summary>Cognito: <c>ResourceNotFoundException</c>.</summary>
+        ResourceNotFound = 2,
+        /// <summary>Cognito: <c>TooManyRequestsException</c> (also STS throttling).</summary>
+        TooManyRequests = 3,
+        /// <summary>Cognito: <c>LimitExceededException</c>.</summary>
+        LimitExceeded = 4,
+        /// <summary>Cognito: <c>InvalidParameterException</c>.</summary>
+        InvalidParameter = 5,
+        /// <summary>Cognito: <c>InvalidIdentityPoolConfigurationException</c>.</summary>
+        InvalidIdentityPoolConfiguration = 6,
+        /// <summary>Cognito: <c>ResourceConflictException</c>.</summary>
+        ResourceConflict = 7,
+        /// <summary>Cognito: <c>ExternalServiceException</c>.</summary>
+        ExternalService = 8,
+        /// <summary>Cognito: <c>InternalErrorException</c> (also unclassified 5xx answers).</summary>
+        InternalError = 9,
+
+        /// <summary>STS: <c>InvalidIdentityToken</c>.</summary>
+        InvalidIdentityToken = 20,
+        /// <summary>STS: <c>ExpiredTokenException</c>.</summary>
+        ExpiredToken = 21,
+        /// <summary>STS: <c>IDPCommunicationError</c>.</summary>
+        IdpCommunicationError = 22,
+        /// <summary>STS: <c>IDPRejectedClaim</c>.</summary>
+        IdpRejectedClaim = 23,
+        /// <summary>STS: <c>AccessDenied</c>.</summary>
+        AccessDenied = 24,
+        /// <summary>STS: <c>ValidationError</c>.</summary>
+        Validation = 25,
+        /// <summary>STS: <c>RegionDisabledException</c>.</summary>
+        RegionDisabled = 26,
+        /// <summary>A service error this library does not know; <see cref="AmazonCognitoIdentityException.ErrorCode"/> has its name.</summary>
+        UnknownService = 49,
+
+        /// <summary>Could not connect, or the connection broke.</summary>
+        Network = 50,
+        /// <summary>An attempt took longer than the configured timeout.</summary>
+        Timeout = 51,
+        /// <summary>The server answered something AWS does not send.</summary>
+        InvalidResponse = 52,
+        /// <summary>The configuration is not usable (pool id, region, endpoint...).</summary>
+        InvalidConfig = 53,
+        /// <summary>An argument is not valid (too many logins, empty token...).</summary>
+        InvalidInput = 54,
+        /// <summary>The call was cancelled.</summary>
+        Cancelled = 55,
+        /// <summary>A logins provider failed or did not answer in time.</summary>
+        LoginsProvider = 56,
+        /// <summary>The identity store failed.</summary>
+        Store = 57,
+        /// <summary>A bug in the native library (a caught panic).</summary>
+        Internal = 58,
+    }
+}

@@ -1,0 +1,28 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace CognitoNative.Interop
+{
+    /// <summary><c>cognito_credentials_t</c>. Only ever read through a pointer the library hands out.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeCredentials
+    {
+        public IntPtr AccessKeyId;
+        public IntPtr SecretAccessKey;
+        public IntPtr SessionToken;
+        /// <summary>Seconds since the Unix epoch (server time).</summary>
+        public long Expiration;
+        public IntPtr IdentityId;
+    }
+
+    /// <summary><c>cognito_error_t</c>. <c>bool</c> is one byte in C, so it is declared as a byte to stay blittable.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeError
+    {
+        public uint Kind;
+        public IntPtr Code;
+        public IntPtr Message;
+        public byte Retryable;
+        public IntPtr RequestId;
+    }
+}
