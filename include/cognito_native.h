@@ -19,7 +19,8 @@
  * - Callbacks must not block for long: they run on the library's few worker threads.
  * - cognito_shutdown completes every pending call, frees every provider and joins the library's
  *   threads (a Mono/Unity process cannot exit or reload without it). Call it from your own thread,
- *   not from a callback. After it, calls fail with COGNITO_STATUS_ERR_SHUT_DOWN until cognito_init.
+ *   not from a callback. After it, calls fail with COGNITO_STATUS_ERR_SHUT_DOWN until cognito_init;
+ *   handles from before stay invalid.
  * - After cognito_provider_free returns, none of that provider's identity-changed, store or token
  *   request callbacks runs any more (unless freed from inside one, which then finishes).
  */
@@ -307,8 +308,11 @@ cognito_provider_new (
 
 /** \brief
  *  Like cognito_provider_new, with the identity id kept by the host (PlayerPrefs, Keychain...):
- *  `load` is called once inside this call; `save` and `clear` later on library threads. Each
- *  callback may be NULL. `store_user_data` must stay valid until the provider is freed.
+ *  `load` is called once inside this call; `save` when the identity id changes (on a library
+ *  thread); `clear` when it is forgotten (inside cognito_provider_clear and
+ *  cognito_provider_clear_identity_cache, or on a library thread when the service no longer
+ *  accepts it). Each callback may be NULL. `store_user_data` must stay valid until the provider is
+ *  freed.
  */
 cognito_status_t
 cognito_provider_new_with_store (
@@ -352,7 +356,8 @@ cognito_provider_set_logins_provider (
 
 /** \brief
  *  Sends the library's log lines (secrets never included) at `level` and above (1 error ..
- *  5 trace) to `callback`, on library threads. NULL removes the sink; after this returns the
+ *  5 trace) to `callback`, on library threads (debug lines about failed synchronous calls on the
+ *  calling thread). NULL removes the sink; after this returns the
  *  previous callback is not called any more.
  */
 cognito_status_t
