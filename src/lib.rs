@@ -13,6 +13,7 @@
 mod clock;
 pub mod config;
 pub mod credentials;
+pub mod developer;
 pub mod endpoints;
 pub mod error;
 pub mod events;
@@ -26,6 +27,10 @@ mod wire;
 
 pub use config::Config;
 pub use credentials::Credentials;
+pub use developer::{
+    AwsCredentials, DeveloperIdentity, DeveloperIdentityClient, DeveloperIdentitySource,
+    DeveloperTokenRequest,
+};
 pub use endpoints::{user_pool_provider_name, EndpointConfig, DEVELOPER_PROVIDER_NAME};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{IdentityChange, SubscriptionId};

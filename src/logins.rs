@@ -1,5 +1,7 @@
 //! Sign-in tokens sent with each request ("logins"), and hosts that supply fresh tokens on demand.
 
+use crate::developer::DeveloperIdentitySource;
+use crate::endpoints::DEVELOPER_PROVIDER_NAME;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
 use futures_util::future::BoxFuture;
@@ -55,16 +57,18 @@ pub(crate) fn check_token(provider_name: &str, token: &str) -> Result<()> {
     Ok(())
 }
 
-/// The provider's logins: fixed tokens and token suppliers, at most [`MAX_LOGINS`] names in all.
+/// The provider's logins: fixed tokens, token suppliers and a developer identity source (under
+/// [`DEVELOPER_PROVIDER_NAME`]), at most [`MAX_LOGINS`] names in all.
 #[derive(Clone, Default)]
 pub(crate) struct Logins {
     tokens: BTreeMap<String, Secret>,
     providers: BTreeMap<String, Arc<dyn LoginsProvider>>,
+    developer: Option<Arc<dyn DeveloperIdentitySource>>,
 }
 
 impl Logins {
     fn check_room_for(&self, name: &str) -> Result<()> {
-        let known = self.tokens.contains_key(name) || self.providers.contains_key(name);
+        let known = self.contains(name);
         if !known && self.count() >= MAX_LOGINS {
             return Err(Error::invalid_input(format!(
                 "at most {MAX_LOGINS} logins are allowed"
@@ -83,6 +87,19 @@ impl Logins {
         Ok(provider_removed || old.as_ref() != Some(&token))
     }
 
+    /// Makes the identity and its token come from the app's backend.
+    pub fn set_developer(&mut self, source: Arc<dyn DeveloperIdentitySource>) -> Result<()> {
+        self.check_room_for(DEVELOPER_PROVIDER_NAME)?;
+        self.tokens.remove(DEVELOPER_PROVIDER_NAME);
+        self.providers.remove(DEVELOPER_PROVIDER_NAME);
+        self.developer = Some(source);
+        Ok(())
+    }
+
+    pub fn developer(&self) -> Option<&Arc<dyn DeveloperIdentitySource>> {
+        self.developer.as_ref()
+    }
+
     pub fn set_provider(&mut self, name: &str, provider: Arc<dyn LoginsProvider>) -> Result<()> {
         check_provider_name(name)?;
         self.check_room_for(name)?;
@@ -95,15 +112,18 @@ impl Logins {
     pub fn remove(&mut self, name: &str) -> bool {
         let a = self.tokens.remove(name).is_some();
         let b = self.providers.remove(name).is_some();
-        a || b
+        let c = name == DEVELOPER_PROVIDER_NAME && self.developer.take().is_some();
+        a || b || c
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        self.tokens.contains_key(name) || self.providers.contains_key(name)
+        self.tokens.contains_key(name)
+            || self.providers.contains_key(name)
+            || (name == DEVELOPER_PROVIDER_NAME && self.developer.is_some())
     }
 
     pub fn count(&self) -> usize {
-        self.tokens.len() + self.providers.len()
+        self.tokens.len() + self.providers.len() + usize::from(self.developer.is_some())
     }
 
     /// Provider names, sorted.
@@ -113,13 +133,18 @@ impl Logins {
             .keys()
             .chain(self.providers.keys())
             .cloned()
+            .chain(
+                self.developer
+                    .as_ref()
+                    .map(|_| DEVELOPER_PROVIDER_NAME.to_owned()),
+            )
             .collect();
         names.sort();
         names
     }
 
     /// The tokens to send now: fixed ones as they are, supplied ones asked for (concurrently), each
-    /// within `timeout`.
+    /// within `timeout`. The developer identity's token is not among them (it comes with its id).
     pub async fn resolve(&self, timeout: Duration) -> Result<BTreeMap<String, Secret>> {
         let mut out = self.tokens.clone();
         let asks = self.providers.iter().map(|(name, provider)| {

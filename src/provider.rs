@@ -12,12 +12,14 @@
 
 use crate::config::Config;
 use crate::credentials::{CachedCredentials, Credentials};
-use crate::endpoints;
+use crate::developer::{check_developer_identity, DeveloperIdentity, DeveloperIdentitySource};
+use crate::endpoints::{self, DEVELOPER_PROVIDER_NAME};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{IdentityChange, Listeners, SubscriptionId};
 use crate::logins::{Logins, LoginsProvider};
 use crate::secret::Secret;
 use crate::store::IdentityStore;
+use crate::wire::cognito::OpenIdToken;
 use crate::wire::Wire;
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use std::panic::AssertUnwindSafe;
@@ -40,7 +42,6 @@ pub struct CredentialsProvider {
 
 struct Inner {
     pool_id: String,
-    region: String,
     account_id: Option<String>,
     unauth_role_arn: Option<String>,
     auth_role_arn: Option<String>,
@@ -126,26 +127,20 @@ impl CredentialsProvider {
                 None
             }
         };
+        let runtime = v.runtime.clone();
+        let wire = Wire::new(v, &config);
         let inner = Inner {
             pool_id: config.identity_pool_id,
-            region: v.region,
             account_id: config.account_id,
             unauth_role_arn: config.unauth_role_arn,
             auth_role_arn: config.auth_role_arn,
             custom_role_arn: config.custom_role_arn,
             refresh_window: config.refresh_window,
             logins_timeout: config.logins_timeout,
-            wire: Wire {
-                http: v.http,
-                cognito_url: v.cognito_url,
-                sts_url: v.sts_url,
-                clock: Default::default(),
-                retry: config.retry,
-                attempt_timeout: config.attempt_timeout,
-            },
+            wire,
             store: config.identity_store,
             store_lock: Mutex::new(()),
-            runtime: v.runtime,
+            runtime,
             listeners: Listeners::default(),
             state: Mutex::new(State {
                 identity_id,
@@ -162,13 +157,13 @@ impl CredentialsProvider {
     }
 
     pub fn region(&self) -> &str {
-        &self.inner.region
+        &self.inner.wire.region
     }
 
     /// The provider name of a Cognito user pool in this provider's region, the key for its id
     /// token in the logins: `cognito-idp.<region>.amazonaws.com/<userPoolId>`.
     pub fn user_pool_provider_name(&self, user_pool_id: &str) -> String {
-        endpoints::user_pool_provider_name(&self.inner.region, user_pool_id)
+        endpoints::user_pool_provider_name(&self.inner.wire.region, user_pool_id)
     }
 
     /// The identity id: the cached one, or a new one from GetId (sent with the current logins).
@@ -228,6 +223,20 @@ impl CredentialsProvider {
     ) -> Result<()> {
         let mut s = self.inner.lock();
         s.logins.set_provider(provider_name, provider)?;
+        s.invalidate_credentials();
+        Ok(())
+    }
+
+    /// Gets the identity and its token from the app's backend (developer-authenticated
+    /// identities): asked on first use and for every credentials refresh; its token is sent under
+    /// `cognito-identity.amazonaws.com`. Clears the cached credentials. Remove it with
+    /// `remove_login("cognito-identity.amazonaws.com")`.
+    pub fn set_developer_identity_source(
+        &self,
+        source: Arc<dyn DeveloperIdentitySource>,
+    ) -> Result<()> {
+        let mut s = self.inner.lock();
+        s.logins.set_developer(source)?;
         s.invalidate_credentials();
         Ok(())
     }
@@ -310,7 +319,7 @@ impl std::fmt::Debug for CredentialsProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CredentialsProvider")
             .field("identity_pool_id", &self.inner.pool_id)
-            .field("region", &self.inner.region)
+            .field("region", &self.inner.wire.region)
             .finish_non_exhaustive()
     }
 }
@@ -389,10 +398,33 @@ impl Inner {
     }
 
     async fn fetch_identity(&self, logins: &Logins) -> Result<String> {
+        if let Some(source) = logins.developer() {
+            return Ok(self.ask_developer_source(source).await?.identity_id);
+        }
         let tokens = logins.resolve(self.logins_timeout).await?;
         self.wire
             .get_id(&self.pool_id, self.account_id.as_deref(), &tokens)
             .await
+    }
+
+    /// Asks the app's backend for the developer identity, within the logins timeout.
+    async fn ask_developer_source(
+        &self,
+        source: &Arc<dyn DeveloperIdentitySource>,
+    ) -> Result<DeveloperIdentity> {
+        let answer = tokio::time::timeout(self.logins_timeout, source.refresh())
+            .await
+            .map_err(|_| {
+                Error::new(
+                    ErrorKind::LoginsProvider,
+                    format!(
+                        "the developer identity source did not answer within {:?}",
+                        self.logins_timeout
+                    ),
+                )
+            })??;
+        check_developer_identity(&answer)?;
+        Ok(answer)
     }
 
     fn credentials_flight(self: &Arc<Self>, s: &mut State) -> Flight<Arc<Credentials>> {
@@ -425,24 +457,45 @@ impl Inner {
         epoch: u64,
         logins: &Logins,
     ) -> Result<Arc<Credentials>> {
-        let tokens = logins.resolve(self.logins_timeout).await?;
-        let role_arn = if tokens.is_empty() {
+        let mut tokens = logins.resolve(self.logins_timeout).await?;
+        let developer = logins.developer();
+        let role_arn = if tokens.is_empty() && developer.is_none() {
             self.unauth_role_arn.as_deref()
         } else {
             self.auth_role_arn.as_deref()
         };
         let mut recovered = false;
         loop {
-            let (identity_id, identity_epoch) = self.identity_for_credentials().await?;
-            let result = match role_arn {
-                Some(role) => {
+            // The identity: from the app's backend (with a fresh token), cached, or from GetId.
+            let (identity_id, identity_epoch, developer_token) = match developer {
+                Some(source) => {
+                    let identity_epoch = self.lock().identity_epoch;
+                    let d = self.ask_developer_source(source).await?;
+                    tokens.insert(DEVELOPER_PROVIDER_NAME.to_owned(), d.token.clone());
+                    (d.identity_id, identity_epoch, Some(d.token))
+                }
+                None => {
+                    let (id, identity_epoch) = self.identity_for_credentials().await?;
+                    (id, identity_epoch, None)
+                }
+            };
+            let result = match (role_arn, developer_token) {
+                // A developer token is an OpenID token already: straight to STS.
+                (Some(role), Some(token)) => {
+                    let token = OpenIdToken {
+                        identity_id: identity_id.clone(),
+                        token,
+                    };
+                    self.wire.assume_role_with_web_identity(role, &token).await
+                }
+                (Some(role), None) => {
                     async {
                         let token = self.wire.get_open_id_token(&identity_id, &tokens).await?;
                         self.wire.assume_role_with_web_identity(role, &token).await
                     }
                     .await
                 }
-                None => {
+                (None, _) => {
                     self.wire
                         .get_credentials_for_identity(
                             &identity_id,

@@ -83,7 +83,7 @@ impl HttpClient {
     pub(crate) async fn post(
         &self,
         url: &url::Url,
-        headers: &[(&'static str, &str)],
+        headers: &[(&str, &str)],
         body: Vec<u8>,
         timeout: Duration,
     ) -> Result<RawResponse> {

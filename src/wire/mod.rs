@@ -2,10 +2,13 @@
 
 pub mod cognito;
 pub mod http;
+mod sign;
 pub mod sts;
 
 use crate::clock::ServerClock;
+use crate::config::{Config, Validated};
 use crate::credentials::Credentials;
+use crate::developer::AwsCredentials;
 use crate::error::Result;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
@@ -17,6 +20,7 @@ use url::Url;
 
 /// Everything needed to send one operation.
 pub(crate) struct Wire {
+    pub region: String,
     pub http: HttpClient,
     pub cognito_url: Url,
     pub sts_url: Url,
@@ -32,6 +36,34 @@ enum Protocol {
 }
 
 impl Wire {
+    pub fn new(v: Validated, config: &Config) -> Wire {
+        Wire {
+            region: v.region,
+            http: v.http,
+            cognito_url: v.cognito_url,
+            sts_url: v.sts_url,
+            clock: ServerClock::default(),
+            retry: config.retry.clone(),
+            attempt_timeout: config.attempt_timeout,
+        }
+    }
+
+    /// A Cognito Identity operation signed with SigV4 (the developer identity operations).
+    pub async fn signed_call<T: serde::Serialize>(
+        &self,
+        operation: &'static str,
+        body: &T,
+        credentials: &AwsCredentials,
+    ) -> Result<RawResponse> {
+        self.send(
+            Protocol::CognitoJson,
+            operation,
+            json(body),
+            Some(credentials),
+        )
+        .await
+    }
+
     pub async fn get_id(
         &self,
         pool_id: &str,
@@ -43,7 +75,9 @@ impl Wire {
             account_id,
             logins: WireLogins::new(logins),
         });
-        let r = self.send(Protocol::CognitoJson, "GetId", body).await?;
+        let r = self
+            .send(Protocol::CognitoJson, "GetId", body, None)
+            .await?;
         cognito::parse_get_id(&r.body, &r.request_id)
     }
 
@@ -59,7 +93,12 @@ impl Wire {
             custom_role_arn,
         });
         let r = self
-            .send(Protocol::CognitoJson, "GetCredentialsForIdentity", body)
+            .send(
+                Protocol::CognitoJson,
+                "GetCredentialsForIdentity",
+                body,
+                None,
+            )
             .await?;
         cognito::parse_get_credentials(&r.body, &r.request_id)
     }
@@ -74,7 +113,7 @@ impl Wire {
             logins: WireLogins::new(logins),
         });
         let r = self
-            .send(Protocol::CognitoJson, "GetOpenIdToken", body)
+            .send(Protocol::CognitoJson, "GetOpenIdToken", body, None)
             .await?;
         cognito::parse_get_open_id_token(&r.body, &r.request_id)
     }
@@ -86,7 +125,7 @@ impl Wire {
     ) -> Result<Credentials> {
         let body = sts::assume_role_with_web_identity_body(role_arn, &token.token, None);
         let r = self
-            .send(Protocol::StsQuery, "AssumeRoleWithWebIdentity", body)
+            .send(Protocol::StsQuery, "AssumeRoleWithWebIdentity", body, None)
             .await?;
         sts::parse_credentials(&r.body, &token.identity_id, &r.request_id)
     }
@@ -97,9 +136,10 @@ impl Wire {
         protocol: Protocol,
         operation: &'static str,
         body: Vec<u8>,
+        signer: Option<&AwsCredentials>,
     ) -> Result<RawResponse> {
         let target = format!("{}{operation}", cognito::TARGET_PREFIX);
-        let (url, headers): (&Url, Vec<(&'static str, &str)>) = match protocol {
+        let (url, headers): (&Url, Vec<(&str, &str)>) = match protocol {
             Protocol::CognitoJson => (
                 &self.cognito_url,
                 vec![
@@ -112,9 +152,24 @@ impl Wire {
         self.retry
             .run(operation, || async {
                 let started = Instant::now();
+                // Each attempt is signed anew (signatures expire), at the server's time.
+                let signed = match signer {
+                    Some(c) => sign::signing_headers(
+                        url,
+                        &headers,
+                        &body,
+                        c,
+                        &self.region,
+                        "cognito-identity",
+                        self.clock.now(),
+                    )?,
+                    None => Vec::new(),
+                };
+                let mut all = headers.clone();
+                all.extend(signed.iter().map(|(k, v)| (k.as_str(), v.as_str())));
                 let r = self
                     .http
-                    .post(url, &headers, body.clone(), self.attempt_timeout)
+                    .post(url, &all, body.clone(), self.attempt_timeout)
                     .await?;
                 if let Some(date) = &r.date {
                     self.clock.observe_date_header(date);
