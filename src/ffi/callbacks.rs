@@ -3,6 +3,7 @@
 
 use super::types::*;
 use crate::credentials::Credentials;
+use crate::developer::{DeveloperIdentity, DeveloperIdentitySource};
 use crate::error::{Error, ErrorKind, Result};
 use crate::logins::LoginsProvider;
 use crate::secret::Secret;
@@ -79,11 +80,13 @@ impl CallbackGate {
 pub(crate) enum Callback {
     Identity(cognito_identity_cb),
     Credentials(cognito_credentials_cb),
+    DeveloperToken(cognito_developer_token_cb),
 }
 
 pub(crate) enum Outcome {
     Identity(String),
     Credentials(Arc<Credentials>),
+    DeveloperToken(DeveloperIdentity),
 }
 
 /// Completes an asynchronous call exactly once: `complete` consumes it, and dropping it
@@ -128,26 +131,43 @@ fn deliver(
     let ud = user_data.ptr();
     // SAFETY (all calls below): the host gave us this function and user_data for exactly this
     // call; every pointer passed is valid for the duration of the call.
-    match result {
-        Ok(Outcome::Identity(id)) => {
+    use std::ptr::null;
+    match (cb, result) {
+        (Callback::Identity(f), Ok(Outcome::Identity(id))) => {
             let id = c_string(&id);
-            if let Callback::Identity(f) = cb {
-                unsafe { f(ud, cognito_status::Ok, id.as_ptr().cast(), std::ptr::null()) }
-            }
+            unsafe { f(ud, cognito_status::Ok, id.as_ptr().cast(), null()) }
         }
-        Ok(Outcome::Credentials(c)) => {
+        (Callback::Credentials(f), Ok(Outcome::Credentials(c))) => {
             let owned = CCredentials::new(&c);
             let view = owned.view();
-            if let Callback::Credentials(f) = cb {
-                unsafe { f(ud, cognito_status::Ok, &view, std::ptr::null()) }
+            unsafe { f(ud, cognito_status::Ok, &view, null()) }
+        }
+        (Callback::DeveloperToken(f), Ok(Outcome::DeveloperToken(d))) => {
+            let (id, token) = (c_string(&d.identity_id), c_string(d.token.expose()));
+            unsafe {
+                f(
+                    ud,
+                    cognito_status::Ok,
+                    id.as_ptr().cast(),
+                    token.as_ptr().cast(),
+                    null(),
+                )
             }
         }
-        Err((status, e)) => {
+        (cb, result) => {
+            let (status, e) = match result {
+                Err(failure) => failure,
+                Ok(_) => (
+                    cognito_status::ErrPanic,
+                    Error::new(ErrorKind::Internal, "internal error: mismatched completion"),
+                ),
+            };
             let owned = CError::new(&e);
             let view = owned.view();
             match cb {
-                Callback::Identity(f) => unsafe { f(ud, status, std::ptr::null(), &view) },
-                Callback::Credentials(f) => unsafe { f(ud, status, std::ptr::null(), &view) },
+                Callback::Identity(f) => unsafe { f(ud, status, null(), &view) },
+                Callback::Credentials(f) => unsafe { f(ud, status, null(), &view) },
+                Callback::DeveloperToken(f) => unsafe { f(ud, status, null(), null(), &view) },
             }
         }
     }
@@ -227,14 +247,20 @@ impl IdentityStore for HostStore {
     }
 }
 
-/// Token requests waiting for the host's answer.
-static TOKEN_REQUESTS: Lazy<Mutex<HashMap<u64, oneshot::Sender<Result<Secret>>>>> =
-    Lazy::new(Default::default);
-static NEXT_TOKEN_REQUEST: AtomicU64 = AtomicU64::new(1);
+/// What the host answers to a request of ours.
+pub(crate) enum HostAnswer {
+    Token(Secret),
+    Developer(DeveloperIdentity),
+}
 
-/// Answers a token request; false if it is unknown (answered, timed out, or never made).
-pub(crate) fn complete_token_request(request_id: u64, answer: Result<Secret>) -> bool {
-    let sender = TOKEN_REQUESTS
+/// Requests (token or developer identity) waiting for the host's answer.
+static HOST_REQUESTS: Lazy<Mutex<HashMap<u64, oneshot::Sender<Result<HostAnswer>>>>> =
+    Lazy::new(Default::default);
+static NEXT_HOST_REQUEST: AtomicU64 = AtomicU64::new(1);
+
+/// Answers a request; false if it is unknown (answered, timed out, or never made).
+pub(crate) fn complete_host_request(request_id: u64, answer: Result<HostAnswer>) -> bool {
+    let sender = HOST_REQUESTS
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .remove(&request_id);
@@ -252,11 +278,43 @@ struct ForgetRequest(u64);
 
 impl Drop for ForgetRequest {
     fn drop(&mut self) {
-        TOKEN_REQUESTS
+        HOST_REQUESTS
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&self.0);
     }
+}
+
+/// Registers a request, asks the host through `ask(request_id)` (gated), and waits for the answer.
+fn ask_host(gate: &CallbackGate, ask: impl FnOnce(u64)) -> BoxFuture<'static, Result<HostAnswer>> {
+    let id = NEXT_HOST_REQUEST.fetch_add(1, Ordering::Relaxed);
+    let (tx, rx) = oneshot::channel();
+    HOST_REQUESTS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(id, tx);
+    let forget = ForgetRequest(id);
+    let asked = gate.call(|| ask(id));
+    async move {
+        let _forget = forget;
+        if !asked {
+            return Err(Error::new(ErrorKind::Cancelled, "the provider was freed"));
+        }
+        rx.await.unwrap_or_else(|_| {
+            Err(Error::new(
+                ErrorKind::LoginsProvider,
+                "the request to the host was dropped",
+            ))
+        })
+    }
+    .boxed()
+}
+
+fn wrong_answer() -> Error {
+    Error::new(
+        ErrorKind::LoginsProvider,
+        "the host answered a token request with a developer identity, or the reverse",
+    )
 }
 
 /// A logins provider answered by the host through `cognito_token_request_complete`.
@@ -268,30 +326,40 @@ pub(crate) struct HostLoginsProvider {
 
 impl LoginsProvider for HostLoginsProvider {
     fn token(&self, provider_name: &str) -> BoxFuture<'static, Result<Secret>> {
-        let id = NEXT_TOKEN_REQUEST.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = oneshot::channel();
-        TOKEN_REQUESTS
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, tx);
-        let forget = ForgetRequest(id);
         let name = c_string(provider_name);
         let (callback, user_data) = (self.callback, self.user_data);
         // SAFETY: the name is valid for the call; the host answers later by request id.
-        let asked = self
-            .gate
-            .call(|| unsafe { callback(user_data.ptr(), name.as_ptr().cast(), id) });
+        let answer = ask_host(&self.gate, |id| unsafe {
+            callback(user_data.ptr(), name.as_ptr().cast(), id)
+        });
         async move {
-            let _forget = forget;
-            if !asked {
-                return Err(Error::new(ErrorKind::Cancelled, "the provider was freed"));
+            match answer.await? {
+                HostAnswer::Token(t) => Ok(t),
+                HostAnswer::Developer(_) => Err(wrong_answer()),
             }
-            rx.await.unwrap_or_else(|_| {
-                Err(Error::new(
-                    ErrorKind::LoginsProvider,
-                    "the token request was dropped",
-                ))
-            })
+        }
+        .boxed()
+    }
+}
+
+/// A developer identity source answered by the host through
+/// `cognito_developer_identity_complete`.
+pub(crate) struct HostDeveloperSource {
+    pub callback: cognito_developer_identity_request_cb,
+    pub user_data: UserData,
+    pub gate: Arc<CallbackGate>,
+}
+
+impl DeveloperIdentitySource for HostDeveloperSource {
+    fn refresh(&self) -> BoxFuture<'static, Result<DeveloperIdentity>> {
+        let (callback, user_data) = (self.callback, self.user_data);
+        // SAFETY: the host answers later by request id.
+        let answer = ask_host(&self.gate, |id| unsafe { callback(user_data.ptr(), id) });
+        async move {
+            match answer.await? {
+                HostAnswer::Developer(d) => Ok(d),
+                HostAnswer::Token(_) => Err(wrong_answer()),
+            }
         }
         .boxed()
     }

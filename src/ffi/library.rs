@@ -5,6 +5,7 @@ use super::callbacks::{CallbackGate, Completer, Outcome};
 use super::guard::{Failure, FfiResult};
 use super::types::*;
 use crate::credentials::Credentials;
+use crate::developer::DeveloperIdentityClient;
 use crate::error::{Error, ErrorKind};
 use crate::events::SubscriptionId;
 use crate::provider::CredentialsProvider;
@@ -33,6 +34,7 @@ pub(crate) struct Library {
     runtime: Mutex<Option<tokio::runtime::Runtime>>,
     pub handle: tokio::runtime::Handle,
     providers: RwLock<HashMap<usize, Arc<ProviderEntry>>>,
+    developer_clients: RwLock<HashMap<usize, Arc<DeveloperIdentityClient>>>,
     pending: Mutex<HashMap<u64, PendingCall>>,
     drained: Condvar,
 }
@@ -162,6 +164,7 @@ fn shutdown_serialized() -> FfiResult {
     for p in &providers {
         p.gate.close();
     }
+    write(&lib.developer_clients).clear();
     lib.cancel_all();
     lib.wait_drained(SHUTDOWN_DRAIN);
     drop(providers);
@@ -194,6 +197,7 @@ impl Library {
             handle: runtime.handle().clone(),
             runtime: Mutex::new(Some(runtime)),
             providers: RwLock::new(HashMap::new()),
+            developer_clients: RwLock::new(HashMap::new()),
             pending: Mutex::new(HashMap::new()),
             drained: Condvar::new(),
         })
@@ -203,6 +207,46 @@ impl Library {
         let id = NEXT_PROVIDER.fetch_add(1, Ordering::Relaxed);
         write(&self.providers).insert(id, Arc::new(entry));
         id
+    }
+
+    pub fn add_developer_client(&self, client: DeveloperIdentityClient) -> usize {
+        let id = NEXT_PROVIDER.fetch_add(1, Ordering::Relaxed);
+        write(&self.developer_clients).insert(id, Arc::new(client));
+        id
+    }
+
+    pub fn developer_client(
+        &self,
+        handle: *const cognito_developer_client,
+    ) -> FfiResult<Arc<DeveloperIdentityClient>> {
+        if handle.is_null() {
+            return Err(Failure::new(
+                cognito_status::ErrNullArgument,
+                "client is NULL",
+            ));
+        }
+        read(&self.developer_clients)
+            .get(&(handle as usize))
+            .cloned()
+            .ok_or_else(|| {
+                Failure::new(
+                    cognito_status::ErrInvalidHandle,
+                    "not a live developer client handle",
+                )
+            })
+    }
+
+    /// Frees a developer client; calls in flight still complete normally.
+    pub fn remove_developer_client(&self, handle: *const cognito_developer_client) -> FfiResult {
+        write(&self.developer_clients)
+            .remove(&(handle as usize))
+            .map(drop)
+            .ok_or_else(|| {
+                Failure::new(
+                    cognito_status::ErrInvalidHandle,
+                    "not a live developer client handle",
+                )
+            })
     }
 
     pub fn provider(&self, handle: *const cognito_provider) -> FfiResult<Arc<ProviderEntry>> {

@@ -8,8 +8,8 @@ mod options;
 mod types;
 
 use callbacks::{
-    complete_token_request, Callback, CallbackGate, Completer, HostLoginsProvider, HostStore,
-    Outcome,
+    complete_host_request, Callback, CallbackGate, Completer, HostAnswer, HostDeveloperSource,
+    HostLoginsProvider, HostStore, Outcome,
 };
 use guard::{guard, opt_str_arg, out_arg, owned_c_string, str_arg, take_last_error, Failure};
 use library::{failed, library, ProviderEntry};
@@ -18,6 +18,7 @@ use std::ffi::c_void;
 use std::sync::Arc;
 pub use types::*;
 
+use crate::developer::{AwsCredentials, DeveloperIdentity, DeveloperIdentityClient};
 use crate::error::{Error, ErrorKind};
 use crate::provider::CredentialsProvider;
 use crate::secret::Secret;
@@ -330,20 +331,173 @@ pub fn cognito_token_request_complete(
 ) -> cognito_status {
     guard("cognito_token_request_complete", || {
         let answer = match opt_str_arg("token", token)? {
-            Some(t) => Ok(Secret::new(t)),
+            Some(t) => Ok(HostAnswer::Token(Secret::new(t))),
             None => {
                 let message = opt_str_arg("error_message", error_message)?
                     .unwrap_or("the host could not supply a token");
                 Err(Error::new(ErrorKind::LoginsProvider, message))
             }
         };
-        match complete_token_request(request_id, answer) {
+        match complete_host_request(request_id, answer) {
             true => Ok(()),
             false => Err(Failure::new(
                 cognito_status::ErrNotFound,
                 "unknown or expired token request",
             )),
         }
+    })
+}
+
+/// Makes the identity come from your backend (developer-authenticated identities): whenever the
+/// provider needs the identity or fresh credentials, `callback` is called (on a library thread)
+/// with a request id; answer with cognito_developer_identity_complete. The token is sent under
+/// "cognito-identity.amazonaws.com" (remove it with cognito_provider_remove_login of that name).
+#[ffi_export]
+pub fn cognito_provider_set_developer_identity_source(
+    provider: *mut cognito_provider,
+    callback: Option<cognito_developer_identity_request_cb>,
+    user_data: *mut c_void,
+) -> cognito_status {
+    guard("cognito_provider_set_developer_identity_source", || {
+        let callback = callback
+            .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "callback is NULL"))?;
+        with_provider(provider, |e| {
+            let source = HostDeveloperSource {
+                callback,
+                user_data: UserData(user_data),
+                gate: e.gate.clone(),
+            };
+            Ok(e.provider.set_developer_identity_source(Arc::new(source))?)
+        })
+    })
+}
+
+/// Answers a developer identity request: the identity id and OpenID token your backend got from
+/// GetOpenIdTokenForDeveloperIdentity, or NULLs and an `error_message` (nullable).
+/// COGNITO_STATUS_ERR_NOT_FOUND if the request is unknown or timed out.
+#[ffi_export]
+pub fn cognito_developer_identity_complete(
+    request_id: u64,
+    identity_id: Option<char_p::Ref<'_>>,
+    token: Option<char_p::Ref<'_>>,
+    error_message: Option<char_p::Ref<'_>>,
+) -> cognito_status {
+    guard("cognito_developer_identity_complete", || {
+        let identity_id = opt_str_arg("identity_id", identity_id)?;
+        let token = opt_str_arg("token", token)?;
+        let answer = match (identity_id, token) {
+            (Some(id), Some(t)) => Ok(HostAnswer::Developer(DeveloperIdentity {
+                identity_id: id.to_owned(),
+                token: Secret::new(t),
+            })),
+            _ => {
+                let message = opt_str_arg("error_message", error_message)?
+                    .unwrap_or("the host could not supply a developer identity");
+                Err(Error::new(ErrorKind::LoginsProvider, message))
+            }
+        };
+        match complete_host_request(request_id, answer) {
+            true => Ok(()),
+            false => Err(Failure::new(
+                cognito_status::ErrNotFound,
+                "unknown or expired developer identity request",
+            )),
+        }
+    })
+}
+
+/// Creates a game backend's client for GetOpenIdTokenForDeveloperIdentity, signed (SigV4) with
+/// the given AWS credentials, or, when `access_key_id` is NULL, with AWS_ACCESS_KEY_ID /
+/// AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. The pool id gives the region; `options_json` takes
+/// the keys of cognito_provider_new (region, endpoint, timeouts...).
+#[ffi_export]
+pub fn cognito_developer_client_new(
+    identity_pool_id: Option<char_p::Ref<'_>>,
+    options_json: Option<char_p::Ref<'_>>,
+    access_key_id: Option<char_p::Ref<'_>>,
+    secret_access_key: Option<char_p::Ref<'_>>,
+    session_token: Option<char_p::Ref<'_>>,
+    out_client: *mut *mut cognito_developer_client,
+) -> cognito_status {
+    guard("cognito_developer_client_new", || {
+        let pool_id = str_arg("identity_pool_id", identity_pool_id)?;
+        let options = options::ProviderOptions::parse(opt_str_arg("options_json", options_json)?)?;
+        let credentials = match opt_str_arg("access_key_id", access_key_id)? {
+            Some(id) => Some(AwsCredentials::new(
+                id,
+                str_arg("secret_access_key", secret_access_key)?,
+                opt_str_arg("session_token", session_token)?.map(Secret::new),
+            )),
+            None => None,
+        };
+        let out = out_arg("out_client", out_client)?;
+        let lib = library()?;
+        let mut config = options.apply(pool_id)?;
+        config.runtime = Some(lib.handle.clone());
+        let client = DeveloperIdentityClient::new(config, credentials)?;
+        let id = lib.add_developer_client(client);
+        // SAFETY: checked non-NULL above.
+        unsafe { *out = id as *mut cognito_developer_client };
+        Ok(())
+    })
+}
+
+/// Frees a developer client (calls in flight still complete). NULL is a no-op.
+#[ffi_export]
+pub fn cognito_developer_client_free(client: *mut cognito_developer_client) -> cognito_status {
+    guard("cognito_developer_client_free", || {
+        if client.is_null() {
+            return Ok(());
+        }
+        library()?.remove_developer_client(client)
+    })
+}
+
+/// GetOpenIdTokenForDeveloperIdentity for one player: `callback` receives the identity id and
+/// OpenID token to hand to the player's app. `request_options_json` (nullable):
+/// {"identity_id":"..","token_duration_secs":900,"principal_tags":{"team":"red"}}.
+/// Completion: see the contract at the top.
+#[ffi_export]
+pub fn cognito_developer_client_get_token(
+    client: *mut cognito_developer_client,
+    identity_pool_id: Option<char_p::Ref<'_>>,
+    developer_provider_name: Option<char_p::Ref<'_>>,
+    developer_user_id: Option<char_p::Ref<'_>>,
+    request_options_json: Option<char_p::Ref<'_>>,
+    callback: Option<cognito_developer_token_cb>,
+    user_data: *mut c_void,
+    out_call_id: *mut u64,
+) -> cognito_status {
+    guard("cognito_developer_client_get_token", || {
+        let callback = callback
+            .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "callback is NULL"))?;
+        let pool = str_arg("identity_pool_id", identity_pool_id)?;
+        let provider_name = str_arg("developer_provider_name", developer_provider_name)?;
+        let user_id = str_arg("developer_user_id", developer_user_id)?;
+        let request = options::developer_request(
+            pool,
+            provider_name,
+            user_id,
+            opt_str_arg("request_options_json", request_options_json)?,
+        )?;
+        let lib = library()?;
+        let completer = Completer::new(Callback::DeveloperToken(callback), UserData(user_data));
+        let id = match lib.developer_client(client) {
+            Ok(c) => lib.start_call(None, completer, async move {
+                c.get_open_id_token_for_developer_identity(&request)
+                    .await
+                    .map(Outcome::DeveloperToken)
+                    .map_err(failed)
+            }),
+            Err(f) => lib.start_call(None, completer, async move {
+                Err((f.status, Error::new(ErrorKind::InvalidInput, f.message)))
+            }),
+        };
+        if !out_call_id.is_null() {
+            // SAFETY: non-NULL; the caller provides a writable pointer.
+            unsafe { *out_call_id = id };
+        }
+        Ok(())
     })
 }
 

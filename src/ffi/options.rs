@@ -1,10 +1,13 @@
 //! Provider options as JSON: every option of the Rust [`Config`], extensible without new exports.
 
 use crate::config::Config;
+use crate::developer::DeveloperTokenRequest;
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::store::FileIdentityStore;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,20 +43,7 @@ pub(crate) struct ProviderOptions {
 
 impl ProviderOptions {
     pub fn parse(json: Option<&str>) -> Result<ProviderOptions> {
-        match json.map(str::trim) {
-            None | Some("") => Ok(ProviderOptions::default()),
-            Some(text) => {
-                let invalid =
-                    |e: serde_json::Error| Error::invalid_input(format!("options_json: {e}"));
-                // A struct also deserializes from a JSON array (its fields in order): only an
-                // object is accepted.
-                let value: serde_json::Value = serde_json::from_str(text).map_err(invalid)?;
-                if !value.is_object() {
-                    return Err(Error::invalid_input("options_json: expected a JSON object"));
-                }
-                serde_json::from_value(value).map_err(invalid)
-            }
-        }
+        parse_object("options_json", json)
     }
 
     pub fn apply(self, pool_id: &str) -> Result<Config> {
@@ -102,6 +92,47 @@ impl ProviderOptions {
             c.identity_store = Arc::new(FileIdentityStore::new(dir));
         }
         Ok(c)
+    }
+}
+
+/// `cognito_developer_client_get_token`'s `request_options_json`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct DeveloperRequestOptions {
+    identity_id: Option<String>,
+    token_duration_secs: Option<u64>,
+    principal_tags: BTreeMap<String, String>,
+}
+
+pub(crate) fn developer_request(
+    pool_id: &str,
+    provider_name: &str,
+    user_id: &str,
+    json: Option<&str>,
+) -> Result<DeveloperTokenRequest> {
+    let o: DeveloperRequestOptions = parse_object("request_options_json", json)?;
+    let mut r = DeveloperTokenRequest::new(pool_id, provider_name, user_id);
+    r.identity_id = o.identity_id;
+    r.token_duration = o.token_duration_secs.map(Duration::from_secs);
+    r.principal_tags = o.principal_tags;
+    Ok(r)
+}
+
+/// Parses an optional JSON object (NULL or blank: defaults). Arrays are refused: serde would
+/// otherwise read a struct from one, field by field.
+fn parse_object<T: DeserializeOwned + Default>(what: &str, json: Option<&str>) -> Result<T> {
+    match json.map(str::trim) {
+        None | Some("") => Ok(T::default()),
+        Some(text) => {
+            let invalid = |e: serde_json::Error| Error::invalid_input(format!("{what}: {e}"));
+            let value: serde_json::Value = serde_json::from_str(text).map_err(invalid)?;
+            if !value.is_object() {
+                return Err(Error::invalid_input(format!(
+                    "{what}: expected a JSON object"
+                )));
+            }
+            serde_json::from_value(value).map_err(invalid)
+        }
     }
 }
 

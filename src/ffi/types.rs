@@ -103,6 +103,28 @@ pub type cognito_identity_changed_cb = unsafe extern "C" fn(
 pub type cognito_token_request_cb =
     unsafe extern "C" fn(user_data: *mut c_void, provider_name: *const c_char, request_id: u64);
 
+/// The provider needs a developer-authenticated identity from your backend: answer (now or later,
+/// from any thread) with `cognito_developer_identity_complete(request_id, ...)`.
+pub type cognito_developer_identity_request_cb =
+    unsafe extern "C" fn(user_data: *mut c_void, request_id: u64);
+
+/// Completion of `cognito_developer_client_get_token`: `identity_id` and `token` are set when
+/// status is COGNITO_STATUS_OK, `error` otherwise.
+pub type cognito_developer_token_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    identity_id: *const c_char,
+    token: *const c_char,
+    error: *const cognito_error,
+);
+
+/// A game backend's client for the developer identity operations (SigV4-signed). Opaque handle.
+#[derive_ReprC]
+#[repr(opaque)]
+pub struct cognito_developer_client {
+    _private: (),
+}
+
 /// A log line; `level` is 1 error .. 5 trace. Secrets are never part of it.
 pub type cognito_log_cb = unsafe extern "C" fn(
     user_data: *mut c_void,

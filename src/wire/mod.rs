@@ -154,14 +154,18 @@ impl Wire {
                 let started = Instant::now();
                 // Each attempt is signed anew (signatures expire), at the server's time.
                 let signed = match signer {
-                    Some(c) => sign::signing_headers(
-                        url,
+                    Some(credentials) => sign::signing_headers(
+                        "POST",
+                        url.as_str(),
                         &headers,
                         &body,
-                        c,
-                        &self.region,
-                        "cognito-identity",
-                        self.clock.now(),
+                        &sign::SigningScope {
+                            credentials,
+                            region: &self.region,
+                            service: "cognito-identity",
+                            time: self.clock.now(),
+                        },
+                        Default::default(),
                     )?,
                     None => Vec::new(),
                 };
