@@ -132,6 +132,94 @@ cognito_credentials_free (
     cognito_credentials_t * credentials);
 
 /** \brief
+ *  A game backend's client for the developer identity operations (SigV4-signed). Opaque handle.
+ */
+typedef struct cognito_developer_client cognito_developer_client_t;
+
+/** \brief
+ *  Frees a developer client (calls in flight still complete). NULL is a no-op.
+ */
+cognito_status_t
+cognito_developer_client_free (
+    cognito_developer_client_t * client);
+
+
+#include <stdbool.h>
+
+/** \brief
+ *  Why an operation failed. Valid only during the callback that receives it.
+ */
+typedef struct cognito_error {
+    /** \brief
+     *  Error kind; stable numbers (see the Rust `ErrorKind`), e.g. 1 NotAuthorized,
+     *  2 ResourceNotFound, 3 TooManyRequests, 50 Network, 51 Timeout, 52 InvalidResponse, 55 Cancelled.
+     */
+    uint32_t kind;
+
+    /** \brief
+     *  The error's name as AWS gives it, e.g. "NotAuthorizedException".
+     */
+    char const * code;
+
+    /** <No documentation available> */
+    char const * message;
+
+    /** \brief
+     *  Whether trying again later may succeed.
+     */
+    bool retryable;
+
+    /** \brief
+     *  AWS request id, or NULL.
+     */
+    char const * request_id;
+} cognito_error_t;
+
+/** \brief
+ *  GetOpenIdTokenForDeveloperIdentity for one player: `callback` receives the identity id and
+ *  OpenID token to hand to the player's app. `request_options_json` (nullable):
+ *  {"identity_id":"..","token_duration_secs":900,"principal_tags":{"team":"red"}}.
+ *  Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_developer_client_get_token (
+    cognito_developer_client_t * client,
+    char const * identity_pool_id,
+    char const * developer_provider_name,
+    char const * developer_user_id,
+    char const * request_options_json,
+    void (*callback)(void *, cognito_status_t, char const *, char const *, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  Creates a game backend's client for GetOpenIdTokenForDeveloperIdentity, signed (SigV4) with
+ *  the given AWS credentials, or, when `access_key_id` is NULL, with AWS_ACCESS_KEY_ID /
+ *  AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. The pool id gives the region; `options_json` takes
+ *  the keys of cognito_provider_new (region, endpoint, timeouts...).
+ */
+cognito_status_t
+cognito_developer_client_new (
+    char const * identity_pool_id,
+    char const * options_json,
+    char const * access_key_id,
+    char const * secret_access_key,
+    char const * session_token,
+    cognito_developer_client_t * * out_client);
+
+/** \brief
+ *  Answers a developer identity request: the identity id and OpenID token your backend got from
+ *  GetOpenIdTokenForDeveloperIdentity, or NULLs and an `error_message` (nullable).
+ *  COGNITO_STATUS_ERR_NOT_FOUND if the request is unknown or timed out.
+ */
+cognito_status_t
+cognito_developer_identity_complete (
+    uint64_t request_id,
+    char const * identity_id,
+    char const * token,
+    char const * error_message);
+
+/** \brief
  *  Starts the library with `worker_threads` runtime threads (0: 2) and a log level (0 off,
  *  1 error, 2 warn, 3 info, 4 debug, 5 trace; used with cognito_set_log_sink). Optional: the first
  *  call that needs the library starts it with defaults. Needed again after cognito_shutdown.
@@ -202,9 +290,6 @@ cognito_status_t
 cognito_provider_clear_identity_cache (
     cognito_provider_t * provider);
 
-
-#include <stdbool.h>
-
 /** \brief
  *  Writes whether there is a login for `provider_name`.
  */
@@ -221,35 +306,6 @@ cognito_provider_contains_login (
 cognito_status_t
 cognito_provider_free (
     cognito_provider_t * provider);
-
-/** \brief
- *  Why an operation failed. Valid only during the callback that receives it.
- */
-typedef struct cognito_error {
-    /** \brief
-     *  Error kind; stable numbers (see the Rust `ErrorKind`), e.g. 1 NotAuthorized,
-     *  2 ResourceNotFound, 3 TooManyRequests, 50 Network, 51 Timeout, 52 InvalidResponse, 55 Cancelled.
-     */
-    uint32_t kind;
-
-    /** \brief
-     *  The error's name as AWS gives it, e.g. "NotAuthorizedException".
-     */
-    char const * code;
-
-    /** <No documentation available> */
-    char const * message;
-
-    /** \brief
-     *  Whether trying again later may succeed.
-     */
-    bool retryable;
-
-    /** \brief
-     *  AWS request id, or NULL.
-     */
-    char const * request_id;
-} cognito_error_t;
 
 /** \brief
  *  Gets valid credentials (cached, or refreshed). Completion: see the contract at the top.
@@ -331,6 +387,18 @@ cognito_status_t
 cognito_provider_remove_login (
     cognito_provider_t * provider,
     char const * provider_name);
+
+/** \brief
+ *  Makes the identity come from your backend (developer-authenticated identities): whenever the
+ *  provider needs the identity or fresh credentials, `callback` is called (on a library thread)
+ *  with a request id; answer with cognito_developer_identity_complete. The token is sent under
+ *  "cognito-identity.amazonaws.com" (remove it with cognito_provider_remove_login of that name).
+ */
+cognito_status_t
+cognito_provider_set_developer_identity_source (
+    cognito_provider_t * provider,
+    void (*callback)(void *, uint64_t),
+    void * user_data);
 
 /** \brief
  *  Calls `callback` (on a library thread) once per change of the identity id. Replaces the
