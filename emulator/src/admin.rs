@@ -42,6 +42,12 @@ struct IdentityRequest {
 }
 
 #[derive(Deserialize)]
+struct SigningKeyRequest {
+    access_key_id: String,
+    secret_access_key: String,
+}
+
+#[derive(Deserialize)]
 struct TokenRequest {
     provider: String,
     sub: String,
@@ -150,6 +156,15 @@ pub(crate) fn handle(
             .map(|r| {
                 let lifetime = Duration::from_secs(r.lifetime_secs.unwrap_or(3600));
                 json!({"token": shared.mint_user_pool_token(&r.provider, &r.sub, lifetime)})
+            })
+            .map_err(|e| (400, e)),
+        (&Method::POST, "/signing-keys") => parse::<SigningKeyRequest>(body)
+            .and_then(|r| {
+                if r.access_key_id.is_empty() || r.access_key_id.contains('/') {
+                    return Err("access_key_id must be non-empty and without '/'".to_string());
+                }
+                shared.add_signing_key(r.access_key_id, r.secret_access_key);
+                Ok(json!({"ok": true}))
             })
             .map_err(|e| (400, e)),
         _ => Err((404, format!("no admin route {method} {path}"))),

@@ -1,5 +1,6 @@
 //! Cognito Identity JSON 1.1 operations: request parsing, validation with AWS's
-//! messages, and the three unsigned data-plane operations.
+//! messages, and the three unsigned data-plane operations (the signed developer
+//! operations are in `developer.rs`).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -16,13 +17,18 @@ const MODEL_NAMESPACE: &str =
     "http://internal.amazon.com/coral/com.amazonaws.cognito.identity.model/";
 const CORAL_NAMESPACE: &str = "http://internal.amazon.com/coral/com.amazon.coral.service/";
 
-const ID_PATTERN: &str = r"[\w-]+:[0-9a-f-]+";
+pub(crate) const ID_PATTERN: &str = r"[\w-]+:[0-9a-f-]+";
 const ROLE_ARN_PATTERN: &str = r"arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+";
 
 /// Value of `x-amzn-ErrorType` for an error code.
 pub(crate) fn error_type_header(code: &str) -> String {
     let namespace = match code {
-        "SerializationException" | "UnknownOperationException" => CORAL_NAMESPACE,
+        "SerializationException"
+        | "UnknownOperationException"
+        | "MissingAuthenticationTokenException"
+        | "IncompleteSignatureException"
+        | "InvalidSignatureException"
+        | "UnrecognizedClientException" => CORAL_NAMESPACE,
         _ => MODEL_NAMESPACE,
     };
     format!("{code}:{namespace}")
@@ -48,7 +54,7 @@ pub(crate) fn unknown_operation(target: &str) -> ApiError {
     )
 }
 
-fn serialization(message: impl Into<String>) -> ApiError {
+pub(crate) fn serialization(message: impl Into<String>) -> ApiError {
     ApiError::bad_request("SerializationException", message)
 }
 
@@ -65,9 +71,12 @@ pub(crate) fn handle(
         Operation::GetId => get_id(shared, &request),
         Operation::GetCredentialsForIdentity => get_credentials(shared, &request, fault),
         Operation::GetOpenIdToken => get_open_id_token(shared, &request, fault),
-        other => Err(ApiError::bad_request(
+        Operation::GetOpenIdTokenForDeveloperIdentity
+        | Operation::LookupDeveloperIdentity
+        | Operation::UnlinkDeveloperIdentity => crate::developer::handle(shared, op, &request),
+        Operation::AssumeRoleWithWebIdentity => Err(ApiError::bad_request(
             "UnknownOperationException",
-            format!("{} is not supported by this emulator", other.name()),
+            format!("{} is not a Cognito Identity operation", op.name()),
         )),
     }
 }
@@ -83,7 +92,10 @@ fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-fn string_field(req: &Map<String, Value>, name: &str) -> Result<Option<String>, ApiError> {
+pub(crate) fn string_field(
+    req: &Map<String, Value>,
+    name: &str,
+) -> Result<Option<String>, ApiError> {
     match req.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -93,7 +105,7 @@ fn string_field(req: &Map<String, Value>, name: &str) -> Result<Option<String>, 
     }
 }
 
-fn logins_field(req: &Map<String, Value>) -> Result<BTreeMap<String, String>, ApiError> {
+pub(crate) fn logins_field(req: &Map<String, Value>) -> Result<BTreeMap<String, String>, ApiError> {
     match req.get("Logins") {
         None | Some(Value::Null) => Ok(BTreeMap::new()),
         Some(Value::Object(map)) => map
@@ -109,12 +121,12 @@ fn logins_field(req: &Map<String, Value>) -> Result<BTreeMap<String, String>, Ap
 
 /// Collects constraint failures so they are reported together, as AWS does.
 #[derive(Default)]
-struct Validator {
+pub(crate) struct Validator {
     errors: Vec<String>,
 }
 
 impl Validator {
-    fn required<'a>(&mut self, value: &'a Option<String>, member: &str) -> Option<&'a str> {
+    pub fn required<'a>(&mut self, value: &'a Option<String>, member: &str) -> Option<&'a str> {
         if value.is_none() {
             self.errors.push(format!(
                 "Value null at '{member}' failed to satisfy constraint: Member must not be null"
@@ -123,7 +135,7 @@ impl Validator {
         value.as_deref()
     }
 
-    fn length(&mut self, value: &str, member: &str, min: usize, max: usize) {
+    pub fn length(&mut self, value: &str, member: &str, min: usize, max: usize) {
         let n = value.chars().count();
         if n < min {
             self.errors.push(format!(
@@ -138,7 +150,7 @@ impl Validator {
         }
     }
 
-    fn pattern(&mut self, value: &str, member: &str, ok: bool, pattern: &str) {
+    pub fn pattern(&mut self, value: &str, member: &str, ok: bool, pattern: &str) {
         if !ok {
             self.errors.push(format!(
                 "Value {} at '{member}' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}",
@@ -147,7 +159,7 @@ impl Validator {
         }
     }
 
-    fn id(&mut self, value: &str, member: &str) {
+    pub fn id(&mut self, value: &str, member: &str) {
         self.length(value, member, 1, 55);
         self.pattern(
             value,
@@ -158,7 +170,7 @@ impl Validator {
     }
 
     /// Tokens are secrets: constraint messages never quote them.
-    fn logins(&mut self, logins: &BTreeMap<String, String>) {
+    pub fn logins(&mut self, logins: &BTreeMap<String, String>) {
         if logins.len() > 10 {
             self.errors.push(
                 "Value at 'logins' failed to satisfy constraint: Member must have length less than or equal to 10".into(),
@@ -182,7 +194,25 @@ impl Validator {
         }
     }
 
-    fn finish(self) -> Result<(), ApiError> {
+    /// A failure the generic helpers do not cover, in AWS's wording.
+    pub fn push(&mut self, error: String) {
+        self.errors.push(error);
+    }
+
+    /// `Value '<n>' at '<member>' ... value greater/less than or equal to`.
+    pub fn range(&mut self, value: i64, member: &str, min: i64, max: i64) {
+        if value < min {
+            self.errors.push(format!(
+                "Value '{value}' at '{member}' failed to satisfy constraint: Member must have value greater than or equal to {min}"
+            ));
+        } else if value > max {
+            self.errors.push(format!(
+                "Value '{value}' at '{member}' failed to satisfy constraint: Member must have value less than or equal to {max}"
+            ));
+        }
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
         if self.errors.is_empty() {
             Ok(())
         } else {

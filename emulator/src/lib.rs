@@ -32,7 +32,66 @@
 //! 4. Any other token is opaque: rejected with `Invalid login token.` if it starts with
 //!    `invalid`, otherwise accepted with the token itself as user key.
 //!
-//! STS accepts only OpenID tokens minted by the same emulator instance (`GetOpenIdToken`).
+//! STS accepts only OpenID tokens minted by the same emulator instance
+//! (`GetOpenIdToken`, `GetOpenIdTokenForDeveloperIdentity`).
+//!
+//! # Developer-authenticated identities
+//! `GetOpenIdTokenForDeveloperIdentity`, `LookupDeveloperIdentity` and
+//! `UnlinkDeveloperIdentity` are what a developer's backend calls with AWS credentials;
+//! they must be SigV4-signed (see below). A pool supports them when it has a
+//! [`PoolConfig::developer_provider_name`]; both default pools use
+//! [`DEFAULT_DEVELOPER_PROVIDER_NAME`].
+//! - `GetOpenIdTokenForDeveloperIdentity` needs `Logins[<developer provider name>] =
+//!   <developer user identifier>`; other logins in the map follow the token rules and
+//!   are linked (and merged) as in `GetId`. Without `IdentityId` it returns the identity
+//!   the developer user (or else another login) is linked to, or creates one whose id
+//!   derives from pool, provider and user (never a deleted id). With `IdentityId` (which
+//!   must be a live identity of the pool) the developer user is linked to it;
+//!   `ResourceConflictException` if the user is linked to another identity, and
+//!   `NotAuthorizedException` "Logins don't match..." if the identity has logins of other
+//!   providers and none of them is presented. The token is an emulator OpenID token valid
+//!   for `TokenDuration` seconds (1..=86400, default 900) with `amr` =
+//!   `["authenticated", <other providers>.., <provider>, "<provider>:<pool>:<user>"]`
+//!   (AWS's shape) and `PrincipalTags` (<= 50; keys 1..=128, values 0..=256 chars) in
+//!   the `https://aws.amazon.com/tags` claim. It works as the
+//!   `cognito-identity.amazonaws.com` login and with STS until it expires.
+//! - A pool without a developer provider, or `Logins` without the pool's developer
+//!   provider name (or an `UnlinkDeveloperIdentity` naming another provider):
+//!   `NotAuthorizedException` "This identity pool does not support the specified
+//!   developer provider." (the message AWS is reported to send then). A
+//!   `cognito-identity.amazonaws.com` login in that request: `NotAuthorizedException`
+//!   "Invalid login token. Can't pass in a Cognito token.".
+//! - `LookupDeveloperIdentity` (`MaxResults` 1..=60, default 60, paged with an opaque
+//!   `NextToken`): `InvalidParameterException` without `IdentityId` and
+//!   `DeveloperUserIdentifier`; `ResourceNotFoundException` for an unknown identity or
+//!   developer user; `ResourceConflictException` if both are given and disagree.
+//! - `UnlinkDeveloperIdentity` answers `{}`; `ResourceNotFoundException` if the user is
+//!   not linked, `ResourceConflictException` if linked to another identity. The user
+//!   counts as new afterwards; an identity left without any login (and never used with
+//!   an OpenID token) becomes inaccessible (forbidden), as AWS documents.
+//!
+//! # SigV4
+//! The three operations above are authenticated before anything else: the signature
+//! (service `cognito-identity`, region [`Emulator::region`], `Authorization` header or
+//! pre-signed query, optional `X-Amz-Security-Token`, which is not checked) is
+//! recomputed from the request and compared. Known keys:
+//! [`TEST_ACCESS_KEY_ID`]/[`TEST_SECRET_ACCESS_KEY`] by default
+//! ([`EmulatorConfig::signing_keys`]), more with [`Emulator::add_signing_key`]. Errors
+//! are 400 with AWS's codes and messages, as Cognito's JSON endpoints send them:
+//! - no signature: `MissingAuthenticationTokenException` "Missing Authentication Token";
+//! - malformed `Authorization`/date: `IncompleteSignatureException`;
+//! - `X-Amz-Date` more than 5 minutes from the emulator clock: `InvalidSignatureException`
+//!   `Signature expired: <date> is now earlier than <now - 5 min> (<now> - 5 min.)` (or
+//!   `Signature not yet current: ...`); wrong region/service/date in the credential
+//!   scope: `InvalidSignatureException` "Credential should be scoped to ...";
+//! - unknown access key id: `UnrecognizedClientException` "The security token included
+//!   in the request is invalid.";
+//! - wrong signature: `InvalidSignatureException` "The request signature we calculated
+//!   does not match the signature you provided. ...".
+//!
+//! A request failing authentication is counted but neither faulted nor run. The
+//! unsigned operations (`GetId`, `GetCredentialsForIdentity`, `GetOpenIdToken`, STS)
+//! ignore signatures entirely, so clients that sign every request still work.
 //!
 //! # Clock
 //! The emulator's clock is system time plus a configurable skew; `Date` headers,
@@ -57,11 +116,15 @@
 //! - `POST /__emulator/identities/delete` and `/forbid` `{"identity_id":".."}` -> `{"ok":bool}`
 //! - `POST /__emulator/tokens` `{"provider":"cognito-idp.<region>.amazonaws.com/<pool>",
 //!   "sub":"alice","lifetime_secs":3600}` -> `{"token":".."}`
+//! - `POST /__emulator/signing-keys` `{"access_key_id":"..","secret_access_key":".."}`
+//!   (as [`Emulator::add_signing_key`])
 
 mod admin;
 mod cognito;
+mod developer;
 mod faults;
 mod server;
+mod sigv4;
 mod state;
 mod sts;
 mod tls;
@@ -85,6 +148,13 @@ pub const DEFAULT_UNAUTH_POOL_ID: &str = "us-east-1:00000000-0000-4000-8000-0000
 pub const DEFAULT_AUTH_POOL_ID: &str = "us-east-1:00000000-0000-4000-8000-000000000002";
 /// The account that owns the default pools.
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
+/// The developer provider name of both default pools.
+pub const DEFAULT_DEVELOPER_PROVIDER_NAME: &str = "login.cognitonative.emulator";
+/// Access key id of the developer credentials the emulator knows by default
+/// (see [`EmulatorConfig::signing_keys`]).
+pub const TEST_ACCESS_KEY_ID: &str = "AKIDEMULATOREXAMPLE1";
+/// Secret access key belonging to [`TEST_ACCESS_KEY_ID`].
+pub const TEST_SECRET_ACCESS_KEY: &str = "emulator/SECRET/key/EXAMPLEKEY0000000000";
 
 /// One identity pool served by the emulator.
 #[derive(Clone, Debug)]
@@ -93,15 +163,27 @@ pub struct PoolConfig {
     pub id: String,
     pub allow_unauthenticated: bool,
     pub account_id: String,
+    /// The pool's `DeveloperProviderName`: the `Logins` key that carries the developer
+    /// user identifier in `GetOpenIdTokenForDeveloperIdentity`. `None`: the pool does
+    /// not support developer-authenticated identities.
+    pub developer_provider_name: Option<String>,
 }
 
 impl PoolConfig {
+    /// A pool of [`DEFAULT_ACCOUNT_ID`] without a developer provider.
     pub fn new(id: impl Into<String>, allow_unauthenticated: bool) -> PoolConfig {
         PoolConfig {
             id: id.into(),
             allow_unauthenticated,
             account_id: DEFAULT_ACCOUNT_ID.to_string(),
+            developer_provider_name: None,
         }
+    }
+
+    /// Sets [`PoolConfig::developer_provider_name`].
+    pub fn with_developer_provider(mut self, name: impl Into<String>) -> PoolConfig {
+        self.developer_provider_name = Some(name.into());
+        self
     }
 }
 
@@ -118,6 +200,9 @@ pub struct EmulatorConfig {
     pub openid_token_lifetime: Duration,
     /// Added to the system clock for everything the emulator dates.
     pub clock_skew_secs: i64,
+    /// (access key id, secret access key) pairs accepted on SigV4-signed operations.
+    /// Default: [`TEST_ACCESS_KEY_ID`] / [`TEST_SECRET_ACCESS_KEY`].
+    pub signing_keys: Vec<(String, String)>,
 }
 
 impl Default for EmulatorConfig {
@@ -126,12 +211,18 @@ impl Default for EmulatorConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             tls: false,
             pools: vec![
-                PoolConfig::new(DEFAULT_UNAUTH_POOL_ID, true),
-                PoolConfig::new(DEFAULT_AUTH_POOL_ID, false),
+                PoolConfig::new(DEFAULT_UNAUTH_POOL_ID, true)
+                    .with_developer_provider(DEFAULT_DEVELOPER_PROVIDER_NAME),
+                PoolConfig::new(DEFAULT_AUTH_POOL_ID, false)
+                    .with_developer_provider(DEFAULT_DEVELOPER_PROVIDER_NAME),
             ],
             credential_lifetime: Duration::from_secs(3600),
             openid_token_lifetime: Duration::from_secs(600),
             clock_skew_secs: 0,
+            signing_keys: vec![(
+                TEST_ACCESS_KEY_ID.to_string(),
+                TEST_SECRET_ACCESS_KEY.to_string(),
+            )],
         }
     }
 }
@@ -174,6 +265,16 @@ impl Operation {
 
     pub(crate) fn is_sts(self) -> bool {
         self == Operation::AssumeRoleWithWebIdentity
+    }
+
+    /// Operations that need developer credentials: requests must be SigV4-signed.
+    pub fn requires_signature(self) -> bool {
+        matches!(
+            self,
+            Operation::GetOpenIdTokenForDeveloperIdentity
+                | Operation::LookupDeveloperIdentity
+                | Operation::UnlinkDeveloperIdentity
+        )
     }
 }
 
@@ -421,6 +522,13 @@ impl Emulator {
 
     pub fn set_openid_token_lifetime(&self, lifetime: Duration) {
         self.shared.set_openid_token_lifetime(lifetime)
+    }
+
+    /// Accepts SigV4 signatures made with this key pair from now on (replacing the
+    /// secret if the access key id is known already).
+    pub fn add_signing_key(&self, access_key_id: impl Into<String>, secret: impl Into<String>) {
+        self.shared
+            .add_signing_key(access_key_id.into(), secret.into())
     }
 
     /// Deletes an identity as the console would; its logins are unlinked. Returns

@@ -25,7 +25,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::faults::{self, Protocol};
 use crate::state::Shared;
 use crate::util::{self, ApiError};
-use crate::{admin, cognito, sts, EmulatorConfig, Fault, Operation};
+use crate::{admin, cognito, sigv4, sts, EmulatorConfig, Fault, Operation};
 
 /// Requests larger than this are refused with 413 (AWS's limits are far lower).
 pub(crate) const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -431,6 +431,15 @@ async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) 
         Call::Sts(Err(_)) => (Protocol::Xml, None),
     };
     shared.count_request(op);
+    // Operations that need developer credentials are authenticated first: a request
+    // failing that is counted but neither faulted nor run. Other operations ignore
+    // any signature, so clients that sign everything still work.
+    if op.is_some_and(Operation::requires_signature) {
+        if let Err(err) = authenticate(&shared, &parts, &body) {
+            tracing::debug!(code = %err.code, message = %err.message, "SigV4 check failed");
+            return error_response(&shared, protocol, &err, &request_id);
+        }
+    }
     let fault = op.and_then(|op| shared.take_fault(op));
     if let (Some(op), Some(fault)) = (op, &fault) {
         tracing::debug!(op = op.name(), ?fault, "injecting fault");
@@ -505,6 +514,28 @@ async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) 
         Some(Fault::ResetMidBody) => cut_short(resp, ctl, true),
         _ => resp,
     }
+}
+
+/// Checks the SigV4 signature of a Cognito request against the emulator's keys,
+/// region and clock.
+fn authenticate(
+    shared: &Shared,
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+) -> Result<(), ApiError> {
+    let view = sigv4::RequestView::from_parts(parts, body);
+    let policy = sigv4::Policy {
+        region: shared.region(),
+        service: sigv4::SERVICE,
+        now: shared.now(),
+    };
+    let verified = sigv4::verify(&view, &policy, |akid| shared.signing_secret(akid))?;
+    tracing::trace!(
+        access_key_id = %verified.access_key_id,
+        session_token = verified.session_token.is_some(),
+        "SigV4 signature verified"
+    );
+    Ok(())
 }
 
 /// Re-sends `resp` with its full Content-Length but only half of its body, then

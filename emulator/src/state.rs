@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use ring::hmac;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::tokens::{self, LoginSubject, COGNITO_ISSUER, DEVELOPER_PROVIDER};
 use crate::util::{self, ApiError};
@@ -35,6 +35,8 @@ pub(crate) struct Shared {
     counters: Mutex<Counters>,
     faults: Mutex<Vec<FaultRule>>,
     store: Mutex<Store>,
+    /// Access key id -> secret access key, for SigV4-signed operations.
+    signing_keys: Mutex<HashMap<String, String>>,
 }
 
 /// Temporary credentials as both protocols return them.
@@ -76,6 +78,7 @@ impl Shared {
             counters: Mutex::default(),
             faults: Mutex::default(),
             store: Mutex::default(),
+            signing_keys: Mutex::new(config.signing_keys.iter().cloned().collect()),
         }
     }
 
@@ -194,12 +197,42 @@ impl Shared {
         Some(fault)
     }
 
+    // ---- SigV4 keys ----
+
+    pub fn add_signing_key(&self, access_key_id: String, secret: String) {
+        lock(&self.signing_keys).insert(access_key_id, secret);
+    }
+
+    pub fn signing_secret(&self, access_key_id: &str) -> Option<String> {
+        lock(&self.signing_keys).get(access_key_id).cloned()
+    }
+
     // ---- tokens ----
 
+    /// An OpenID token with the configured lifetime (`GetOpenIdToken`).
     pub fn mint_openid_token(&self, identity_id: &str, pool_id: &str, amr: &[String]) -> String {
+        self.mint_openid_token_with(
+            identity_id,
+            pool_id,
+            amr,
+            self.openid_token_lifetime(),
+            None,
+        )
+    }
+
+    /// An OpenID token valid for `lifetime`, with `principal_tags` in AWS's
+    /// `https://aws.amazon.com/tags` claim if given.
+    pub fn mint_openid_token_with(
+        &self,
+        identity_id: &str,
+        pool_id: &str,
+        amr: &[String],
+        lifetime: Duration,
+        principal_tags: Option<&BTreeMap<String, String>>,
+    ) -> String {
         let iat = self.now_secs();
-        let exp = iat.saturating_add(self.openid_token_lifetime().as_secs() as i64);
-        let payload = json!({
+        let exp = iat.saturating_add(lifetime.as_secs().min(i64::MAX as u64) as i64);
+        let mut payload = json!({
             "iss": COGNITO_ISSUER,
             "sub": identity_id,
             "aud": pool_id,
@@ -208,6 +241,14 @@ impl Shared {
             "iat": iat,
             "exp": exp,
         });
+        if let (Some(tags), Value::Object(map)) = (principal_tags, &mut payload) {
+            let tags: serde_json::Map<String, Value> =
+                tags.iter().map(|(k, v)| (k.clone(), json!([v]))).collect();
+            map.insert(
+                "https://aws.amazon.com/tags".into(),
+                json!({ "principal_tags": tags }),
+            );
+        }
         tokens::mint_hs256(&self.secret, &payload)
     }
 
@@ -527,9 +568,7 @@ impl Store {
                 .ok_or_else(|| ApiError::identity_not_found(id))?;
             if logins.is_empty() {
                 if identity.authenticated() {
-                    return Err(ApiError::not_authorized(
-                        "Logins don't match. Please include at least one valid login for this identity or identity pool.",
-                    ));
+                    return Err(logins_dont_match());
                 }
                 if !pool.allow_unauthenticated {
                     return Err(unauth_not_supported());
@@ -573,6 +612,166 @@ impl Store {
             amr,
         })
     }
+}
+
+// ---- developer-authenticated identities ----
+
+impl Store {
+    /// The live identity `id` of `pool` (identities of other pools are "not found").
+    fn live_in_pool(&self, id: &str, pool: &PoolConfig) -> Result<(), ApiError> {
+        if self.live_pool_of(id)? == pool.id {
+            Ok(())
+        } else {
+            Err(ApiError::identity_not_found(id))
+        }
+    }
+
+    /// GetOpenIdTokenForDeveloperIdentity: the identity of the developer user `dev`
+    /// (a login of the pool's developer provider), with `others` linked (and
+    /// identities they designate merged) as in the other operations.
+    /// - Without `identity_id`: the identity the developer user (or else another
+    ///   login) is linked to, or a new one whose id derives from the developer user.
+    /// - With `identity_id`: that identity; the developer user is linked to it
+    ///   unless linked to another identity (`ResourceConflictException`). An
+    ///   identity with logins of other providers needs one of them among `others`
+    ///   to take a new developer user (`Logins don't match`, as AWS answers).
+    pub fn developer_identity(
+        &mut self,
+        pool: &PoolConfig,
+        identity_id: Option<&str>,
+        dev: &Login,
+        others: &[Login],
+    ) -> Result<String, ApiError> {
+        let mut all = Vec::with_capacity(others.len() + 1);
+        all.push(dev.clone());
+        all.extend_from_slice(others);
+        let Some(id) = identity_id else {
+            return self.get_id(pool, &all);
+        };
+        self.live_in_pool(id, pool)?;
+        match self.linked(pool, dev)? {
+            Some(other) if other != id => return Err(developer_conflict()),
+            Some(_) => {}
+            None => {
+                // The developer vouches for its own users, not for other providers'.
+                let foreign_logins = self.identities.get(id).is_some_and(|i| {
+                    i.links
+                        .iter()
+                        .any(|(provider, _)| *provider != dev.provider)
+                });
+                if foreign_logins {
+                    let mut presented = false;
+                    for login in others {
+                        presented |= self.linked(pool, login)?.as_deref() == Some(id);
+                    }
+                    if !presented {
+                        return Err(logins_dont_match());
+                    }
+                }
+            }
+        }
+        self.attach(id, pool, &all)?;
+        Ok(id.to_string())
+    }
+
+    /// LookupDeveloperIdentity: the identity (given, or the one `user` is linked to)
+    /// and its developer user identifiers, sorted.
+    pub fn developer_lookup(
+        &self,
+        pool: &PoolConfig,
+        identity_id: Option<&str>,
+        user: Option<&str>,
+    ) -> Result<(String, Vec<String>), ApiError> {
+        let provider = pool.developer_provider_name.as_deref();
+        let by_user = match user {
+            None => None,
+            Some(user) => {
+                let found = provider.and_then(|p| {
+                    self.links
+                        .get(&(pool.id.clone(), p.to_string(), user.to_string()))
+                        .cloned()
+                });
+                Some(found.ok_or_else(developer_user_not_found)?)
+            }
+        };
+        let id = match (identity_id, by_user) {
+            (Some(id), Some(found)) if id != found => return Err(developer_conflict()),
+            (Some(id), _) => id.to_string(),
+            (None, Some(found)) => found,
+            (None, None) => {
+                return Err(ApiError::bad_request(
+                    "InvalidParameterException",
+                    "Either IdentityId or DeveloperUserIdentifier must be specified.",
+                ))
+            }
+        };
+        // Identities made inaccessible (forbidden) can still be looked up.
+        match self.identities.get(&id) {
+            Some(identity) if identity.live && identity.pool_id == pool.id => {}
+            _ => return Err(ApiError::identity_not_found(&id)),
+        }
+        let users = self
+            .identities
+            .get(&id)
+            .map(|identity| {
+                identity
+                    .links
+                    .iter()
+                    .filter(|(p, _)| Some(p.as_str()) == provider)
+                    .map(|(_, u)| u.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok((id, users))
+    }
+
+    /// UnlinkDeveloperIdentity. An identity left without logins and never used
+    /// with an OpenID token becomes inaccessible, as AWS documents.
+    pub fn developer_unlink(
+        &mut self,
+        pool: &PoolConfig,
+        identity_id: &str,
+        provider: &str,
+        user: &str,
+    ) -> Result<(), ApiError> {
+        self.live_in_pool(identity_id, pool)?;
+        let key = (pool.id.clone(), provider.to_string(), user.to_string());
+        match self.links.get(&key) {
+            Some(id) if id == identity_id => {}
+            Some(_) => return Err(developer_conflict()),
+            None => return Err(developer_user_not_found()),
+        }
+        self.links.remove(&key);
+        if let Some(identity) = self.identities.get_mut(identity_id) {
+            identity
+                .links
+                .remove(&(provider.to_string(), user.to_string()));
+            if identity.links.is_empty() && !identity.developer {
+                identity.forbidden = true;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn developer_conflict() -> ApiError {
+    ApiError::bad_request(
+        "ResourceConflictException",
+        "Developer user identifier is already linked to a different identity.",
+    )
+}
+
+fn developer_user_not_found() -> ApiError {
+    ApiError::bad_request(
+        "ResourceNotFoundException",
+        "Developer user identifier not found.",
+    )
+}
+
+fn logins_dont_match() -> ApiError {
+    ApiError::not_authorized(
+        "Logins don't match. Please include at least one valid login for this identity or identity pool.",
+    )
 }
 
 fn unauth_not_supported() -> ApiError {

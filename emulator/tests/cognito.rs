@@ -135,9 +135,9 @@ async fn unknown_pool_and_validation_errors() {
     let resp = client().post(emu.url()).body("{}").send().await.unwrap();
     let a = answer(resp).await.unwrap();
     assert_eq!(a.error().0, "UnknownOperationException");
-    // Developer-identity operations are recognised but not implemented yet.
+    // Developer-identity operations are recognised; unsigned, they are refused.
     let a = cognito(&emu, "LookupDeveloperIdentity", json!({})).await;
-    assert_eq!(a.error().0, "UnknownOperationException");
+    assert_eq!(a.error().0, "MissingAuthenticationTokenException");
     assert_eq!(emu.request_count(Operation::LookupDeveloperIdentity), 1);
     emu.shutdown().await;
 }
