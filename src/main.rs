@@ -2,8 +2,14 @@
 //! from AWS with `--pool`), or run the emulator for offline development.
 
 use clap::{Args, Parser, Subcommand};
-use cognito_emulator::{Emulator, EmulatorConfig, DEFAULT_AUTH_POOL_ID, DEFAULT_UNAUTH_POOL_ID};
-use cognito_native::{Config, CredentialsProvider, FileIdentityStore};
+use cognito_emulator::{
+    Emulator, EmulatorConfig, DEFAULT_AUTH_POOL_ID, DEFAULT_DEVELOPER_PROVIDER_NAME,
+    DEFAULT_UNAUTH_POOL_ID, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY,
+};
+use cognito_native::{
+    AwsCredentials, Config, CredentialsProvider, DeveloperIdentityClient, DeveloperTokenRequest,
+    FileIdentityStore,
+};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,8 +31,39 @@ enum Command {
     /// Print the identity id and temporary AWS credentials as JSON (the AWS CLI's
     /// `credential_process` format).
     Credentials(ProviderArgs),
+    /// Game backend: get an identity id and OpenID token for a player you signed in yourself
+    /// (GetOpenIdTokenForDeveloperIdentity, signed with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+    /// [/ AWS_SESSION_TOKEN]). Prints JSON.
+    DevToken(DevTokenArgs),
     /// Run the local Cognito Identity + STS emulator until interrupted.
     Emulate(EmulateArgs),
+}
+
+#[derive(Args)]
+struct DevTokenArgs {
+    /// Identity pool id. Without it (and --endpoint), a bundled emulator is used with its test key.
+    #[arg(long, env = "COGNITO_IDENTITY_POOL_ID")]
+    pool: Option<String>,
+    /// The pool's developer provider name.
+    #[arg(long)]
+    provider_name: Option<String>,
+    /// Your id for the player.
+    #[arg(long)]
+    user_id: String,
+    /// Link to this existing identity.
+    #[arg(long)]
+    identity_id: Option<String>,
+    /// Token lifetime in seconds (1 to 86400).
+    #[arg(long)]
+    duration: Option<u64>,
+    /// A principal tag: --tag key=value (repeatable).
+    #[arg(long = "tag", value_name = "KEY=VALUE")]
+    tags: Vec<String>,
+    #[arg(long)]
+    region: Option<String>,
+    /// Endpoint for Cognito Identity (e.g. a running `cognito-native emulate`).
+    #[arg(long)]
+    endpoint: Option<String>,
 }
 
 #[derive(Args)]
@@ -110,6 +147,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Identity(args) => with_provider(args, false).await,
             Command::Credentials(args) => with_provider(args, true).await,
+            Command::DevToken(args) => dev_token(args).await,
             Command::Emulate(args) => emulate(args).await,
         }
     });
@@ -182,6 +220,52 @@ async fn with_provider(args: ProviderArgs, credentials: bool) -> CliResult {
         serde_json::json!({ "IdentityId": provider.identity_id().await? })
     };
     println!("{}", serde_json::to_string_pretty(&output)?);
+    if let Some(emu) = emulator {
+        emu.shutdown().await;
+    }
+    Ok(())
+}
+
+async fn dev_token(args: DevTokenArgs) -> CliResult {
+    let emulator = match (&args.pool, &args.endpoint) {
+        (None, None) => Some(Emulator::start(EmulatorConfig::default()).await?),
+        _ => None,
+    };
+    let pool = args
+        .pool
+        .unwrap_or_else(|| DEFAULT_UNAUTH_POOL_ID.to_owned());
+    let mut config = Config::new(&pool);
+    config.region = args.region;
+    if let Some(url) = emulator.as_ref().map(Emulator::url).or(args.endpoint) {
+        config = config.with_local_endpoint(&url);
+    }
+    // The bundled emulator knows its test key; otherwise from the environment.
+    let credentials = emulator
+        .as_ref()
+        .map(|_| AwsCredentials::new(TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY, None));
+    let client = DeveloperIdentityClient::new(config, credentials)?;
+    let provider_name = match (args.provider_name, &emulator) {
+        (Some(name), _) => name,
+        (None, Some(_)) => DEFAULT_DEVELOPER_PROVIDER_NAME.to_owned(),
+        (None, None) => return Err("--provider-name is required".into()),
+    };
+    let mut request = DeveloperTokenRequest::new(pool, provider_name, args.user_id);
+    request.identity_id = args.identity_id;
+    request.token_duration = args.duration.map(Duration::from_secs);
+    for tag in &args.tags {
+        let (k, v) = tag.split_once('=').ok_or("--tag expects KEY=VALUE")?;
+        request.principal_tags.insert(k.to_owned(), v.to_owned());
+    }
+    let identity = client
+        .get_open_id_token_for_developer_identity(&request)
+        .await?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({
+            "IdentityId": identity.identity_id,
+            "Token": identity.token.expose(),
+        }))?
+    );
     if let Some(emu) = emulator {
         emu.shutdown().await;
     }

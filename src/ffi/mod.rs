@@ -493,12 +493,17 @@ pub fn cognito_developer_client_get_token(
                 Err((f.status, Error::new(ErrorKind::InvalidInput, f.message)))
             }),
         };
-        if !out_call_id.is_null() {
-            // SAFETY: non-NULL; the caller provides a writable pointer.
-            unsafe { *out_call_id = id };
-        }
+        write_call_id(out_call_id, id);
         Ok(())
     })
+}
+
+/// Writes a call id to the caller's (nullable) slot.
+fn write_call_id(out_call_id: *mut u64, id: u64) {
+    if !out_call_id.is_null() {
+        // SAFETY: non-NULL; the caller provides a writable pointer.
+        unsafe { *out_call_id = id };
+    }
 }
 
 /// Starts an asynchronous call; see the contract at the top.
@@ -530,10 +535,7 @@ fn start_async(
                 Err((f.status, Error::new(ErrorKind::InvalidInput, f.message)))
             }),
         };
-        if !out_call_id.is_null() {
-            // SAFETY: non-NULL; the caller provides a writable pointer.
-            unsafe { *out_call_id = id };
-        }
+        write_call_id(out_call_id, id);
         Ok(())
     })
 }
