@@ -20,7 +20,7 @@ namespace CognitoNative
     /// <para>Dispose it when done: calls in flight then end as cancelled. The native runtime shuts
     /// down by itself on process exit and AppDomain unload.</para>
     /// </remarks>
-    public class CognitoAWSCredentials : IDisposable
+    public partial class CognitoAWSCredentials : IDisposable
     {
         private static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         private static readonly TimeSpan DefaultLoginsTimeout = TimeSpan.FromSeconds(30);
@@ -37,6 +37,12 @@ namespace CognitoNative
         private readonly Dictionary<string, string> _tokens = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly Dictionary<string, LoginsProviderBridge> _loginsProviders =
             new Dictionary<string, LoginsProviderBridge>(StringComparer.Ordinal);
+
+        // The developer identity source: a subclass's RefreshIdentity[Async] override (fixed at
+        // construction), or the delegate of SetDeveloperIdentitySource; null for Cognito's GetId.
+        private readonly RefreshOverrides _refreshOverrides;
+        private readonly DeveloperIdentityBridge _refreshIdentityBridge;
+        private DeveloperIdentityBridge _developerSource;
 
         private ProviderHandle _handle;
         private string _customRoleArn;
@@ -108,6 +114,9 @@ namespace CognitoNative
             _options = (options ?? CognitoOptions.Default).Clone();
             _eventContext = SynchronizationContext.Current;
             _identityBridge = new IdentityChangedBridge(this);
+            _refreshOverrides = FindRefreshOverrides(GetType());
+            _refreshIdentityBridge = CreateRefreshIdentityBridge();
+            _developerSource = _refreshIdentityBridge;
             _handle = CreateProvider(null);
         }
 
@@ -321,6 +330,10 @@ namespace CognitoNative
                 }
                 _tokens.Remove(providerName);
                 _loginsProviders.Remove(providerName);
+                if (providerName == DeveloperProviderName)
+                {
+                    _developerSource = null;
+                }
             }
         }
 
@@ -486,15 +499,32 @@ namespace CognitoNative
             Dispatch.Deliver(task, callback, options.State, context);
         }
 
-        /// <summary>Signs out: forgets the logins, the identity id (also in the store) and the credentials.</summary>
+        /// <summary>Signs out: forgets the logins, the identity id (also in the store) and the credentials.
+        /// A subclass overriding <see cref="RefreshIdentityAsync"/> stays developer-authenticated (its hook
+        /// is asked for the next identity); a <see cref="SetDeveloperIdentitySource"/> delegate is
+        /// forgotten like the other logins.</summary>
         public void Clear()
         {
             lock (_sync)
             {
-                Invoke(NativeMethods.cognito_provider_clear, "cognito_provider_clear");
-                _tokens.Clear();
-                _loginsProviders.Clear();
-                _lastCredentials = null;
+                var handle = AcquireProvider();
+                try
+                {
+                    Errors.Check(NativeMethods.cognito_provider_clear(handle), "cognito_provider_clear");
+                    _tokens.Clear();
+                    _loginsProviders.Clear();
+                    _developerSource = null;
+                    _lastCredentials = null;
+                    if (_refreshIdentityBridge != null)
+                    {
+                        RegisterDeveloperSource(handle, _refreshIdentityBridge);
+                        _developerSource = _refreshIdentityBridge;
+                    }
+                }
+                finally
+                {
+                    handle.DangerousRelease();
+                }
             }
         }
 
@@ -538,17 +568,18 @@ namespace CognitoNative
                 pending = new PendingCall[_pending.Count];
                 _pending.CopyTo(pending);
             }
+            // The calls first: cancelling a token function now would fail them with its error instead.
+            foreach (var call in pending)
+            {
+                call.CancelNative();
+            }
             try
             {
-                _disposing.Cancel(); // token functions still running
+                _disposing.Cancel(); // token functions and developer identity sources still running
             }
             catch (AggregateException e)
             {
                 CognitoRuntime.ReportCallbackException("a logins provider's cancellation callback", e);
-            }
-            foreach (var call in pending)
-            {
-                call.CancelNative();
             }
             lock (_sync)
             {
@@ -719,6 +750,10 @@ namespace CognitoNative
                     NativeMethods.cognito_provider_set_identity_changed_callback(
                         handle, IdentityChangedBridge.Callback, handle.Pin(_identityBridge)),
                     "cognito_provider_set_identity_changed_callback");
+                if (_developerSource != null)
+                {
+                    RegisterDeveloperSource(handle, _developerSource);
+                }
                 foreach (var login in _tokens)
                 {
                     Errors.Check(

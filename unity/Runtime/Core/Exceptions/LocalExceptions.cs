@@ -119,7 +119,8 @@ namespace CognitoNative
         }
     }
 
-    /// <summary>A logins provider registered with SetLoginsProvider failed or did not answer in time.</summary>
+    /// <summary>A logins provider registered with SetLoginsProvider, or a developer identity source (a
+    /// RefreshIdentityAsync override, SetDeveloperIdentitySource), failed or did not answer in time.</summary>
     [Serializable]
     public class LoginsProviderException : AmazonCognitoIdentityException
     {

@@ -46,6 +46,9 @@ namespace CognitoNative.Interop
         internal delegate void TokenRequestCallback(IntPtr userData, IntPtr providerName, ulong requestId);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void DeveloperIdentityRequestCallback(IntPtr userData, ulong requestId);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate void LogCallback(IntPtr userData, int level, IntPtr target, IntPtr message);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -85,6 +88,10 @@ namespace CognitoNative.Interop
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int cognito_token_request_complete(ulong requestId, byte[] token, byte[] errorMessage);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int cognito_developer_identity_complete(
+            ulong requestId, byte[] identityId, byte[] token, byte[] errorMessage);
 
         // ---- provider lifetime ----
 
@@ -142,6 +149,10 @@ namespace CognitoNative.Interop
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int cognito_provider_set_logins_provider(
             ProviderHandle provider, byte[] providerName, TokenRequestCallback callback, IntPtr userData);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int cognito_provider_set_developer_identity_source(
+            ProviderHandle provider, DeveloperIdentityRequestCallback callback, IntPtr userData);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int cognito_provider_set_identity_changed_callback(
