@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # C tests of the C ABI (include/cognito_native.h) against the local emulator: every test binary
-# under AddressSanitizer + UBSan and under valgrind, the game-server example as a smoke run, and a
-# check that the committed header is the generated one.
+# under AddressSanitizer + UBSan and under valgrind, the game-server example as a smoke run (guest
+# identities, developer identities, memory per provider), and a check that the committed header is
+# the generated one.
 #
 #   scripts/c-tests.sh
 #
@@ -13,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/target/c-tests
-TESTS=(test_happy test_concurrency test_lifecycle test_errors test_misuse)
+TESTS=(test_happy test_concurrency test_lifecycle test_errors test_misuse test_developer)
 
 step() { printf '\n=== %s\n' "$*"; }
 
@@ -83,7 +84,11 @@ for t in "${TESTS[@]}"; do
     run "asan $t" 300 "$OUT/asan/$t"
 done
 run "asan game_server 200" 120 "$OUT/asan/game_server" 200
+run "asan game_server 200 --developer" 120 "$OUT/asan/game_server" 200 --developer
+run "asan game_server 2000 --memory" 120 "$OUT/asan/game_server" 2000 --memory
 run "game_server 200 (smoke, -O2)" 120 "$OUT/plain/game_server" 200
+run "game_server 200 --developer (smoke, -O2)" 120 "$OUT/plain/game_server" 200 --developer
+run "game_server 2000 --memory (smoke, -O2)" 120 "$OUT/plain/game_server" 2000 --memory
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
 if [[ "${SKIP_VALGRIND:-}" != 1 ]]; then

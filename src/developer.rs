@@ -271,7 +271,8 @@ impl DeveloperIdentityClient {
     }
 }
 
-fn check_developer_request(r: &DeveloperTokenRequest) -> Result<()> {
+/// Checks a request as the service would, before anything is sent.
+pub(crate) fn check_developer_request(r: &DeveloperTokenRequest) -> Result<()> {
     crate::endpoints::parse_id("identity pool id", &r.identity_pool_id)?;
     if let Some(id) = &r.identity_id {
         crate::endpoints::parse_id("identity id", id)?;

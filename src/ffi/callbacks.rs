@@ -27,6 +27,9 @@ use tokio::sync::oneshot;
 pub(crate) struct CallbackGate {
     open: AtomicBool,
     running: Mutex<()>,
+    /// Requests to the host (token / developer identity) made through this gate and not yet
+    /// finished: `close` forgets them, so their waiters stop and late answers are refused.
+    host_requests: Mutex<Vec<u64>>,
 }
 
 thread_local! {
@@ -39,6 +42,7 @@ impl CallbackGate {
         Arc::new(CallbackGate {
             open: AtomicBool::new(true),
             running: Mutex::new(()),
+            host_requests: Mutex::new(Vec::new()),
         })
     }
 
@@ -73,6 +77,18 @@ impl CallbackGate {
             // Wait for a callback running on another thread to return.
             drop(self.running.lock().unwrap_or_else(|p| p.into_inner()));
         }
+        // Forget the requests still waiting for the host: dropping their senders ends the
+        // waits at once (instead of after the logins timeout), and a late answer is refused.
+        let requests =
+            std::mem::take(&mut *self.host_requests.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut pending = HOST_REQUESTS.lock().unwrap_or_else(|p| p.into_inner());
+        for id in requests {
+            pending.remove(&id);
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        self.open.load(Ordering::Acquire)
     }
 }
 
@@ -274,37 +290,59 @@ pub(crate) fn complete_host_request(request_id: u64, answer: Result<HostAnswer>)
 }
 
 /// Removes a request when its waiter goes away (timeout, cancel), so a late answer is refused.
-struct ForgetRequest(u64);
+struct ForgetRequest {
+    id: u64,
+    gate: Arc<CallbackGate>,
+}
 
 impl Drop for ForgetRequest {
     fn drop(&mut self) {
         HOST_REQUESTS
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.0);
+            .remove(&self.id);
+        self.gate
+            .host_requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|r| *r != self.id);
     }
 }
 
 /// Registers a request, asks the host through `ask(request_id)` (gated), and waits for the answer.
-fn ask_host(gate: &CallbackGate, ask: impl FnOnce(u64)) -> BoxFuture<'static, Result<HostAnswer>> {
+fn ask_host(
+    gate: &Arc<CallbackGate>,
+    ask: impl FnOnce(u64),
+) -> BoxFuture<'static, Result<HostAnswer>> {
     let id = NEXT_HOST_REQUEST.fetch_add(1, Ordering::Relaxed);
     let (tx, rx) = oneshot::channel();
     HOST_REQUESTS
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .insert(id, tx);
-    let forget = ForgetRequest(id);
+    // Listed before asking: a close from now on forgets it (or the gate refuses to ask).
+    gate.host_requests
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(id);
+    let forget = ForgetRequest {
+        id,
+        gate: gate.clone(),
+    };
     let asked = gate.call(|| ask(id));
     async move {
-        let _forget = forget;
         if !asked {
             return Err(Error::new(ErrorKind::Cancelled, "the provider was freed"));
         }
-        rx.await.unwrap_or_else(|_| {
-            Err(Error::new(
+        let answer = rx.await;
+        let closed = !forget.gate.is_open();
+        drop(forget);
+        answer.unwrap_or_else(|_| match closed {
+            true => Err(Error::new(ErrorKind::Cancelled, "the provider was freed")),
+            false => Err(Error::new(
                 ErrorKind::LoginsProvider,
                 "the request to the host was dropped",
-            ))
+            )),
         })
     }
     .boxed()

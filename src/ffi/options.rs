@@ -115,6 +115,7 @@ pub(crate) fn developer_request(
     r.identity_id = o.identity_id;
     r.token_duration = o.token_duration_secs.map(Duration::from_secs);
     r.principal_tags = o.principal_tags;
+    crate::developer::check_developer_request(&r)?;
     Ok(r)
 }
 
