@@ -193,6 +193,23 @@ cognito_developer_client_get_token (
     uint64_t * out_call_id);
 
 /** \brief
+ *  LookupDeveloperIdentity: the identity of a developer user id, or the developer user ids of an
+ *  identity (give at least one of `identity_id` and `developer_user_id`). `max_results` 1 to 60;
+ *  `next_token` (nullable) continues a previous answer. Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_developer_client_lookup (
+    cognito_developer_client_t * client,
+    char const * identity_pool_id,
+    char const * identity_id,
+    char const * developer_user_id,
+    uint32_t max_results,
+    char const * next_token,
+    void (*callback)(void *, cognito_status_t, char const *, char const * const *, size_t, char const *, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
  *  Creates a game backend's client for GetOpenIdTokenForDeveloperIdentity, signed (SigV4) with
  *  the given AWS credentials, or, when `access_key_id` is NULL, with AWS_ACCESS_KEY_ID /
  *  AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. The pool id gives the region; `options_json` takes
@@ -206,6 +223,21 @@ cognito_developer_client_new (
     char const * secret_access_key,
     char const * session_token,
     cognito_developer_client_t * * out_client);
+
+/** \brief
+ *  UnlinkDeveloperIdentity: detaches a developer user id from an identity. Completion: see the
+ *  contract at the top.
+ */
+cognito_status_t
+cognito_developer_client_unlink (
+    cognito_developer_client_t * client,
+    char const * identity_pool_id,
+    char const * identity_id,
+    char const * developer_provider_name,
+    char const * developer_user_id,
+    void (*callback)(void *, cognito_status_t, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
 
 /** \brief
  *  Answers a developer identity request: the identity id and OpenID token your backend got from

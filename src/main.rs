@@ -35,6 +35,10 @@ enum Command {
     /// (GetOpenIdTokenForDeveloperIdentity, signed with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
     /// [/ AWS_SESSION_TOKEN]). Prints JSON.
     DevToken(DevTokenArgs),
+    /// Game backend: LookupDeveloperIdentity (by --identity-id or --user-id). Prints JSON.
+    DevLookup(DevLookupArgs),
+    /// Game backend: UnlinkDeveloperIdentity.
+    DevUnlink(DevUnlinkArgs),
     /// Run the local Cognito Identity + STS emulator until interrupted.
     Emulate(EmulateArgs),
 }
@@ -64,6 +68,48 @@ struct DevTokenArgs {
     /// Endpoint for Cognito Identity (e.g. a running `cognito-native emulate`).
     #[arg(long)]
     endpoint: Option<String>,
+}
+
+/// Where the backend's signed calls go: AWS (--pool) or a running emulator (--endpoint).
+#[derive(Args)]
+struct BackendArgs {
+    /// Identity pool id.
+    #[arg(long, env = "COGNITO_IDENTITY_POOL_ID")]
+    pool: String,
+    #[arg(long)]
+    region: Option<String>,
+    /// Endpoint for Cognito Identity (e.g. a running `cognito-native emulate`).
+    #[arg(long)]
+    endpoint: Option<String>,
+}
+
+#[derive(Args)]
+struct DevLookupArgs {
+    #[command(flatten)]
+    backend: BackendArgs,
+    #[arg(long)]
+    identity_id: Option<String>,
+    /// Your id for the player.
+    #[arg(long)]
+    user_id: Option<String>,
+    #[arg(long, default_value_t = 60)]
+    max_results: u32,
+    #[arg(long)]
+    next_token: Option<String>,
+}
+
+#[derive(Args)]
+struct DevUnlinkArgs {
+    #[command(flatten)]
+    backend: BackendArgs,
+    #[arg(long)]
+    identity_id: String,
+    /// The pool's developer provider name.
+    #[arg(long)]
+    provider_name: String,
+    /// Your id for the player.
+    #[arg(long)]
+    user_id: String,
 }
 
 #[derive(Args)]
@@ -148,6 +194,8 @@ fn main() -> ExitCode {
             Command::Identity(args) => with_provider(args, false).await,
             Command::Credentials(args) => with_provider(args, true).await,
             Command::DevToken(args) => dev_token(args).await,
+            Command::DevLookup(args) => dev_lookup(args).await,
+            Command::DevUnlink(args) => dev_unlink(args).await,
             Command::Emulate(args) => emulate(args).await,
         }
     });
@@ -269,6 +317,52 @@ async fn dev_token(args: DevTokenArgs) -> CliResult {
     if let Some(emu) = emulator {
         emu.shutdown().await;
     }
+    Ok(())
+}
+
+/// A backend client signing with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
+fn backend_client(
+    args: &BackendArgs,
+) -> Result<DeveloperIdentityClient, Box<dyn std::error::Error>> {
+    let mut config = Config::new(&args.pool);
+    config.region = args.region.clone();
+    if let Some(url) = &args.endpoint {
+        config = config.with_local_endpoint(url);
+    }
+    Ok(DeveloperIdentityClient::new(config, None)?)
+}
+
+async fn dev_lookup(args: DevLookupArgs) -> CliResult {
+    let client = backend_client(&args.backend)?;
+    let found = client
+        .lookup_developer_identity(
+            &args.backend.pool,
+            args.identity_id.as_deref(),
+            args.user_id.as_deref(),
+            args.max_results,
+            args.next_token.as_deref(),
+        )
+        .await?;
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({
+            "IdentityId": found.identity_id,
+            "DeveloperUserIdentifierList": found.developer_user_ids,
+            "NextToken": found.next_token,
+        }))?
+    );
+    Ok(())
+}
+
+async fn dev_unlink(args: DevUnlinkArgs) -> CliResult {
+    backend_client(&args.backend)?
+        .unlink_developer_identity(
+            &args.backend.pool,
+            &args.identity_id,
+            &args.provider_name,
+            &args.user_id,
+        )
+        .await?;
     Ok(())
 }
 

@@ -341,3 +341,158 @@ fn user_pool_provider_name_and_version() {
     cognito_string_free(out);
     assert_eq!(cognito_version().to_str(), env!("CARGO_PKG_VERSION"));
 }
+
+type Lookup = (cognito_status, Option<String>, Vec<String>);
+
+unsafe extern "C" fn on_token(
+    user_data: *mut c_void,
+    status: cognito_status,
+    identity_id: *const safer_ffi::c_char,
+    token: *const safer_ffi::c_char,
+    error: *const cognito_error,
+) {
+    let tx = Box::from_raw(user_data.cast::<mpsc::Sender<Done>>());
+    let err = error
+        .as_ref()
+        .map(|e| (e.kind, read(e.code).unwrap_or_default()));
+    assert_eq!(status == cognito_status::Ok, !token.is_null());
+    let _ = tx.send((status, read(identity_id), err));
+}
+
+unsafe extern "C" fn on_lookup(
+    user_data: *mut c_void,
+    status: cognito_status,
+    identity_id: *const safer_ffi::c_char,
+    ids: *const *const safer_ffi::c_char,
+    count: usize,
+    _next_token: *const safer_ffi::c_char,
+    _error: *const cognito_error,
+) {
+    let tx = Box::from_raw(user_data.cast::<mpsc::Sender<Lookup>>());
+    let list = (0..count).filter_map(|i| read(*ids.add(i))).collect();
+    let _ = tx.send((status, read(identity_id), list));
+}
+
+unsafe extern "C" fn on_done(
+    user_data: *mut c_void,
+    status: cognito_status,
+    _error: *const cognito_error,
+) {
+    let tx = Box::from_raw(user_data.cast::<mpsc::Sender<cognito_status>>());
+    let _ = tx.send(status);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn developer_backend_calls_through_the_c_abi() {
+    use cognito_emulator::{
+        DEFAULT_DEVELOPER_PROVIDER_NAME, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY,
+    };
+    let emu = emulator().await;
+    let (pool, dev) = (
+        cstr(DEFAULT_UNAUTH_POOL_ID),
+        cstr(DEFAULT_DEVELOPER_PROVIDER_NAME),
+    );
+    let options = cstr(&format!(
+        r#"{{"endpoint":"{}","allow_http_loopback":true,"use_environment":false}}"#,
+        emu.url()
+    ));
+    let (akid, secret) = (cstr(TEST_ACCESS_KEY_ID), cstr(TEST_SECRET_ACCESS_KEY));
+    let mut client = std::ptr::null_mut();
+    assert_eq!(
+        cognito_developer_client_new(
+            arg(&pool),
+            arg(&options),
+            arg(&akid),
+            arg(&secret),
+            None,
+            &mut client
+        ),
+        cognito_status::Ok
+    );
+    let player = cstr("player-3");
+    let (tx, rx) = mpsc::channel::<Done>();
+    let ud = Box::into_raw(Box::new(tx)).cast();
+    assert_eq!(
+        cognito_developer_client_get_token(
+            client,
+            arg(&pool),
+            arg(&dev),
+            arg(&player),
+            None,
+            Some(on_token),
+            ud,
+            std::ptr::null_mut()
+        ),
+        cognito_status::Ok
+    );
+    let (status, id, _) = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(status, cognito_status::Ok);
+    let id = id.unwrap();
+
+    let (tx, rx) = mpsc::channel::<Lookup>();
+    let ud = Box::into_raw(Box::new(tx)).cast();
+    assert_eq!(
+        cognito_developer_client_lookup(
+            client,
+            arg(&pool),
+            None,
+            arg(&player),
+            10,
+            None,
+            Some(on_lookup),
+            ud,
+            std::ptr::null_mut()
+        ),
+        cognito_status::Ok
+    );
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(10)).unwrap(),
+        (
+            cognito_status::Ok,
+            Some(id.clone()),
+            vec!["player-3".to_string()]
+        )
+    );
+
+    let id_c = cstr(&id);
+    let (tx, rx) = mpsc::channel::<cognito_status>();
+    let ud = Box::into_raw(Box::new(tx)).cast();
+    assert_eq!(
+        cognito_developer_client_unlink(
+            client,
+            arg(&pool),
+            arg(&id_c),
+            arg(&dev),
+            arg(&player),
+            Some(on_done),
+            ud,
+            std::ptr::null_mut()
+        ),
+        cognito_status::Ok
+    );
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(10)).unwrap(),
+        cognito_status::Ok
+    );
+
+    // Neither an identity id nor a user id: refused at once, no callback.
+    assert_eq!(
+        cognito_developer_client_lookup(
+            client,
+            arg(&pool),
+            None,
+            None,
+            10,
+            None,
+            Some(on_lookup),
+            std::ptr::null_mut(),
+            std::ptr::null_mut()
+        ),
+        cognito_status::ErrInvalidArgument
+    );
+    assert_eq!(cognito_developer_client_free(client), cognito_status::Ok);
+    assert_eq!(
+        cognito_developer_client_free(client),
+        cognito_status::ErrInvalidHandle
+    );
+}

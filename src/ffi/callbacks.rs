@@ -3,7 +3,7 @@
 
 use super::types::*;
 use crate::credentials::Credentials;
-use crate::developer::{DeveloperIdentity, DeveloperIdentitySource};
+use crate::developer::{DeveloperIdentity, DeveloperIdentityLookup, DeveloperIdentitySource};
 use crate::error::{Error, ErrorKind, Result};
 use crate::logins::LoginsProvider;
 use crate::secret::Secret;
@@ -97,12 +97,16 @@ pub(crate) enum Callback {
     Identity(cognito_identity_cb),
     Credentials(cognito_credentials_cb),
     DeveloperToken(cognito_developer_token_cb),
+    DeveloperLookup(cognito_developer_lookup_cb),
+    Done(cognito_done_cb),
 }
 
 pub(crate) enum Outcome {
     Identity(String),
     Credentials(Arc<Credentials>),
     DeveloperToken(DeveloperIdentity),
+    DeveloperLookup(DeveloperIdentityLookup),
+    Done,
 }
 
 /// Completes an asynchronous call exactly once: `complete` consumes it, and dropping it
@@ -170,6 +174,26 @@ fn deliver(
                 )
             }
         }
+        (Callback::DeveloperLookup(f), Ok(Outcome::DeveloperLookup(l))) => {
+            let id = l.identity_id.as_deref().map(c_string);
+            let next = l.next_token.as_deref().map(c_string);
+            let ids: Vec<_> = l.developer_user_ids.iter().map(|u| c_string(u)).collect();
+            let ptrs: Vec<*const c_char> = ids.iter().map(|u| u.as_ptr().cast()).collect();
+            let opt =
+                |s: &Option<std::ffi::CString>| s.as_ref().map_or(null(), |s| s.as_ptr().cast());
+            unsafe {
+                f(
+                    ud,
+                    cognito_status::Ok,
+                    opt(&id),
+                    ptrs.as_ptr(),
+                    ptrs.len(),
+                    opt(&next),
+                    null(),
+                )
+            }
+        }
+        (Callback::Done(f), Ok(Outcome::Done)) => unsafe { f(ud, cognito_status::Ok, null()) },
         (cb, result) => {
             let (status, e) = match result {
                 Err(failure) => failure,
@@ -184,6 +208,10 @@ fn deliver(
                 Callback::Identity(f) => unsafe { f(ud, status, null(), &view) },
                 Callback::Credentials(f) => unsafe { f(ud, status, null(), &view) },
                 Callback::DeveloperToken(f) => unsafe { f(ud, status, null(), null(), &view) },
+                Callback::DeveloperLookup(f) => unsafe {
+                    f(ud, status, null(), null(), 0, null(), &view)
+                },
+                Callback::Done(f) => unsafe { f(ud, status, &view) },
             }
         }
     }

@@ -480,21 +480,126 @@ pub fn cognito_developer_client_get_token(
             user_id,
             opt_str_arg("request_options_json", request_options_json)?,
         )?;
-        let lib = library()?;
-        let completer = Completer::new(Callback::DeveloperToken(callback), UserData(user_data));
-        let id = match lib.developer_client(client) {
-            Ok(c) => lib.start_call(None, completer, async move {
+        let id = start_developer_call(
+            client,
+            Callback::DeveloperToken(callback),
+            user_data,
+            |c| async move {
                 c.get_open_id_token_for_developer_identity(&request)
                     .await
                     .map(Outcome::DeveloperToken)
-                    .map_err(failed)
-            }),
-            Err(f) => lib.start_call(None, completer, async move {
-                Err((f.status, Error::new(ErrorKind::InvalidInput, f.message)))
-            }),
-        };
+            },
+        )?;
         write_call_id(out_call_id, id);
         Ok(())
+    })
+}
+
+/// LookupDeveloperIdentity: the identity of a developer user id, or the developer user ids of an
+/// identity (give at least one of `identity_id` and `developer_user_id`). `max_results` 1 to 60;
+/// `next_token` (nullable) continues a previous answer. Completion: see the contract at the top.
+#[ffi_export]
+pub fn cognito_developer_client_lookup(
+    client: *mut cognito_developer_client,
+    identity_pool_id: Option<char_p::Ref<'_>>,
+    identity_id: Option<char_p::Ref<'_>>,
+    developer_user_id: Option<char_p::Ref<'_>>,
+    max_results: u32,
+    next_token: Option<char_p::Ref<'_>>,
+    callback: Option<cognito_developer_lookup_cb>,
+    user_data: *mut c_void,
+    out_call_id: *mut u64,
+) -> cognito_status {
+    guard("cognito_developer_client_lookup", || {
+        let callback = callback
+            .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "callback is NULL"))?;
+        let pool = str_arg("identity_pool_id", identity_pool_id)?.to_owned();
+        let identity_id = opt_str_arg("identity_id", identity_id)?.map(str::to_owned);
+        let user_id = opt_str_arg("developer_user_id", developer_user_id)?.map(str::to_owned);
+        let next_token = opt_str_arg("next_token", next_token)?.map(str::to_owned);
+        if identity_id.is_none() && user_id.is_none() {
+            return Err(Failure::new(
+                cognito_status::ErrInvalidArgument,
+                "give an identity id or a developer user id to look up",
+            ));
+        }
+        let id = start_developer_call(
+            client,
+            Callback::DeveloperLookup(callback),
+            user_data,
+            |c| async move {
+                c.lookup_developer_identity(
+                    &pool,
+                    identity_id.as_deref(),
+                    user_id.as_deref(),
+                    max_results,
+                    next_token.as_deref(),
+                )
+                .await
+                .map(Outcome::DeveloperLookup)
+            },
+        )?;
+        write_call_id(out_call_id, id);
+        Ok(())
+    })
+}
+
+/// UnlinkDeveloperIdentity: detaches a developer user id from an identity. Completion: see the
+/// contract at the top.
+#[ffi_export]
+pub fn cognito_developer_client_unlink(
+    client: *mut cognito_developer_client,
+    identity_pool_id: Option<char_p::Ref<'_>>,
+    identity_id: Option<char_p::Ref<'_>>,
+    developer_provider_name: Option<char_p::Ref<'_>>,
+    developer_user_id: Option<char_p::Ref<'_>>,
+    callback: Option<cognito_done_cb>,
+    user_data: *mut c_void,
+    out_call_id: *mut u64,
+) -> cognito_status {
+    guard("cognito_developer_client_unlink", || {
+        let callback = callback
+            .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "callback is NULL"))?;
+        let pool = str_arg("identity_pool_id", identity_pool_id)?.to_owned();
+        let identity_id = str_arg("identity_id", identity_id)?.to_owned();
+        let provider = str_arg("developer_provider_name", developer_provider_name)?.to_owned();
+        let user_id = str_arg("developer_user_id", developer_user_id)?.to_owned();
+        let id = start_developer_call(
+            client,
+            Callback::Done(callback),
+            user_data,
+            |c| async move {
+                c.unlink_developer_identity(&pool, &identity_id, &provider, &user_id)
+                    .await
+                    .map(|()| Outcome::Done)
+            },
+        )?;
+        write_call_id(out_call_id, id);
+        Ok(())
+    })
+}
+
+/// Starts a call of a developer client; a bad handle is reported through the callback.
+fn start_developer_call<F, Fut>(
+    client: *mut cognito_developer_client,
+    callback: Callback,
+    user_data: *mut c_void,
+    work: F,
+) -> guard::FfiResult<u64>
+where
+    F: FnOnce(Arc<DeveloperIdentityClient>) -> Fut,
+    Fut: std::future::Future<Output = Result<Outcome, Error>> + Send + 'static,
+{
+    let lib = library()?;
+    let completer = Completer::new(callback, UserData(user_data));
+    Ok(match lib.developer_client(client) {
+        Ok(c) => {
+            let fut = work(c);
+            lib.start_call(None, completer, async move { fut.await.map_err(failed) })
+        }
+        Err(f) => lib.start_call(None, completer, async move {
+            Err((f.status, Error::new(ErrorKind::InvalidInput, f.message)))
+        }),
     })
 }
 

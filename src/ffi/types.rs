@@ -118,6 +118,26 @@ pub type cognito_developer_token_cb = unsafe extern "C" fn(
     error: *const cognito_error,
 );
 
+/// Completion of `cognito_developer_client_lookup`: on COGNITO_STATUS_OK, `identity_id` (nullable),
+/// the `count` developer user ids in `developer_user_ids`, and `next_token` (nullable, for more).
+pub type cognito_developer_lookup_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    identity_id: *const c_char,
+    developer_user_ids: *const *const c_char,
+    count: usize,
+    next_token: *const c_char,
+    error: *const cognito_error,
+);
+
+/// Completion of a call with no result (`cognito_developer_client_unlink`): `error` is set when
+/// status is not COGNITO_STATUS_OK.
+pub type cognito_done_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    error: *const cognito_error,
+);
+
 /// A game backend's client for the developer identity operations (SigV4-signed). Opaque handle.
 #[derive_ReprC]
 #[repr(opaque)]
