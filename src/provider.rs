@@ -304,11 +304,6 @@ impl CredentialsProvider {
         self.inner.listeners.unsubscribe(id)
     }
 
-    /// The difference between the server's clock and this device's, learned from responses.
-    pub fn server_clock_offset(&self) -> Duration {
-        Duration::from_millis(self.inner.wire.clock.offset_ms().unsigned_abs())
-    }
-
     /// Server clock minus local clock in milliseconds (negative when the server is behind).
     pub fn server_clock_offset_ms(&self) -> i64 {
         self.inner.wire.clock.offset_ms()
@@ -322,6 +317,14 @@ impl std::fmt::Debug for CredentialsProvider {
             .field("region", &self.inner.wire.region)
             .finish_non_exhaustive()
     }
+}
+
+/// Runs `work`, turning a panic into an error, so the flight's bookkeeping after it still runs.
+async fn caught<T>(work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    AssertUnwindSafe(work)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| Err(Error::new(ErrorKind::Internal, "a refresh task panicked")))
 }
 
 impl Inner {
@@ -375,7 +378,7 @@ impl Inner {
         let logins = s.logins.clone();
         let inner = self.clone();
         let flight = self.spawn_flight(async move {
-            let result = inner.fetch_identity(&logins).await;
+            let result = caught(inner.fetch_identity(&logins)).await;
             let changed = {
                 let mut s = inner.lock();
                 if s.identity_epoch != epoch {
@@ -435,7 +438,7 @@ impl Inner {
         let logins = s.logins.clone();
         let inner = self.clone();
         let flight = self.spawn_flight(async move {
-            let result = inner.fetch_credentials(epoch, &logins).await;
+            let result = caught(inner.fetch_credentials(epoch, &logins)).await;
             if let Err(e) = &result {
                 let mut s = inner.lock();
                 if s.credentials_epoch == epoch {

@@ -270,3 +270,32 @@ async fn a_failed_background_refresh_keeps_the_valid_credentials() {
     }
     assert_eq!(emu.request_count(Operation::GetCredentialsForIdentity), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_logins_provider_is_an_error_not_a_stuck_provider() {
+    use cognito_native::{LoginsProvider, Secret};
+    use futures_util::future::BoxFuture;
+    let emu = emulator().await;
+    let p = provider(&emu, DEFAULT_UNAUTH_POOL_ID);
+    let buggy: std::sync::Arc<dyn LoginsProvider> = std::sync::Arc::new(
+        |_: &str| -> BoxFuture<'static, cognito_native::Result<Secret>> {
+            panic!("a bug in the host's logins provider")
+        },
+    );
+    p.set_logins_provider("graph.facebook.com", buggy).unwrap();
+    assert_eq!(
+        p.credentials().await.unwrap_err().kind(),
+        ErrorKind::Internal
+    );
+    // Not stuck on the failed request: the next calls try again.
+    assert_eq!(
+        p.identity_id().await.unwrap_err().kind(),
+        ErrorKind::Internal
+    );
+    assert_eq!(
+        p.credentials().await.unwrap_err().kind(),
+        ErrorKind::Internal
+    );
+    assert!(p.remove_login("graph.facebook.com"));
+    assert!(p.credentials().await.is_ok());
+}
