@@ -193,6 +193,9 @@ pub struct EmulatorConfig {
     pub bind: SocketAddr,
     /// Serve HTTPS with a freshly generated test CA (see [`Emulator::ca_pem`]).
     pub tls: bool,
+    /// Which leaf certificate the HTTPS server presents (with `tls`); default
+    /// [`TlsCert::Valid`]. The others exist to test that clients reject them.
+    pub tls_cert: TlsCert,
     pub pools: Vec<PoolConfig>,
     /// Lifetime of credentials from `GetCredentialsForIdentity` (and STS without `DurationSeconds`).
     pub credential_lifetime: Duration,
@@ -210,6 +213,7 @@ impl Default for EmulatorConfig {
         EmulatorConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             tls: false,
+            tls_cert: TlsCert::Valid,
             pools: vec![
                 PoolConfig::new(DEFAULT_UNAUTH_POOL_ID, true)
                     .with_developer_provider(DEFAULT_DEVELOPER_PROVIDER_NAME),
@@ -225,6 +229,19 @@ impl Default for EmulatorConfig {
             )],
         }
     }
+}
+
+/// The leaf certificate of the HTTPS server, always issued by the test CA
+/// ([`Emulator::ca_pem`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TlsCert {
+    /// Names `localhost`, `127.0.0.1` and `::1`; valid from yesterday for 397 days.
+    #[default]
+    Valid,
+    /// Names as [`TlsCert::Valid`], but expired yesterday (valid from 30 days ago).
+    Expired,
+    /// Valid dates, but names only `wrong.example` (no loopback name or address).
+    WrongHost,
 }
 
 /// The operations the emulator recognises (and counts).

@@ -52,7 +52,7 @@ pub(crate) async fn prepare(config: EmulatorConfig) -> io::Result<Prepared> {
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let (tls, ca_pem) = if config.tls {
-        let setup = crate::tls::setup()?;
+        let setup = crate::tls::setup(config.tls_cert)?;
         (Some(setup.acceptor), Some(setup.ca_pem))
     } else {
         (None, None)

@@ -20,7 +20,7 @@ fn other(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(format!("TLS setup: {e}"))
 }
 
-pub(crate) fn setup() -> io::Result<TlsSetup> {
+pub(crate) fn setup(cert: crate::TlsCert) -> io::Result<TlsSetup> {
     let now = time::OffsetDateTime::now_utc();
 
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(other)?;
@@ -40,24 +40,33 @@ pub(crate) fn setup() -> io::Result<TlsSetup> {
     let ca_pem = ca_cert.pem();
     let issuer = Issuer::new(ca_params, ca_key);
 
-    let mut leaf_params = CertificateParams::new(vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "::1".to_string(),
-    ])
-    .map_err(other)?;
+    let names = match cert {
+        crate::TlsCert::WrongHost => vec!["wrong.example".to_string()],
+        crate::TlsCert::Valid | crate::TlsCert::Expired => vec![
+            "localhost".to_string(),
+            "127.0.0.1".to_string(),
+            "::1".to_string(),
+        ],
+    };
+    let common_name = names[0].clone();
+    let mut leaf_params = CertificateParams::new(names).map_err(other)?;
     leaf_params
         .distinguished_name
-        .push(DnType::CommonName, "localhost");
+        .push(DnType::CommonName, common_name);
     leaf_params.use_authority_key_identifier_extension = true;
     leaf_params.key_usages = vec![
         KeyUsagePurpose::DigitalSignature,
         KeyUsagePurpose::KeyEncipherment,
     ];
     leaf_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    leaf_params.not_before = now - time::Duration::days(1);
-    // Within the 398-day limit some platforms (Apple) enforce for leaf certificates.
-    leaf_params.not_after = now + time::Duration::days(397);
+    if cert == crate::TlsCert::Expired {
+        leaf_params.not_before = now - time::Duration::days(30);
+        leaf_params.not_after = now - time::Duration::days(1);
+    } else {
+        leaf_params.not_before = now - time::Duration::days(1);
+        // Within the 398-day limit some platforms (Apple) enforce for leaf certificates.
+        leaf_params.not_after = now + time::Duration::days(397);
+    }
     let leaf_key = KeyPair::generate().map_err(other)?;
     let leaf_cert = leaf_params.signed_by(&leaf_key, &issuer).map_err(other)?;
 

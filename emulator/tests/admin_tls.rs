@@ -214,3 +214,49 @@ async fn drop_stops_the_server() {
     }
     assert!(refused, "listener still open after drop");
 }
+
+/// The expired and wrong-host leaf certificates are refused by a verifying client that trusts the
+/// test CA (and the valid one is accepted by that same client).
+#[tokio::test]
+async fn tls_cert_variants_are_refused_for_the_right_reason() {
+    use cognito_emulator::TlsCert;
+    for (cert, needle) in [
+        (TlsCert::Valid, None),
+        (TlsCert::Expired, Some("expired")),
+        (TlsCert::WrongHost, Some("notvalidforname")),
+    ] {
+        let emu = Emulator::start(EmulatorConfig {
+            tls: true,
+            tls_cert: cert,
+            ..EmulatorConfig::default()
+        })
+        .await
+        .unwrap();
+        let ca = emu.ca_pem().expect("TLS mode has a CA");
+        let trusting = client_with(Some(&ca), TIMEOUT);
+        let result = send_cognito(
+            &trusting,
+            &emu.url(),
+            "GetId",
+            &json!({"IdentityPoolId": DEFAULT_UNAUTH_POOL_ID}),
+        )
+        .await;
+        match needle {
+            None => assert_eq!(result.expect("valid certificate").status, 200),
+            Some(needle) => {
+                let err = result.expect_err("bad certificate is refused");
+                let mut chain = err.to_string();
+                let mut source = std::error::Error::source(&err);
+                while let Some(s) = source {
+                    chain.push_str(": ");
+                    chain.push_str(&s.to_string());
+                    source = s.source();
+                }
+                let flat = chain.to_lowercase().replace([' ', '_'], "");
+                assert!(flat.contains(needle), "{cert:?}: {chain}");
+                assert_eq!(emu.request_count(Operation::GetId), 0, "{cert:?}");
+            }
+        }
+        emu.shutdown().await;
+    }
+}
