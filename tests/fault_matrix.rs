@@ -8,25 +8,11 @@ mod common;
 use cognito_emulator::{Emulator, EmulatorConfig};
 use cognito_native::ffi::*;
 use common::*;
-use std::ffi::{c_char as std_c_char, c_void, CStr, CString};
+use std::ffi::{c_void, CString};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(20);
-
-fn arg(s: &CString) -> Option<safer_ffi::prelude::char_p::Ref<'_>> {
-    let p = std::ptr::NonNull::new(s.as_ptr() as *mut u8).unwrap();
-    // SAFETY: `s` outlives the returned reference and is NUL-terminated.
-    Some(unsafe { safer_ffi::prelude::char_p::Ref::from_ptr_unchecked(p) })
-}
-
-unsafe fn read(p: *const safer_ffi::c_char) -> Option<String> {
-    (!p.is_null()).then(|| {
-        CStr::from_ptr(p.cast::<std_c_char>())
-            .to_string_lossy()
-            .into_owned()
-    })
-}
 
 /// What one completion callback received.
 #[derive(Clone, Debug)]

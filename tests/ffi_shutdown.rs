@@ -9,10 +9,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-fn arg(s: &CString) -> Option<safer_ffi::prelude::char_p::Ref<'_>> {
-    Some(s.as_c_str().into())
-}
-
 /// Threads of the library's runtime alive in this process.
 fn library_threads() -> usize {
     std::fs::read_dir("/proc/self/task")

@@ -69,3 +69,22 @@ pub fn rule(op: Operation, fault: Fault, times: Option<u32>) -> FaultRule {
         times,
     }
 }
+
+/// A string argument as C passes it to the C ABI: any bytes, NUL-terminated (not necessarily UTF-8).
+pub fn arg(s: &std::ffi::CString) -> Option<safer_ffi::prelude::char_p::Ref<'_>> {
+    let p = std::ptr::NonNull::new(s.as_ptr() as *mut u8).unwrap();
+    // SAFETY: `s` outlives the returned reference and is NUL-terminated.
+    Some(unsafe { safer_ffi::prelude::char_p::Ref::from_ptr_unchecked(p) })
+}
+
+/// A string the C ABI handed to a callback (NULL is None).
+///
+/// # Safety
+/// `p` is NULL or a valid NUL-terminated string.
+pub unsafe fn read(p: *const safer_ffi::c_char) -> Option<String> {
+    (!p.is_null()).then(|| {
+        std::ffi::CStr::from_ptr(p.cast::<std::ffi::c_char>())
+            .to_string_lossy()
+            .into_owned()
+    })
+}
