@@ -93,11 +93,12 @@ namespace CognitoNative.Tests
             var thread = new Thread(() => weak = CreateAndDrop());
             thread.Start();
             Assert.IsTrue(thread.Join(Timeout));
-            for (var i = 0; i < 20 && weak.IsAlive; i++)
+            // Bounded: a collection can miss it while a pool thread still holds a finished work item.
+            for (var i = 0; i < 100 && weak.IsAlive; i++)
             {
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
-                Thread.Sleep(10);
+                Thread.Sleep(20);
             }
             Assert.IsFalse(weak.IsAlive, "callbacks must not keep the object alive");
         }
@@ -105,8 +106,12 @@ namespace CognitoNative.Tests
         private static WeakReference CreateAndDrop()
         {
             var credentials = Guest();
-            credentials.IdentityChangedEvent += (s, e) => { };
+            var changed = new ManualResetEventSlim();
+            credentials.IdentityChangedEvent += (s, e) => changed.Set();
             Await(credentials.GetIdentityIdAsync());
+            // The event is dispatched to the thread pool with a reference to its sender: wait until it
+            // ran, so that only the native side could still be holding the object.
+            Assert.IsTrue(changed.Wait(Timeout), "IdentityChangedEvent did not fire");
             return new WeakReference(credentials);
         }
     }
