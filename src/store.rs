@@ -60,8 +60,14 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Keeps ids in a folder, one small JSON file per pool (`{"CognitoIdentity:IdentityId:<pool>": "<id>"}`),
 /// readable by the owner only (0600 on Unix). Writes go to a temporary file that is renamed over
-/// the old one, so a crash leaves the old or the new file, never a torn one. A file that cannot
-/// be read as such is treated as empty (and logged).
+/// the old one, so a crash leaves the old or the new file, never a torn one (temporary files a
+/// crash leaves behind are removed by a later save). A file that cannot be read as such is treated
+/// as empty (and logged).
+const TEMP_PREFIX: &str = ".cognito-identity-";
+const TEMP_SUFFIX: &str = ".tmp";
+/// A write takes milliseconds: a temporary file this old was left by a killed process.
+const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
 #[derive(Debug)]
 pub struct FileIdentityStore {
     dir: PathBuf,
@@ -94,6 +100,25 @@ impl FileIdentityStore {
             })
             .collect();
         self.dir.join(format!("cognito-identity-{name}.json"))
+    }
+
+    /// Best effort: temporary files of writes that never finished (the process was killed).
+    /// Only old ones: a young one may be another process's write in progress.
+    fn remove_stale_temp_files(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > STALE_TEMP_AGE));
+            if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) && stale {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     fn store_error(&self, action: &str, e: std::io::Error) -> Error {
@@ -132,13 +157,17 @@ impl IdentityStore for FileIdentityStore {
         std::fs::create_dir_all(&self.dir)
             .map_err(|e| self.store_error("creating the store folder", e))?;
         // tempfile creates the file with mode 0600 on Unix.
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(&self.dir)
             .map_err(|e| self.store_error("creating a temporary file", e))?;
         tmp.write_all(&body)
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|e| self.store_error("writing the identity id", e))?;
         tmp.persist(self.path_for(pool_id))
             .map_err(|e| self.store_error("replacing the identity file", e.error))?;
+        self.remove_stale_temp_files();
         Ok(())
     }
 
