@@ -1,6 +1,8 @@
 //! Shared helpers: an emulator on loopback and providers pointed at it.
 #![allow(dead_code, unused_imports)]
 
+pub mod ffi;
+
 use cognito_emulator::{Emulator, EmulatorConfig};
 use cognito_native::{Config, CredentialsProvider, IdentityChange, RetryPolicy};
 use std::sync::{Arc, Mutex};
