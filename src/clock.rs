@@ -15,9 +15,15 @@ pub struct ServerClock {
 impl ServerClock {
     /// Learns the offset from a `Date` header value (ignored when it does not parse).
     pub fn observe_date_header(&self, value: &str) {
-        if let Ok(server) = httpdate::parse_http_date(value) {
-            self.observe(server, SystemTime::now());
+        if let Ok(date) = httpdate::parse_http_date(value) {
+            self.observe_date(date, SystemTime::now());
         }
+    }
+
+    /// `Date` is truncated to the second: the middle of that second is the best estimate of the
+    /// server's time (with the truncation alone, a late answer looks like a server a second behind).
+    fn observe_date(&self, date: SystemTime, local: SystemTime) {
+        self.observe(date + Duration::from_millis(500), local);
     }
 
     fn observe(&self, server: SystemTime, local: SystemTime) {
@@ -77,6 +83,18 @@ mod tests {
         assert_eq!(clock.offset_ms(), -3_600_000);
         clock.observe(local + Duration::from_millis(400), local);
         assert_eq!(clock.offset_ms(), 0);
+    }
+
+    #[test]
+    fn a_truncated_date_on_a_late_answer_is_no_skew() {
+        // Stamped at 10.95 s ("10 s" in the header), received 300 ms later at 11.25 s.
+        let clock = ServerClock::default();
+        let second = UNIX_EPOCH + Duration::from_secs(1_700_000_010);
+        clock.observe_date(second, second + Duration::from_millis(1250));
+        assert_eq!(clock.offset_ms(), 0);
+        // A real skew still counts.
+        clock.observe_date(second, second + Duration::from_secs(30));
+        assert_eq!(clock.offset_ms(), -29_500);
     }
 
     #[test]
