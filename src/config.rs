@@ -37,9 +37,10 @@ pub struct Config {
     /// Bound on a logins provider's answer.
     pub logins_timeout: Duration,
     pub retry: RetryPolicy,
-    /// Extra trust roots (PEM). A provider with extra roots gets its own connection pool.
+    /// Extra trust roots (PEM). Providers with the same roots share a connection pool.
     pub ca_bundle_pem: Option<Vec<u8>>,
-    /// Share a client between providers (connection reuse); default: the process-wide one.
+    /// The HTTP client (connection pool) to use; default: the process-wide one for these trust
+    /// roots and connect timeout.
     pub http_client: Option<HttpClient>,
     pub identity_store: Arc<dyn IdentityStore>,
     /// Where background work runs; default: the runtime the provider is created in.
@@ -117,13 +118,10 @@ impl Config {
         let cognito_url =
             endpoints::resolve(Service::CognitoIdentity, &region, &self.endpoints, &env)?;
         let sts_url = endpoints::resolve(Service::Sts, &region, &self.endpoints, &env)?;
-        let http = match (&self.http_client, &self.ca_bundle_pem) {
-            (Some(client), _) => client.clone(),
-            (None, None) if self.connect_timeout == TlsOptions::default().connect_timeout => {
-                HttpClient::shared()?
-            }
-            (None, extra) => HttpClient::new(&TlsOptions {
-                extra_ca_pem: extra.clone(),
+        let http = match &self.http_client {
+            Some(client) => client.clone(),
+            None => HttpClient::shared(&TlsOptions {
+                extra_ca_pem: self.ca_bundle_pem.clone(),
                 connect_timeout: self.connect_timeout,
                 ..Default::default()
             })?,

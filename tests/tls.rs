@@ -95,3 +95,19 @@ async fn certificate_failures_stay_network_errors_after_retries() {
         emu.shutdown().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn providers_trusting_the_same_ca_share_connections() {
+    let (emu, first) = trusting_provider(TlsCert::Valid).await;
+    first.credentials().await.unwrap();
+    let mut c = config(&emu, DEFAULT_UNAUTH_POOL_ID);
+    c.ca_bundle_pem = Some(emu.ca_pem().unwrap().into_bytes());
+    for _ in 0..3 {
+        let next = CredentialsProvider::new(c.clone()).unwrap();
+        next.credentials().await.unwrap();
+    }
+    // One TLS handshake for the four providers: the later ones reuse the pooled connection.
+    assert_eq!(emu.connections_accepted(), 1);
+    assert!(emu.request_count(Operation::GetCredentialsForIdentity) >= 4);
+    emu.shutdown().await;
+}

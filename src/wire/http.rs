@@ -4,14 +4,14 @@
 use crate::error::{Error, ErrorKind, Result};
 use once_cell::sync::OnceCell;
 use rustls::pki_types::{pem::PemObject, CertificateDer};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Largest response body read. AWS answers these operations in a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Trust roots and connection settings of an [`HttpClient`].
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TlsOptions {
     /// Extra PEM roots, e.g. a corporate proxy's CA or the local emulator's test CA.
     pub extra_ca_pem: Option<Vec<u8>>,
@@ -50,12 +50,21 @@ pub(crate) struct RawResponse {
 }
 
 impl HttpClient {
-    /// The process-wide client with default options, built on first use.
-    pub fn shared() -> Result<HttpClient> {
-        static SHARED: OnceCell<HttpClient> = OnceCell::new();
-        SHARED
-            .get_or_try_init(|| HttpClient::new(&TlsOptions::default()))
-            .cloned()
+    /// The process-wide client for these options, built on first use: providers with the same
+    /// trust roots share connections and TLS sessions. A few distinct option sets are kept; past
+    /// that, each call builds a client of its own.
+    pub fn shared(options: &TlsOptions) -> Result<HttpClient> {
+        const KEPT: usize = 8;
+        static SHARED: Mutex<Vec<(TlsOptions, HttpClient)>> = Mutex::new(Vec::new());
+        let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, client)) = shared.iter().find(|(o, _)| o == options) {
+            return Ok(client.clone());
+        }
+        let client = HttpClient::new(options)?;
+        if shared.len() < KEPT {
+            shared.push((options.clone(), client.clone()));
+        }
+        Ok(client)
     }
 
     pub fn new(options: &TlsOptions) -> Result<HttpClient> {
@@ -168,10 +177,19 @@ fn transport_error(e: reqwest::Error) -> Error {
     Error::new(kind, message)
 }
 
-fn root_store(options: &TlsOptions) -> Result<rustls::RootCertStore> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if options.use_os_roots {
+/// The bundled roots, and the OS's where asked: read and parsed once per process (a few
+/// hundred certificates: most of a new client's set-up time otherwise).
+fn base_roots(use_os_roots: bool) -> &'static rustls::RootCertStore {
+    static BUNDLED: OnceCell<rustls::RootCertStore> = OnceCell::new();
+    static WITH_OS: OnceCell<rustls::RootCertStore> = OnceCell::new();
+    let bundled = || rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    if !use_os_roots {
+        return BUNDLED.get_or_init(bundled);
+    }
+    WITH_OS.get_or_init(|| {
+        let mut roots = bundled();
         let native = rustls_native_certs::load_native_certs();
         if !native.errors.is_empty() {
             tracing::debug!(
@@ -181,7 +199,12 @@ fn root_store(options: &TlsOptions) -> Result<rustls::RootCertStore> {
         }
         let (added, ignored) = roots.add_parsable_certificates(native.certs);
         tracing::debug!(added, ignored, "OS root certificates");
-    }
+        roots
+    })
+}
+
+fn root_store(options: &TlsOptions) -> Result<rustls::RootCertStore> {
+    let mut roots = base_roots(options.use_os_roots).clone();
     if options.use_aws_ca_bundle {
         if let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
             let pem = std::fs::read(&path).map_err(|e| {
