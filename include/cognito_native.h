@@ -102,7 +102,7 @@ cognito_cancel (
     uint64_t call_id);
 
 /** \brief
- *  Temporary AWS credentials. In a callback, valid only during it; from
+ *  Temporary AWS credentials, read-only. In a callback, valid only during it; from
  *  `cognito_provider_cached_credentials`, valid until `cognito_credentials_free`.
  */
 typedef struct cognito_credentials {

@@ -159,8 +159,7 @@ fn deliver(
         }
         (Callback::Credentials(f), Ok(Outcome::Credentials(c))) => {
             let owned = CCredentials::new(&c);
-            let view = owned.view();
-            unsafe { f(ud, cognito_status::Ok, &view, null()) }
+            unsafe { f(ud, cognito_status::Ok, owned.view(), null()) }
         }
         (Callback::DeveloperToken(f), Ok(Outcome::DeveloperToken(d))) => {
             let (id, token) = (c_string(&d.identity_id), c_string(d.token.expose()));

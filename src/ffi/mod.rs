@@ -4,7 +4,7 @@ mod callbacks;
 mod guard;
 mod library;
 mod log;
-mod options;
+pub(crate) mod options;
 mod types;
 
 use callbacks::{
@@ -727,13 +727,6 @@ pub fn cognito_provider_cached_identity_id(
     })
 }
 
-/// Credentials owned by the caller: the view first, so a pointer to this is a pointer to the view.
-#[repr(C)]
-struct OwnedCredentials {
-    view: cognito_credentials,
-    _strings: Arc<CCredentials>,
-}
-
 /// Writes the cached credentials if they are still valid, without waiting on any I/O (a refresh
 /// may start in the background); COGNITO_STATUS_ERR_NOT_FOUND otherwise. Free with
 /// cognito_credentials_free.
@@ -744,18 +737,19 @@ pub fn cognito_provider_cached_credentials(
 ) -> cognito_status {
     guard("cognito_provider_cached_credentials", || {
         let out = out_arg("out_credentials", out_credentials)?;
-        let strings = with_provider(provider, |e| {
+        let shared = with_provider(provider, |e| {
             let c = e.provider.cached_credentials().ok_or_else(|| {
                 Failure::new(cognito_status::ErrNotFound, "no valid cached credentials")
             })?;
             Ok(e.c_credentials(&c))
         })?;
-        let owned = Box::new(OwnedCredentials {
-            view: strings.view(),
-            _strings: strings,
-        });
-        // SAFETY: checked non-NULL; OwnedCredentials starts with the view (repr(C)).
-        unsafe { *out = Box::into_raw(owned).cast::<cognito_credentials>() };
+        // No copy: one reference to the C form shared by every reader of these credentials.
+        // SAFETY: checked non-NULL; CCredentials starts with the view (repr(C)).
+        unsafe {
+            *out = Arc::into_raw(shared)
+                .cast_mut()
+                .cast::<cognito_credentials>()
+        };
         Ok(())
     })
 }
@@ -765,7 +759,7 @@ pub fn cognito_provider_cached_credentials(
 pub fn cognito_credentials_free(credentials: *mut cognito_credentials) {
     if !credentials.is_null() {
         // SAFETY: the contract: only pointers from cognito_provider_cached_credentials come here.
-        drop(unsafe { Box::from_raw(credentials.cast::<OwnedCredentials>()) });
+        drop(unsafe { Arc::from_raw(credentials.cast_const().cast::<CCredentials>()) });
     }
 }
 

@@ -53,7 +53,7 @@ pub struct cognito_error {
     pub request_id: *const c_char,
 }
 
-/// Temporary AWS credentials. In a callback, valid only during it; from
+/// Temporary AWS credentials, read-only. In a callback, valid only during it; from
 /// `cognito_provider_cached_credentials`, valid until `cognito_credentials_free`.
 #[derive_ReprC]
 #[repr(C)]
@@ -215,14 +215,22 @@ impl CError {
     }
 }
 
-/// Credentials as C sees them, owning NUL-terminated copies of the strings.
+/// Credentials as C sees them: the view first (so a pointer to this is a pointer to the view),
+/// then the NUL-terminated copies of the strings it points into. Immutable once built, so it can
+/// be shared: `cognito_provider_cached_credentials` hands out `Arc` references to one of these.
+#[repr(C)]
 pub(crate) struct CCredentials {
-    access_key_id: CString,
-    secret_access_key: CString,
-    session_token: CString,
-    expiration: i64,
-    identity_id: CString,
+    view: cognito_credentials,
+    _access_key_id: CString,
+    _secret_access_key: CString,
+    _session_token: CString,
+    _identity_id: CString,
 }
+
+// SAFETY: the view's pointers point into the CStrings this owns, which are never changed (moving
+// a CString does not move its heap buffer).
+unsafe impl Send for CCredentials {}
+unsafe impl Sync for CCredentials {}
 
 impl CCredentials {
     pub fn new(c: &Credentials) -> CCredentials {
@@ -230,24 +238,28 @@ impl CCredentials {
             Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
             Err(_) => 0,
         };
+        let access_key_id = c_string(&c.access_key_id);
+        let secret_access_key = c_string(c.secret_access_key.expose());
+        let session_token = c_string(c.session_token.expose());
+        let identity_id = c_string(&c.identity_id);
         CCredentials {
-            access_key_id: c_string(&c.access_key_id),
-            secret_access_key: c_string(c.secret_access_key.expose()),
-            session_token: c_string(c.session_token.expose()),
-            expiration,
-            identity_id: c_string(&c.identity_id),
+            view: cognito_credentials {
+                access_key_id: access_key_id.as_ptr().cast(),
+                secret_access_key: secret_access_key.as_ptr().cast(),
+                session_token: session_token.as_ptr().cast(),
+                expiration,
+                identity_id: identity_id.as_ptr().cast(),
+            },
+            _access_key_id: access_key_id,
+            _secret_access_key: secret_access_key,
+            _session_token: session_token,
+            _identity_id: identity_id,
         }
     }
 
-    /// A view valid while `self` lives.
-    pub fn view(&self) -> cognito_credentials {
-        cognito_credentials {
-            access_key_id: self.access_key_id.as_ptr().cast(),
-            secret_access_key: self.secret_access_key.as_ptr().cast(),
-            session_token: self.session_token.as_ptr().cast(),
-            expiration: self.expiration,
-            identity_id: self.identity_id.as_ptr().cast(),
-        }
+    /// The view, valid while `self` lives.
+    pub fn view(&self) -> &cognito_credentials {
+        &self.view
     }
 }
 
