@@ -5,7 +5,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/bin"
 mkdir -p "$out"
-MCS=(mcs -sdk:4.7.1 -langversion:7.2 -nologo -warnaserror+ -debug)
+MCS=(mcs -sdk:4.7.1 -langversion:7.2 -nologo -warnaserror+ -optimize+ -debug)
 
 mapfile -t sources < <(find "$here/src" -name '*.cs' | LC_ALL=C sort)
 "${MCS[@]}" -target:library -unsafe -doc:"$out/CognitoNative.xml" \
