@@ -12,8 +12,7 @@ export CARGO_TERM_COLOR=never
 for tool in mcs mono nunit-console cargo; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y mono-mcs mono-devel nunit-console libnunit-cil-dev)" >&2; exit 1; }
 done
-nunit_dll="$(ls /usr/lib/cli/nunit.framework-2.6*/nunit.framework.dll 2>/dev/null | head -n1 || true)"
-[ -n "$nunit_dll" ] || nunit_dll="$(find /usr/lib -name nunit.framework.dll -path '*2.6*' 2>/dev/null | head -n1)"
+nunit_dll="$(find /usr/lib -name nunit.framework.dll -path '*2.6*' 2>/dev/null | sort | head -n1)"
 [ -n "$nunit_dll" ] || { echo "NUnit 2.6 not found (apt-get install -y libnunit-cil-dev)" >&2; exit 1; }
 
 echo "== native library and emulator (cargo, debug)"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, the Rust unit and integration tests (against the bundled emulator
-# and, end to end, against moto), the C tests of the C ABI under AddressSanitizer and valgrind,
-# and the C# package's tests under Mono; then the platforms: the Windows DLL (cross-built with
-# MinGW-w64, smoke-tested under Wine), the Android/Apple checks (scripts/platforms/check.sh) and the
-# pack layout test (scripts/pack-test.sh).
+# Runs every test: formatting, the Rust unit, property and integration tests (against the bundled
+# emulator and, end to end, against moto), the C tests of the C ABI under AddressSanitizer and
+# valgrind, a short fuzzing pass, the soak under ASan and valgrind, and the C# package's tests under
+# Mono; then the platforms: the Windows DLL (cross-built with MinGW-w64, smoke-tested under Wine),
+# the Android/Apple checks (scripts/platforms/check.sh) and the pack layout test
+# (scripts/pack-test.sh).
 #
 # Installs what is missing on a Debian machine: python3-venv (moto, into target/moto-venv),
 # valgrind, Mono and NUnit; MinGW-w64, Wine, clang/llvm and shellcheck (apt-get, needs root).
@@ -37,6 +38,7 @@ scripts/moto-env.sh >/dev/null
 cargo fmt --all --check
 cargo test --workspace --all-targets
 scripts/c-tests.sh
+scripts/soak.sh # 64 threads on 8 providers: ASan 30 s, plain 15 s, valgrind 20 s
 scripts/csharp-tests.sh
 
 # Platforms: the Windows DLL (built, placed, run under Wine), what can be checked for Android and

@@ -23,7 +23,7 @@ meta_for() { # $1: absolute path of an asset
     *.cs) printf 'fileFormatVersion: 2\nguid: %s\nMonoImporter:\n  externalObjects: {}\n  serializedVersion: 2\n  defaultReferences: []\n  executionOrder: 0\n  icon: {instanceID: 0}\n  userData: \n  assetBundleName: \n  assetBundleVariant: \n' "$g" ;;
     *.asmdef) printf 'fileFormatVersion: 2\nguid: %s\nAssemblyDefinitionImporter:\n  externalObjects: {}\n  userData: \n  assetBundleName: \n  assetBundleVariant: \n' "$g" ;;
     */package.json) printf 'fileFormatVersion: 2\nguid: %s\nPackageManifestImporter:\n  externalObjects: {}\n  userData: \n  assetBundleName: \n  assetBundleVariant: \n' "$g" ;;
-    *.so) cat "$here/plugin-linux64.meta.in" | sed "s/@GUID@/$g/" ;;
+    *.so) sed "s/@GUID@/$g/" "$here/plugin-linux64.meta.in" ;;
     *) printf 'fileFormatVersion: 2\nguid: %s\nTextScriptImporter:\n  externalObjects: {}\n  userData: \n  assetBundleName: \n  assetBundleVariant: \n' "$g" ;;
   esac
 }

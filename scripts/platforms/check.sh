@@ -7,7 +7,7 @@
 #     Xcode's SDK). Here Debian's clang compiles them against four stub headers (string.h, stdlib.h,
 #     assert.h, TargetConditionals.h); those objects are only type-checked, never linked or run.
 #     Real builds: scripts/platforms/android.sh (NDK), scripts/platforms/apple.sh (Xcode).
-#  3. the platform and packaging scripts are shellcheck-clean.
+#  3. every shell script of the project is shellcheck-clean.
 #   scripts/platforms/check.sh            all of it
 #   scripts/platforms/check.sh --install  first apt-get install clang, llvm and shellcheck (root)
 # A target whose standard library rustup cannot download is reported and skipped (not an error):
@@ -30,8 +30,7 @@ targets=(
 
 # 3. shellcheck
 command -v shellcheck >/dev/null || die "no shellcheck: apt-get install shellcheck (or --install)"
-mine=(scripts/platforms/*.sh scripts/test.sh)
-for f in scripts/pack.sh scripts/pack-test.sh; do [ -f "$f" ] && mine+=("$f"); done
+mine=(scripts/*.sh scripts/platforms/*.sh unity/*.sh csharp/*.sh benches/peers/setup.sh)
 shellcheck -x "${mine[@]}"
 log "check: shellcheck clean: ${mine[*]}"
 
