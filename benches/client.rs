@@ -1,0 +1,370 @@
+//! Our side of the peer benchmark (`scripts/bench.sh`): the same scenarios and the same one-line
+//! JSON output as the peers in `benches/peers/`, for cognito-native's Rust API, plus the
+//! references a peer cannot give:
+//!
+//! - `floor`: a minimal raw client (reqwest + rustls, only the test CA) doing what a cold provider
+//!   must do: one TLS handshake and the two requests. Nothing can be cheaper with this stack.
+//! - `capacity`: the same raw client, shared, resolving N logins: what the emulator can serve.
+//! - `cached`: ns per read of valid cached credentials.
+//!
+//! ```text
+//! bench-client <scenario> --endpoint URL --region R --pool POOL [--runs N] [--warmup W]
+//!              [--callers N] [--logins N] [--concurrency C] [--iters N]
+//! ```
+//! The emulator's test CA comes from `AWS_CA_BUNDLE`.
+
+use cognito_native::{Config, CredentialsProvider, HttpClient, TlsOptions};
+use futures_util::stream::{self, StreamExt};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const PEER: &str = "cognito-native";
+const LOGIN_PROVIDER: &str = "graph.facebook.com";
+
+struct Args {
+    scenario: String,
+    endpoint: String,
+    region: String,
+    pool: String,
+    ca_pem: Vec<u8>,
+    options: HashMap<String, u64>,
+}
+
+impl Args {
+    fn parse() -> Result<Args, String> {
+        let mut argv = std::env::args().skip(1);
+        let scenario = argv
+            .next()
+            .ok_or("usage: bench-client <scenario> --endpoint URL ...")?;
+        let mut strings = HashMap::new();
+        let mut options = HashMap::new();
+        while let Some(flag) = argv.next() {
+            let name = flag
+                .strip_prefix("--")
+                .ok_or_else(|| format!("unexpected argument {flag}"))?
+                .to_owned();
+            let value = argv.next().ok_or_else(|| format!("{flag} needs a value"))?;
+            match name.as_str() {
+                "endpoint" | "region" | "pool" => {
+                    strings.insert(name, value);
+                }
+                _ => {
+                    let n = value
+                        .parse()
+                        .map_err(|_| format!("{flag} needs a number, not {value}"))?;
+                    options.insert(name, n);
+                }
+            }
+        }
+        let mut take = |name: &str| {
+            strings
+                .remove(name)
+                .ok_or_else(|| format!("--{name} is required"))
+        };
+        let ca = std::env::var("AWS_CA_BUNDLE").map_err(|_| "AWS_CA_BUNDLE is not set")?;
+        Ok(Args {
+            scenario,
+            endpoint: take("endpoint")?,
+            region: take("region")?,
+            pool: take("pool")?,
+            ca_pem: std::fs::read(&ca).map_err(|e| format!("{ca}: {e}"))?,
+            options,
+        })
+    }
+
+    fn number(&self, name: &str, default: u64) -> u64 {
+        self.options.get(name).copied().unwrap_or(default)
+    }
+
+    /// A provider config for the emulator, on `http_client` or else on the process's shared
+    /// connection pool for the test CA.
+    fn config(&self, http_client: Option<HttpClient>) -> Config {
+        let mut config = Config::new(&self.pool);
+        config.region = Some(self.region.clone());
+        config.endpoints.cognito_identity = Some(self.endpoint.clone());
+        config.endpoints.sts = Some(self.endpoint.clone());
+        config.endpoints.use_environment = false;
+        config.attempt_timeout = Duration::from_secs(30);
+        config.ca_bundle_pem = Some(self.ca_pem.clone());
+        config.http_client = http_client;
+        config
+    }
+
+    /// A connection pool of its own, as the first provider of a process gets.
+    fn own_pool(&self) -> Result<HttpClient, String> {
+        HttpClient::new(&TlsOptions {
+            extra_ca_pem: Some(self.ca_pem.clone()),
+            ..Default::default()
+        })
+        .map_err(|e| e.to_string())
+    }
+}
+
+fn elapsed_ns(start: Instant) -> u64 {
+    start.elapsed().as_nanos() as u64
+}
+
+/// Fresh providers, each with a connection pool of its own (so each pays a TCP + TLS handshake,
+/// like the first provider of a process); then fresh providers on the process's shared pool,
+/// which is what any further provider costs (`shared_runs_ns`).
+async fn cold(args: &Args) -> Result<Value, String> {
+    let (runs, warmup) = (args.number("runs", 20), args.number("warmup", 3));
+    let timed = |own_pool: bool| async move {
+        let mut runs_ns = Vec::new();
+        let mut identity_id = String::new();
+        for run in 0..warmup + runs {
+            let start = Instant::now();
+            let pool = match own_pool {
+                true => Some(args.own_pool()?),
+                false => None,
+            };
+            let provider =
+                CredentialsProvider::new(args.config(pool)).map_err(|e| e.to_string())?;
+            let credentials = provider.credentials().await.map_err(|e| e.to_string())?;
+            let ns = elapsed_ns(start);
+            if credentials.access_key_id.is_empty() || credentials.session_token.expose().is_empty()
+            {
+                return Err("empty credentials".to_string());
+            }
+            if run >= warmup {
+                runs_ns.push(ns);
+            }
+            identity_id = credentials.identity_id.clone();
+        }
+        Ok::<_, String>((runs_ns, identity_id))
+    };
+    let (runs_ns, identity_id) = timed(true).await?;
+    let (shared_runs_ns, _) = timed(false).await?;
+    Ok(json!({ "runs_ns": runs_ns, "identity_id": identity_id, "shared_runs_ns": shared_runs_ns }))
+}
+
+async fn coalesce(args: &Args) -> Result<Value, String> {
+    let callers = args.number("callers", 64) as usize;
+    let provider = CredentialsProvider::new(args.config(Some(args.own_pool()?)));
+    let provider = Arc::new(provider.map_err(|e| e.to_string())?);
+    let barrier = Arc::new(tokio::sync::Barrier::new(callers));
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..callers)
+        .map(|_| {
+            let (provider, barrier) = (provider.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                provider.credentials().await.is_ok()
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for task in tasks {
+        ok += usize::from(task.await.unwrap_or(false));
+    }
+    Ok(json!({
+        "callers": callers, "ok": ok, "errors": callers - ok, "elapsed_ns": elapsed_ns(start)
+    }))
+}
+
+/// Resolves `logins` players, `concurrency` at a time: `resolve(i)` returns an error message.
+async fn fan_out<F, Fut>(args: &Args, resolve: F) -> Value
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let logins = args.number("logins", 10_000) as usize;
+    let concurrency = args.number("concurrency", 256) as usize;
+    let start = Instant::now();
+    let results: Vec<Result<(), String>> = stream::iter(0..logins)
+        .map(&resolve)
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let elapsed = elapsed_ns(start);
+    let first_error = results.iter().find_map(|r| r.clone().err());
+    let errors = results.iter().filter(|r| r.is_err()).count();
+    json!({
+        "logins": logins, "concurrency": concurrency, "ok": logins - errors, "errors": errors,
+        "elapsed_ns": elapsed, "first_error": first_error,
+    })
+}
+
+/// One provider per player, all on one shared connection pool (the game-server pattern).
+async fn fanout(args: &Args) -> Result<Value, String> {
+    let shared = args.own_pool()?;
+    Ok(fan_out(args, |i| {
+        let config = args.config(Some(shared.clone()));
+        async move {
+            let provider = CredentialsProvider::new(config).map_err(|e| e.to_string())?;
+            provider
+                .set_login(LOGIN_PROVIDER, format!("player-{i}"))
+                .map_err(|e| e.to_string())?;
+            provider.credentials().await.map_err(|e| e.to_string())?;
+            Ok(())
+        }
+    })
+    .await)
+}
+
+async fn cached(args: &Args) -> Result<Value, String> {
+    let iters = args.number("iters", 1_000_000);
+    let provider = CredentialsProvider::new(args.config(None)).map_err(|e| e.to_string())?;
+    provider.credentials().await.map_err(|e| e.to_string())?;
+    let time = |f: &dyn Fn() -> bool| {
+        for _ in 0..iters / 10 {
+            std::hint::black_box(f()); // warm-up
+        }
+        let start = Instant::now();
+        for _ in 0..iters {
+            if !std::hint::black_box(f()) {
+                return Err("no cached credentials".to_string());
+            }
+        }
+        Ok(elapsed_ns(start) as f64 / iters as f64)
+    };
+    let sync_ns = time(&|| provider.cached_credentials().is_some())?;
+    let handle = tokio::runtime::Handle::current();
+    let async_ns =
+        tokio::task::block_in_place(|| time(&|| handle.block_on(provider.credentials()).is_ok()))?;
+    Ok(
+        json!({ "iters": iters, "cached_credentials_ns": sync_ns, "credentials_await_ns": async_ns }),
+    )
+}
+
+/// A raw client: reqwest + rustls trusting only the test CA, no retries, no caching.
+struct Raw {
+    client: reqwest::Client,
+    endpoint: String,
+    pool: String,
+}
+
+impl Raw {
+    fn new(args: &Args) -> Result<Raw, String> {
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in pem_certs(&args.ca_pem)? {
+            roots.add(cert).map_err(|e| e.to_string())?;
+        }
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Raw {
+            client,
+            endpoint: args.endpoint.clone(),
+            pool: args.pool.clone(),
+        })
+    }
+
+    async fn call(&self, operation: &str, body: Value) -> Result<Value, String> {
+        let response = self
+            .client
+            .post(&self.endpoint)
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .header(
+                "X-Amz-Target",
+                format!("AWSCognitoIdentityService.{operation}"),
+            )
+            .body(body.to_string())
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!("{operation}: HTTP {status}"));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+    }
+
+    /// GetId then GetCredentialsForIdentity; returns the identity id.
+    async fn resolve(&self, logins: Option<Value>) -> Result<String, String> {
+        let mut get_id = json!({ "IdentityPoolId": self.pool });
+        let mut get_credentials = json!({});
+        if let Some(logins) = logins {
+            get_id["Logins"] = logins.clone();
+            get_credentials["Logins"] = logins;
+        }
+        let id = self.call("GetId", get_id).await?;
+        let id = id["IdentityId"].as_str().ok_or("no IdentityId")?.to_owned();
+        get_credentials["IdentityId"] = json!(id);
+        let answer = self
+            .call("GetCredentialsForIdentity", get_credentials)
+            .await?;
+        if answer["Credentials"]["SessionToken"].as_str().is_none() {
+            return Err("no credentials".into());
+        }
+        Ok(id)
+    }
+}
+
+fn pem_certs(pem: &[u8]) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, String> {
+    use rustls::pki_types::pem::PemObject;
+    rustls::pki_types::CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())
+}
+
+async fn floor(args: &Args) -> Result<Value, String> {
+    let (runs, warmup) = (args.number("runs", 20), args.number("warmup", 3));
+    let mut runs_ns = Vec::new();
+    let mut identity_id = String::new();
+    for run in 0..warmup + runs {
+        let start = Instant::now();
+        identity_id = Raw::new(args)?.resolve(None).await?;
+        if run >= warmup {
+            runs_ns.push(elapsed_ns(start));
+        }
+    }
+    Ok(json!({ "runs_ns": runs_ns, "identity_id": identity_id }))
+}
+
+async fn capacity(args: &Args) -> Result<Value, String> {
+    let raw = Raw::new(args)?;
+    Ok(fan_out(args, |i| {
+        let raw = &raw;
+        async move {
+            raw.resolve(Some(json!({ LOGIN_PROVIDER: format!("player-{i}") })))
+                .await
+                .map(|_| ())
+        }
+    })
+    .await)
+}
+
+#[tokio::main]
+async fn main() {
+    let args = match Args::parse() {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("bench-client: {e}");
+            std::process::exit(2);
+        }
+    };
+    let result = match args.scenario.as_str() {
+        "cold" => cold(&args).await,
+        "coalesce" => coalesce(&args).await,
+        "fanout" => fanout(&args).await,
+        "cached" => cached(&args).await,
+        "floor" => floor(&args).await,
+        "capacity" => capacity(&args).await,
+        other => Err(format!("unknown scenario {other}")),
+    };
+    match result {
+        Ok(mut value) => {
+            value["peer"] = json!(PEER);
+            value["version"] = json!(env!("CARGO_PKG_VERSION"));
+            value["scenario"] = json!(args.scenario);
+            println!("{value}");
+        }
+        Err(e) => {
+            eprintln!("bench-client {}: {e}", args.scenario);
+            std::process::exit(1);
+        }
+    }
+}

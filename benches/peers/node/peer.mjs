@@ -1,0 +1,231 @@
+#!/usr/bin/env node
+// Benchmark peer: the AWS SDK for JavaScript v3 credential path for Cognito identity pools,
+// `fromCognitoIdentityPool` from @aws-sdk/credential-provider-cognito-identity.
+//
+//   node benches/peers/node/peer.mjs <cold|coalesce|fanout> --endpoint https://127.0.0.1:PORT \
+//       --region us-east-1 --pool <IDENTITY_POOL_ID> [options]
+//
+// Prints exactly one JSON object on stdout; everything else goes to stderr.
+//
+// Environment:
+//   AWS_CA_BUNDLE          PEM file of the CA to trust (the emulator's test CA). Node only reads
+//                          extra CAs at start-up (NODE_EXTRA_CA_CERTS), so when AWS_CA_BUNDLE is
+//                          set and NODE_EXTRA_CA_CERTS is not the same file, this script re-runs
+//                          itself once with NODE_EXTRA_CA_CERTS=$AWS_CA_BUNDLE (before any timing).
+//   PEER_NODE_MODULES      folder holding node_modules/ with the pinned SDK
+//                          (default: <repo>/target/bench-peers/node, installed by setup.sh).
+//
+// The SDK is loaded from that folder with createRequire (its CommonJS build, what a plain
+// `require` in a Node app gets), so no NODE_PATH is needed and the script runs from any folder.
+
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const PEER = "js-v3-fromCognitoIdentityPool";
+const PROVIDER_PKG = "@aws-sdk/credential-provider-cognito-identity";
+const CLIENT_PKG = "@aws-sdk/client-cognito-identity";
+const REQUEST_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+function fail(message, code = 2) {
+  process.stderr.write(`peer.mjs: ${message}\n`);
+  process.exit(code);
+}
+
+// Belt and braces: nothing here needs the instance metadata service; never ask it.
+process.env.AWS_EC2_METADATA_DISABLED ??= "true";
+
+// --- the CA: Node reads NODE_EXTRA_CA_CERTS only when the process starts -------------------
+const caBundle = process.env.AWS_CA_BUNDLE;
+if (caBundle && process.env.NODE_EXTRA_CA_CERTS !== caBundle) {
+  if (process.env.PEER_NODE_REEXEC === "1") fail("NODE_EXTRA_CA_CERTS was not applied");
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caBundle, PEER_NODE_REEXEC: "1" },
+  });
+  if (child.error) fail(`re-exec with NODE_EXTRA_CA_CERTS failed: ${child.error.message}`);
+  process.exit(child.status ?? 1);
+}
+
+// --- arguments --------------------------------------------------------------------------
+function parseArgs(argv) {
+  const [scenario, ...rest] = argv;
+  if (!["cold", "coalesce", "fanout"].includes(scenario)) {
+    fail(`usage: peer.mjs <cold|coalesce|fanout> --endpoint URL --region R --pool ID [options] (got ${JSON.stringify(scenario)})`);
+  }
+  const opts = { scenario, runs: 20, warmup: scenario === "cold" ? 3 : 0, callers: 64, logins: 100, concurrency: 16, memoize: false };
+  const ints = new Set(["runs", "warmup", "callers", "logins", "concurrency"]);
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith("--")) fail(`unexpected argument ${arg}`);
+    const key = arg.slice(2);
+    if (key === "memoize") { opts.memoize = true; continue; }
+    if (!["endpoint", "region", "pool", ...ints].includes(key)) fail(`unknown option ${arg}`);
+    const value = rest[++i];
+    if (value === undefined) fail(`${arg} needs a value`);
+    if (ints.has(key)) {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0 || (key !== "warmup" && n < 1)) fail(`${arg} must be a positive integer`);
+      opts[key] = n;
+    } else {
+      opts[key] = value;
+    }
+  }
+  for (const key of ["endpoint", "region", "pool"]) if (!opts[key]) fail(`--${key} is required`);
+  return opts;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+
+// --- the SDK, from target/bench-peers/node --------------------------------------------------
+const here = dirname(fileURLToPath(import.meta.url));
+const modulesDir = resolve(process.env.PEER_NODE_MODULES || join(here, "..", "..", "..", "target", "bench-peers", "node"));
+const require = createRequire(join(modulesDir, "package.json"));
+function installedVersion(pkg) {
+  return JSON.parse(readFileSync(join(modulesDir, "node_modules", pkg, "package.json"), "utf8")).version;
+}
+let fromCognitoIdentityPool, CognitoIdentityClient, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh, version, clientVersion;
+try {
+  ({ fromCognitoIdentityPool } = require(PROVIDER_PKG));
+  ({ CognitoIdentityClient } = require(CLIENT_PKG));
+  ({ memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = require("@smithy/core"));
+  version = installedVersion(PROVIDER_PKG);
+  clientVersion = installedVersion(CLIENT_PKG);
+} catch (e) {
+  fail(`cannot load the AWS SDK from ${modulesDir} (run benches/peers/setup.sh): ${e.message}`);
+}
+
+// Per-client HTTP settings: bounded requests. Everything else is the SDK default (NodeHttpHandler,
+// keep-alive https.Agent with maxSockets 50, standard retries with 3 attempts).
+const requestHandler = () => ({
+  requestTimeout: REQUEST_TIMEOUT_MS,
+  connectionTimeout: CONNECT_TIMEOUT_MS,
+  throwOnRequestTimeout: true,
+});
+const clientConfig = () => ({ region: opts.region, endpoint: opts.endpoint, requestHandler: requestHandler() });
+
+// A fresh identity-id cache. The package's default cache in Node is one module-level
+// InMemoryStorage shared by every provider in the process (it is not exported), so passing a new
+// one per provider is what makes every cold run do GetId again.
+function freshCache() {
+  const store = new Map();
+  return {
+    getItem: (key) => (store.has(key) ? store.get(key) : null),
+    setItem: (key, value) => { store.set(key, value); },
+    removeItem: (key) => { store.delete(key); },
+  };
+}
+
+function check(creds) {
+  if (!creds?.accessKeyId || !creds?.secretAccessKey || !creds?.sessionToken) {
+    throw new Error("credentials without access key, secret key or session token");
+  }
+  return creds;
+}
+
+const errorText = (e) => `${e?.name ?? "Error"}: ${e?.message ?? String(e)}`.slice(0, 500);
+const now = () => process.hrtime.bigint();
+
+async function cold() {
+  const runs = [];
+  let errors = 0, firstError, identityId;
+  for (let i = 0; i < opts.warmup + opts.runs; i++) {
+    const t0 = now();
+    try {
+      // A new provider with no `client`: it builds a new CognitoIdentityClient (new NodeHttpHandler,
+      // new https.Agent, so a new TCP + TLS connection) and, with a fresh cache, calls GetId.
+      const provider = fromCognitoIdentityPool({ identityPoolId: opts.pool, clientConfig: clientConfig(), cache: freshCache() });
+      const creds = check(await provider());
+      const elapsed = now() - t0;
+      if (i >= opts.warmup) {
+        runs.push(Number(elapsed));
+        identityId = creds.identityId;
+      }
+    } catch (e) {
+      errors++;
+      firstError ??= errorText(e);
+      process.stderr.write(`cold run ${i}: ${errorText(e)}\n`);
+    }
+  }
+  return { runs_ns: runs, identity_id: identityId ?? null, errors, ...(firstError ? { first_error: firstError } : {}) };
+}
+
+// --warmup W in coalesce/fanout: W complete cold get-credentials on throwaway providers first, so
+// one-time costs (lazy module loading, JIT) stay out of elapsed_ns. The emulator counts them
+// (2 requests each); the default is 0.
+async function warmUp(count) {
+  for (let i = 0; i < count; i++) {
+    check(await fromCognitoIdentityPool({ identityPoolId: opts.pool, clientConfig: clientConfig(), cache: freshCache() })());
+  }
+}
+
+async function coalesce() {
+  await warmUp(opts.warmup);
+  let provider = fromCognitoIdentityPool({ identityPoolId: opts.pool, clientConfig: clientConfig(), cache: freshCache() });
+  // --memoize: what a service client does with a `credentials` provider (S3Client({ credentials })):
+  // the SDK wraps it in memoizeIdentityProvider, which shares one pending call among callers.
+  if (opts.memoize) provider = memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh);
+  let ok = 0, errors = 0, firstError;
+  const t0 = now();
+  await Promise.all(Array.from({ length: opts.callers }, () =>
+    provider().then(
+      (c) => { check(c); ok++; },
+      (e) => { errors++; firstError ??= errorText(e); },
+    ).catch((e) => { errors++; firstError ??= errorText(e); })));
+  const elapsed = now() - t0;
+  return { callers: opts.callers, ok, errors, elapsed_ns: Number(elapsed), memoized: opts.memoize, ...(firstError ? { first_error: firstError } : {}) };
+}
+
+async function fanout() {
+  await warmUp(opts.warmup);
+  // One shared client (one connection pool) for every player, as a game server would have.
+  const client = new CognitoIdentityClient(clientConfig());
+  let next = 0, ok = 0, errors = 0, firstError;
+  const t0 = now();
+  const worker = async () => {
+    while (next < opts.logins) {
+      const i = next++;
+      try {
+        const provider = fromCognitoIdentityPool({
+          identityPoolId: opts.pool,
+          logins: { "graph.facebook.com": `player-${i}` },
+          client,
+          cache: freshCache(),
+        });
+        check(await provider());
+        ok++;
+      } catch (e) {
+        errors++;
+        firstError ??= errorText(e);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency, opts.logins) }, worker));
+  const elapsed = now() - t0;
+  client.destroy();
+  return { logins: opts.logins, concurrency: opts.concurrency, ok, errors, elapsed_ns: Number(elapsed), ...(firstError ? { first_error: firstError } : {}) };
+}
+
+const scenarios = { cold, coalesce, fanout };
+let result;
+try {
+  result = await scenarios[opts.scenario]();
+} catch (e) {
+  fail(`${opts.scenario} failed: ${errorText(e)}`, 1);
+}
+const out = {
+  peer: PEER,
+  version,
+  client_version: clientVersion,
+  node: process.versions.node,
+  scenario: opts.scenario,
+  ...result,
+};
+const failed = opts.scenario === "cold" && out.errors > 0;
+if (failed) process.stderr.write(`peer.mjs: ${out.errors} cold run(s) failed: ${out.first_error}\n`);
+// Idle keep-alive sockets of the per-run clients would keep the event loop alive: exit explicitly
+// once stdout is flushed.
+process.stdout.write(JSON.stringify(out) + "\n", () => process.exit(failed ? 1 : 0));

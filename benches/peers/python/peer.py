@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Benchmark peer: boto3's Cognito Identity client (GetId + GetCredentialsForIdentity, unsigned).
+
+    target/bench-peers/venv/bin/python benches/peers/python/peer.py <cold|coalesce|fanout> \
+        --endpoint https://127.0.0.1:PORT --region us-east-1 --pool <IDENTITY_POOL_ID> [options]
+
+Prints exactly one JSON object on stdout; everything else goes to stderr.
+
+Environment:
+  AWS_CA_BUNDLE   PEM file of the CA to trust (the emulator's test CA). botocore reads it itself
+                  (config variable ca_bundle), exactly as for any boto3 user; it replaces the
+                  default bundle (certifi), so it must hold the emulator's CA.
+
+The client is created with Config(signature_version=UNSIGNED), so botocore never looks for AWS
+credentials (no credential chain, no instance metadata). Everything else is boto3's default:
+urllib3 pool of max_pool_connections=10 per client, legacy retry mode.
+"""
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+# Belt and braces: nothing here needs the instance metadata service; never ask it.
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+
+PEER = "boto3"
+CONNECT_TIMEOUT_S = 10
+READ_TIMEOUT_S = 30
+
+
+def fail(message, code=2):
+    print(f"peer.py: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="peer.py", description=__doc__.split("\n")[0])
+    parser.add_argument("scenario", choices=["cold", "coalesce", "fanout"])
+    parser.add_argument("--endpoint", required=True)
+    parser.add_argument("--region", required=True)
+    parser.add_argument("--pool", required=True)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=None,
+                        help="cold: unreported runs first (3); coalesce/fanout: throwaway runs first (0)")
+    parser.add_argument("--callers", type=int, default=64)
+    parser.add_argument("--logins", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args(argv)
+    for name in ("runs", "callers", "logins", "concurrency"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be a positive integer")
+    if args.warmup is None:
+        args.warmup = 3 if args.scenario == "cold" else 0
+    if args.warmup < 0:
+        parser.error("--warmup must be >= 0")
+    return args
+
+
+ARGS = parse_args(sys.argv[1:])
+
+ca_bundle = os.environ.get("AWS_CA_BUNDLE")
+if ca_bundle and not os.path.isfile(ca_bundle):
+    fail(f"AWS_CA_BUNDLE={ca_bundle} is not a file")
+
+try:
+    import boto3
+    import botocore
+    from botocore import UNSIGNED
+    from botocore.config import Config
+except ImportError as e:  # pragma: no cover
+    fail(f"cannot import boto3 (run benches/peers/setup.sh and use target/bench-peers/venv/bin/python): {e}")
+
+CONFIG = Config(
+    signature_version=UNSIGNED,
+    connect_timeout=CONNECT_TIMEOUT_S,
+    read_timeout=READ_TIMEOUT_S,
+)
+
+
+def new_client():
+    # A new Session and client: new endpoint, new urllib3 pool manager, so a new TCP + TLS connection.
+    return boto3.session.Session().client(
+        "cognito-identity", region_name=ARGS.region, endpoint_url=ARGS.endpoint, config=CONFIG
+    )
+
+
+def get_credentials(client, logins=None):
+    kwargs = {"Logins": logins} if logins else {}
+    identity_id = client.get_id(IdentityPoolId=ARGS.pool, **kwargs)["IdentityId"]
+    creds = client.get_credentials_for_identity(IdentityId=identity_id, **kwargs)["Credentials"]
+    if not (creds.get("AccessKeyId") and creds.get("SecretKey") and creds.get("SessionToken")):
+        raise RuntimeError("credentials without access key, secret key or session token")
+    return identity_id
+
+
+def error_text(e):
+    return f"{type(e).__name__}: {e}"[:500]
+
+
+def cold():
+    runs, errors, first_error, identity_id = [], 0, None, None
+    for i in range(ARGS.warmup + ARGS.runs):
+        t0 = time.perf_counter_ns()
+        try:
+            client = new_client()
+            ident = get_credentials(client)
+            elapsed = time.perf_counter_ns() - t0
+            client.close()
+            if i >= ARGS.warmup:
+                runs.append(elapsed)
+                identity_id = ident
+        except Exception as e:  # noqa: BLE001 - count every failure, keep going
+            errors += 1
+            first_error = first_error or error_text(e)
+            print(f"cold run {i}: {error_text(e)}", file=sys.stderr)
+    out = {"runs_ns": runs, "identity_id": identity_id, "errors": errors}
+    if first_error:
+        out["first_error"] = first_error
+    return out
+
+
+class Tally:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.ok = 0
+        self.errors = 0
+        self.first_error = None
+
+    def success(self):
+        with self.lock:
+            self.ok += 1
+
+    def failure(self, e):
+        with self.lock:
+            self.errors += 1
+            if self.first_error is None:
+                self.first_error = error_text(e)
+
+
+def warm_up():
+    """coalesce/fanout --warmup W: W complete cold get-credentials on throwaway clients first, so
+    one-time costs stay out of elapsed_ns. The emulator counts them (2 requests each)."""
+    for _ in range(ARGS.warmup):
+        client = new_client()
+        get_credentials(client)
+        client.close()
+
+
+def coalesce():
+    warm_up()
+    client = new_client()
+    tally = Tally()
+    # Every caller and this thread wait at the barrier; the clock starts when it opens.
+    barrier = threading.Barrier(ARGS.callers + 1, timeout=120)
+
+    def caller():
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError as e:
+            tally.failure(e)
+            return
+        try:
+            get_credentials(client)
+            tally.success()
+        except Exception as e:  # noqa: BLE001
+            tally.failure(e)
+
+    threads = [threading.Thread(target=caller, daemon=True) for _ in range(ARGS.callers)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    t0 = time.perf_counter_ns()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter_ns() - t0
+    client.close()
+    out = {"callers": ARGS.callers, "ok": tally.ok, "errors": tally.errors, "elapsed_ns": elapsed}
+    if tally.first_error:
+        out["first_error"] = tally.first_error
+    return out
+
+
+def fanout():
+    warm_up()
+    client = new_client()  # one shared client (one connection pool), as a game server would have
+    tally = Tally()
+
+    def player(i):
+        try:
+            get_credentials(client, {"graph.facebook.com": f"player-{i}"})
+            tally.success()
+        except Exception as e:  # noqa: BLE001
+            tally.failure(e)
+
+    t0 = time.perf_counter_ns()
+    with ThreadPoolExecutor(max_workers=ARGS.concurrency) as pool:
+        list(pool.map(player, range(ARGS.logins)))
+    elapsed = time.perf_counter_ns() - t0
+    client.close()
+    out = {
+        "logins": ARGS.logins,
+        "concurrency": ARGS.concurrency,
+        "ok": tally.ok,
+        "errors": tally.errors,
+        "elapsed_ns": elapsed,
+    }
+    if tally.first_error:
+        out["first_error"] = tally.first_error
+    return out
+
+
+def main():
+    try:
+        result = {"cold": cold, "coalesce": coalesce, "fanout": fanout}[ARGS.scenario]()
+    except Exception as e:  # noqa: BLE001
+        fail(f"{ARGS.scenario} failed: {error_text(e)}", 1)
+    out = {
+        "peer": PEER,
+        "version": boto3.__version__,
+        "botocore_version": botocore.__version__,
+        "python": sys.version.split()[0],
+        "scenario": ARGS.scenario,
+        **result,
+    }
+    print(json.dumps(out), flush=True)
+    if ARGS.scenario == "cold" and out["errors"]:
+        print(f"peer.py: {out['errors']} cold run(s) failed: {out['first_error']}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

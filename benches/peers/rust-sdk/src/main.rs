@@ -1,0 +1,422 @@
+//! Benchmark peer: the official AWS SDK for Rust (`aws-sdk-cognitoidentity`), GetId +
+//! GetCredentialsForIdentity, unsigned.
+//!
+//! ```text
+//! target/bench-peers/rust/release/cognito-peer-rust-sdk <cold|coalesce|fanout> \
+//!     --endpoint https://127.0.0.1:PORT --region us-east-1 --pool <IDENTITY_POOL_ID> [options]
+//! ```
+//!
+//! Prints exactly one JSON object on stdout; everything else goes to stderr.
+//!
+//! Environment:
+//! - `AWS_CA_BUNDLE`: PEM file of the CA to trust (the emulator's test CA), added to the SDK
+//!   HTTP client's trust store (`aws_smithy_http_client::tls::TrustStore`) next to the platform's
+//!   roots, as the SDK's default trust store does.
+//! - `PEER_RUST_NATIVE_ROOTS=0`: trust only `AWS_CA_BUNDLE`, without loading the platform roots
+//!   on every client creation.
+//!
+//! No `aws-config` and no credentials provider: GetId and GetCredentialsForIdentity are unsigned
+//! operations (`smithy.api#noAuth`), so the SDK never looks for AWS credentials. The HTTP client
+//! is the SDK's own default stack (hyper 1 + rustls on aws-lc-rs), built with
+//! `aws_smithy_http_client::Builder` only to give it the trust store.
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_sdk_cognitoidentity::config::{BehaviorVersion, Region, SharedHttpClient};
+use aws_sdk_cognitoidentity::Client;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+use aws_smithy_types::timeout::TimeoutConfig;
+use serde_json::{json, Map, Value};
+
+const PEER: &str = "aws-sdk-cognitoidentity";
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scenario {
+    Cold,
+    Coalesce,
+    Fanout,
+}
+
+#[derive(Debug, Clone)]
+struct Args {
+    scenario: Scenario,
+    endpoint: String,
+    region: String,
+    pool: String,
+    runs: usize,
+    /// cold: unreported runs first (default 3); coalesce/fanout: throwaway runs first (default 0)
+    warmup: usize,
+    callers: usize,
+    logins: usize,
+    concurrency: usize,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let scenario = match it.next().as_deref() {
+        Some("cold") => Scenario::Cold,
+        Some("coalesce") => Scenario::Coalesce,
+        Some("fanout") => Scenario::Fanout,
+        other => {
+            return Err(format!(
+                "usage: cognito-peer-rust-sdk <cold|coalesce|fanout> --endpoint URL --region R --pool ID [options] (got {other:?})"
+            ))
+        }
+    };
+    let (mut endpoint, mut region, mut pool) = (None, None, None);
+    let mut args = Args {
+        scenario,
+        endpoint: String::new(),
+        region: String::new(),
+        pool: String::new(),
+        runs: 20,
+        warmup: if scenario == Scenario::Cold { 3 } else { 0 },
+        callers: 64,
+        logins: 100,
+        concurrency: 16,
+    };
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let int = |min: usize| -> Result<usize, String> {
+            value
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= min)
+                .ok_or_else(|| format!("{flag} must be an integer >= {min}"))
+        };
+        match flag.as_str() {
+            "--endpoint" => endpoint = Some(value.clone()),
+            "--region" => region = Some(value.clone()),
+            "--pool" => pool = Some(value.clone()),
+            "--runs" => args.runs = int(1)?,
+            "--warmup" => args.warmup = int(0)?,
+            "--callers" => args.callers = int(1)?,
+            "--logins" => args.logins = int(1)?,
+            "--concurrency" => args.concurrency = int(1)?,
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    args.endpoint = endpoint.ok_or("--endpoint is required")?;
+    args.region = region.ok_or("--region is required")?;
+    args.pool = pool.ok_or("--pool is required")?;
+    Ok(args)
+}
+
+/// What every client is built from: the CA PEM read once at start-up.
+struct Setup {
+    args: Args,
+    ca_pem: Option<Vec<u8>>,
+    native_roots: bool,
+}
+
+impl Setup {
+    /// A new SDK client with a new HTTP client, so a new connection pool (and a new rustls
+    /// config, so no TLS session to resume): the next request pays TCP + TLS.
+    fn new_client(&self) -> Result<Client, String> {
+        let mut trust = TrustStore::default().with_native_roots(self.native_roots);
+        if let Some(pem) = &self.ca_pem {
+            trust = trust.with_pem_certificate(pem.clone());
+        }
+        let tls_context = TlsContext::builder()
+            .with_trust_store(trust)
+            .build()
+            .map_err(|e| format!("TLS context: {e}"))?;
+        let http_client: SharedHttpClient = aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(tls_context)
+            .build_https();
+        let config = aws_sdk_cognitoidentity::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(self.args.region.clone()))
+            .endpoint_url(&self.args.endpoint)
+            .http_client(http_client)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_timeout(OPERATION_TIMEOUT)
+                    .build(),
+            )
+            .build();
+        Ok(Client::from_conf(config))
+    }
+}
+
+fn error_text(e: &(dyn std::error::Error + 'static)) -> String {
+    // DisplayErrorContext-like: the whole source chain on one line.
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text.chars().take(500).collect()
+}
+
+/// GetId then GetCredentialsForIdentity; returns the identity id.
+async fn get_credentials(
+    client: &Client,
+    pool: &str,
+    login: Option<(&str, &str)>,
+) -> Result<String, String> {
+    let mut get_id = client.get_id().identity_pool_id(pool);
+    if let Some((provider, token)) = login {
+        get_id = get_id.logins(provider, token);
+    }
+    let identity_id = get_id
+        .send()
+        .await
+        .map_err(|e| format!("GetId: {}", error_text(&e)))?
+        .identity_id
+        .ok_or("GetId: no IdentityId in the response")?;
+    let mut get_creds = client
+        .get_credentials_for_identity()
+        .identity_id(&identity_id);
+    if let Some((provider, token)) = login {
+        get_creds = get_creds.logins(provider, token);
+    }
+    let out = get_creds
+        .send()
+        .await
+        .map_err(|e| format!("GetCredentialsForIdentity: {}", error_text(&e)))?;
+    let creds = out
+        .credentials
+        .ok_or("GetCredentialsForIdentity: no Credentials in the response")?;
+    let filled = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.is_empty());
+    if !(filled(&creds.access_key_id) && filled(&creds.secret_key) && filled(&creds.session_token))
+    {
+        return Err("credentials without access key, secret key or session token".into());
+    }
+    Ok(identity_id)
+}
+
+#[derive(Default)]
+struct Tally {
+    ok: AtomicU64,
+    errors: AtomicU64,
+    first_error: Mutex<Option<String>>,
+}
+
+impl Tally {
+    fn record(&self, result: Result<String, String>) {
+        match result {
+            Ok(_) => {
+                self.ok.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => {
+                self.errors.fetch_add(1, Ordering::Relaxed);
+                let mut first = self.first_error.lock().unwrap();
+                if first.is_none() {
+                    *first = Some(e);
+                }
+            }
+        }
+    }
+
+    fn into_json(self, mut out: Map<String, Value>) -> Map<String, Value> {
+        out.insert("ok".into(), json!(self.ok.into_inner()));
+        out.insert("errors".into(), json!(self.errors.into_inner()));
+        if let Some(e) = self.first_error.into_inner().unwrap() {
+            out.insert("first_error".into(), json!(e));
+        }
+        out
+    }
+}
+
+async fn cold(setup: &Setup) -> Map<String, Value> {
+    let args = &setup.args;
+    let (mut runs, mut errors, mut first_error, mut identity_id) =
+        (Vec::new(), 0u64, None::<String>, None::<String>);
+    for i in 0..args.warmup + args.runs {
+        let t0 = Instant::now();
+        let result = match setup.new_client() {
+            Ok(client) => get_credentials(&client, &args.pool, None).await,
+            Err(e) => Err(e),
+        };
+        let elapsed = t0.elapsed();
+        match result {
+            Ok(id) if i >= args.warmup => {
+                runs.push(elapsed.as_nanos() as u64);
+                identity_id = Some(id);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("cold run {i}: {e}");
+                errors += 1;
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    let mut out = Map::new();
+    out.insert("runs_ns".into(), json!(runs));
+    out.insert("identity_id".into(), json!(identity_id));
+    out.insert("errors".into(), json!(errors));
+    if let Some(e) = first_error {
+        out.insert("first_error".into(), json!(e));
+    }
+    out
+}
+
+/// coalesce/fanout `--warmup W`: W complete cold get-credentials on throwaway clients first, so
+/// one-time costs stay out of `elapsed_ns`. The emulator counts them (2 requests each).
+async fn warm_up(setup: &Setup) -> Result<(), String> {
+    for _ in 0..setup.args.warmup {
+        get_credentials(&setup.new_client()?, &setup.args.pool, None).await?;
+    }
+    Ok(())
+}
+
+async fn coalesce(setup: &Setup) -> Result<Map<String, Value>, String> {
+    let args = &setup.args;
+    warm_up(setup).await?;
+    let client = setup.new_client()?;
+    let tally = Arc::new(Tally::default());
+    // Every task and this one wait at the barrier; the clock starts when it opens.
+    let barrier = Arc::new(tokio::sync::Barrier::new(args.callers + 1));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..args.callers {
+        let (client, tally, barrier, pool) = (
+            client.clone(),
+            tally.clone(),
+            barrier.clone(),
+            args.pool.clone(),
+        );
+        tasks.spawn(async move {
+            barrier.wait().await;
+            tally.record(get_credentials(&client, &pool, None).await);
+        });
+    }
+    barrier.wait().await;
+    let t0 = Instant::now();
+    while let Some(joined) = tasks.join_next().await {
+        if let Err(e) = joined {
+            tally.record(Err(format!("task: {e}")));
+        }
+    }
+    let elapsed = t0.elapsed();
+    let mut out = Map::new();
+    out.insert("callers".into(), json!(args.callers));
+    out.insert("elapsed_ns".into(), json!(elapsed.as_nanos() as u64));
+    Ok(Arc::into_inner(tally).unwrap().into_json(out))
+}
+
+async fn fanout(setup: &Setup) -> Result<Map<String, Value>, String> {
+    let args = &setup.args;
+    warm_up(setup).await?;
+    // One shared client (one connection pool), as a game server would have.
+    let client = setup.new_client()?;
+    let tally = Arc::new(Tally::default());
+    let limit = Arc::new(tokio::sync::Semaphore::new(args.concurrency));
+    let t0 = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..args.logins {
+        let permit = limit
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| e.to_string())?;
+        let (client, tally, pool) = (client.clone(), tally.clone(), args.pool.clone());
+        tasks.spawn(async move {
+            let token = format!("player-{i}");
+            tally.record(
+                get_credentials(&client, &pool, Some(("graph.facebook.com", &token))).await,
+            );
+            drop(permit);
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        if let Err(e) = joined {
+            tally.record(Err(format!("task: {e}")));
+        }
+    }
+    let elapsed = t0.elapsed();
+    let mut out = Map::new();
+    out.insert("logins".into(), json!(args.logins));
+    out.insert("concurrency".into(), json!(args.concurrency));
+    out.insert("elapsed_ns".into(), json!(elapsed.as_nanos() as u64));
+    Ok(Arc::into_inner(tally).unwrap().into_json(out))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("cognito-peer-rust-sdk: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let ca_pem = match std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
+        Some(path) => match std::fs::read(&path) {
+            Ok(pem) => Some(pem),
+            Err(e) => {
+                eprintln!(
+                    "cognito-peer-rust-sdk: AWS_CA_BUNDLE {}: {e}",
+                    std::path::Path::new(&path).display()
+                );
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let native_roots = std::env::var("PEER_RUST_NATIVE_ROOTS").map_or(true, |v| v != "0");
+    let setup = Setup {
+        args,
+        ca_pem,
+        native_roots,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cognito-peer-rust-sdk: tokio runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let scenario = setup.args.scenario;
+    let result = runtime.block_on(async {
+        match scenario {
+            Scenario::Cold => Ok(cold(&setup).await),
+            Scenario::Coalesce => coalesce(&setup).await,
+            Scenario::Fanout => fanout(&setup).await,
+        }
+    });
+    let body = match result {
+        Ok(body) => body,
+        Err(e) => {
+            eprintln!("cognito-peer-rust-sdk: {scenario:?} failed: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut out = Map::new();
+    out.insert("peer".into(), json!(PEER));
+    out.insert(
+        "version".into(),
+        json!(aws_sdk_cognitoidentity::meta::PKG_VERSION),
+    );
+    out.insert("native_roots".into(), json!(setup.native_roots));
+    out.insert(
+        "scenario".into(),
+        json!(format!("{scenario:?}").to_lowercase()),
+    );
+    let cold_errors = match scenario {
+        Scenario::Cold => body.get("errors").and_then(Value::as_u64).unwrap_or(0),
+        _ => 0,
+    };
+    out.extend(body);
+    println!("{}", Value::Object(out));
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    if cold_errors > 0 {
+        eprintln!("cognito-peer-rust-sdk: {cold_errors} cold run(s) failed");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}

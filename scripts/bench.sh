@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The peer benchmark: cognito-native against the AWS SDKs' credential paths (JS v3
+# fromCognitoIdentityPool, boto3, Rust aws-sdk-cognitoidentity), all against the bundled emulator
+# over HTTPS on 127.0.0.1, in one run. Writes BENCHMARKS.md and benches/chart.png.
+#
+# Installs the peers into target/bench-peers (benches/peers/setup.sh), builds our release binaries,
+# the C and C# bench programs, then runs benches/driver.py (options pass through, e.g. --runs 20
+# --logins 2000 for a quicker pass; see --help). Needs gcc, node/npm, python3, GNU time and Mono (mcs):
+# installed by the README's test command, or here with apt-get when missing.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+export CARGO_TERM_COLOR=never
+
+need_apt=()
+command -v mcs >/dev/null || need_apt+=(mono-mcs mono-devel)
+python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
+command -v node >/dev/null || need_apt+=(nodejs npm)
+[ -x /usr/bin/time ] || need_apt+=(time) # GNU time: each client's peak RSS
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+echo "== peers"
+benches/peers/setup.sh
+
+echo "== cognito-native (release)"
+cargo build --quiet --release --bin cognito-native --example bench-client
+# The library as shipped (without the CLI's dependencies), built last: it owns the .so file.
+cargo build --quiet --release --lib --no-default-features
+out=target/bench
+mkdir -p "$out/cs"
+cp target/release/libcognito_native.so "$out/"
+cc=(gcc -std=c11 -O2 -Wall -Wextra -pthread -Iinclude)
+link=(-L"$out" -lcognito_native "-Wl,-rpath,$repo/$out")
+"${cc[@]}" benches/c/c_abi.c "${link[@]}" -o "$out/c_abi"
+"${cc[@]}" examples/game_server.c "${link[@]}" -o "$out/game_server"
+
+echo "== C# (Mono)"
+csharp/build.sh >/dev/null
+cp csharp/bin/CognitoNative.dll csharp/bin/CachedReadBench.exe "$out/libcognito_native.so" "$out/cs/"
+
+echo "== run"
+target/bench-peers/venv/bin/python benches/driver.py "$@"
