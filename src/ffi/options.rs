@@ -60,10 +60,10 @@ impl ProviderOptions {
         c.endpoints.use_environment = self.use_environment.unwrap_or(true);
         c.ca_bundle_pem = match (self.ca_bundle_pem, self.ca_bundle_file) {
             (Some(pem), _) => Some(pem.into_bytes()),
-            (None, Some(path)) => Some(
-                std::fs::read(&path)
-                    .map_err(|e| Error::invalid_config(format!("ca_bundle_file {path:?}: {e}")))?,
-            ),
+            (None, Some(path)) => Some(crate::wire::http::read_ca_bundle(
+                std::path::Path::new(&path),
+                "ca_bundle_file",
+            )?),
             (None, None) => None,
         };
         let ms = Duration::from_millis;

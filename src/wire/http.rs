@@ -207,12 +207,7 @@ fn root_store(options: &TlsOptions) -> Result<rustls::RootCertStore> {
     let mut roots = base_roots(options.use_os_roots).clone();
     if options.use_aws_ca_bundle {
         if let Some(path) = std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
-            let pem = std::fs::read(&path).map_err(|e| {
-                Error::invalid_config(format!(
-                    "AWS_CA_BUNDLE {}: {e}",
-                    std::path::Path::new(&path).display()
-                ))
-            })?;
+            let pem = read_ca_bundle(std::path::Path::new(&path), "AWS_CA_BUNDLE")?;
             add_pem(&mut roots, &pem, "AWS_CA_BUNDLE")?;
         }
     }
@@ -220,6 +215,29 @@ fn root_store(options: &TlsOptions) -> Result<rustls::RootCertStore> {
         add_pem(&mut roots, pem, "the CA bundle")?;
     }
     Ok(roots)
+}
+
+/// Largest CA bundle read: the OS bundles are a few hundred kilobytes.
+const MAX_CA_BUNDLE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a PEM CA bundle file: a regular file of bounded size (not `/dev/zero`, not a FIFO that
+/// would block the caller).
+pub(crate) fn read_ca_bundle(path: &std::path::Path, what: &str) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let fail =
+        |detail: String| Error::invalid_config(format!("{what} {}: {detail}", path.display()));
+    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    let mut pem = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CA_BUNDLE_BYTES + 1).read_to_end(&mut pem))
+        .map_err(|e| fail(e.to_string()))?;
+    if pem.len() as u64 > MAX_CA_BUNDLE_BYTES {
+        return Err(fail(format!("larger than {MAX_CA_BUNDLE_BYTES} bytes")));
+    }
+    Ok(pem)
 }
 
 fn add_pem(roots: &mut rustls::RootCertStore, pem: &[u8], what: &str) -> Result<()> {
@@ -243,6 +261,19 @@ fn add_pem(roots: &mut rustls::RootCertStore, pem: &[u8], what: &str) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ca_bundle_files_must_be_regular_files_of_bounded_size() {
+        for path in ["/dev/zero", "/", "/no/such/bundle.pem"] {
+            let err = read_ca_bundle(std::path::Path::new(path), "ca_bundle_file").unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{path}");
+            assert!(err.message().contains(path), "{err}");
+        }
+        let big = tempfile::NamedTempFile::new().unwrap();
+        big.as_file().set_len(MAX_CA_BUNDLE_BYTES + 1).unwrap();
+        let err = read_ca_bundle(big.path(), "ca_bundle_file").unwrap_err();
+        assert!(err.message().contains("larger than"), "{err}");
+    }
 
     #[test]
     fn bad_ca_bundles_are_config_errors() {

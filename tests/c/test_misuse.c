@@ -184,6 +184,9 @@ static void test_misuse_table(void) {
     ROW("cognito_provider_new", "ca_bundle_file that does not exist",
         COGNITO_STATUS_ERR_INVALID_ARGUMENT,
         cognito_provider_new(pool, "{\"ca_bundle_file\":\"/nonexistent/ca.pem\"}", &out));
+    ROW("cognito_provider_new", "ca_bundle_file /dev/zero (endless)",
+        COGNITO_STATUS_ERR_INVALID_ARGUMENT,
+        cognito_provider_new(pool, "{\"ca_bundle_file\":\"/dev/zero\"}", &out));
     ROW("cognito_provider_new", "region \"Mars 1\"", COGNITO_STATUS_ERR_INVALID_ARGUMENT,
         cognito_provider_new(pool, "{\"region\":\"Mars 1\"}", &out));
     CHECK(out == sentinel, "out_provider untouched by every failed cognito_provider_new");
