@@ -38,6 +38,7 @@ scripts/moto-env.sh >/dev/null
 cargo fmt --all --check
 cargo test --workspace --all-targets
 scripts/c-tests.sh
+scripts/fuzz.sh --ci # every cargo-fuzz target for 15 s
 scripts/soak.sh # 64 threads on 8 providers: ASan 30 s, plain 15 s, valgrind 20 s
 scripts/csharp-tests.sh
 

@@ -18,6 +18,9 @@ pub mod endpoints;
 pub mod error;
 pub mod events;
 pub mod ffi;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod logins;
 pub mod provider;
 pub mod retry;

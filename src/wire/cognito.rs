@@ -156,9 +156,13 @@ pub(crate) fn parse_get_open_id_token(
     })
 }
 
+/// The latest expiration believed from either service (2400-01-01, epoch seconds): credentials
+/// said to live longer would never be refreshed.
+pub(crate) const LATEST_EXPIRATION_SECS: i64 = 13_569_465_600;
+
 /// Epoch seconds (with fraction) as a time, if it is a plausible one (1970 to 2400).
 fn epoch_seconds(secs: f64) -> Option<SystemTime> {
-    if !secs.is_finite() || !(0.0..=13_569_465_600.0).contains(&secs) {
+    if !secs.is_finite() || !(0.0..=LATEST_EXPIRATION_SECS as f64).contains(&secs) {
         return None;
     }
     UNIX_EPOCH.checked_add(Duration::from_secs_f64(secs))

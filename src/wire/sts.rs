@@ -1,5 +1,6 @@
 //! STS AssumeRoleWithWebIdentity (the "basic" flow): Query protocol request, XML answers.
 
+use super::cognito::LATEST_EXPIRATION_SECS;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -64,7 +65,7 @@ pub(crate) fn parse_credentials(
         return Err(invalid("STS credentials have empty fields".into()));
     }
     let expiration = parse_iso8601(&c.expiration)
-        .ok_or_else(|| invalid("STS Expiration is not an ISO-8601 time".into()))?;
+        .ok_or_else(|| invalid("STS Expiration is not a plausible ISO-8601 time".into()))?;
     Ok(Credentials {
         access_key_id: c.access_key_id,
         secret_access_key: Secret::new(c.secret_access_key),
@@ -74,10 +75,13 @@ pub(crate) fn parse_credentials(
     })
 }
 
+/// An RFC 3339 time, if it is a plausible expiration (1970 to 2400, as for Cognito's answers).
 fn parse_iso8601(s: &str) -> Option<SystemTime> {
-    time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(SystemTime::from)
+    let t = time::OffsetDateTime::parse(s.trim(), &time::format_description::well_known::Rfc3339)
+        .ok()?;
+    (0..=LATEST_EXPIRATION_SECS)
+        .contains(&t.unix_timestamp())
+        .then(|| SystemTime::from(t))
 }
 
 #[derive(Deserialize)]
