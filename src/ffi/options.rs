@@ -132,7 +132,14 @@ fn parse_object<T: DeserializeOwned + Default>(what: &str, json: Option<&str>) -
                     "{what}: expected a JSON object"
                 )));
             }
-            serde_json::from_value(value).map_err(invalid)
+            // With the key's path in the message: serde alone says "expected u64", not where.
+            serde_path_to_error::deserialize(value).map_err(|e| {
+                let path = e.path().to_string();
+                match path.as_str() {
+                    "." => invalid(e.into_inner()),
+                    _ => Error::invalid_input(format!("{what}: {path}: {}", e.into_inner())),
+                }
+            })
         }
     }
 }
@@ -140,6 +147,22 @@ fn parse_object<T: DeserializeOwned + Default>(what: &str, json: Option<&str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wrong_type_names_its_key() {
+        let e = ProviderOptions::parse(Some(r#"{"region":"eu-west-1","refresh_window_secs":"x"}"#))
+            .err()
+            .unwrap();
+        assert!(
+            e.message()
+                .contains("options_json: refresh_window_secs: invalid type"),
+            "{e}"
+        );
+        let e = ProviderOptions::parse(Some(r#"{"regoin":"eu-west-1"}"#))
+            .err()
+            .unwrap();
+        assert!(e.message().contains("unknown field `regoin`"), "{e}");
+    }
 
     #[test]
     fn options_map_to_the_config() {
