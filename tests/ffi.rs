@@ -272,21 +272,6 @@ fn user_pool_provider_name_and_version() {
 
 type Lookup = (cognito_status, Option<String>, Vec<String>);
 
-unsafe extern "C" fn on_token(
-    user_data: *mut c_void,
-    status: cognito_status,
-    identity_id: *const safer_ffi::c_char,
-    token: *const safer_ffi::c_char,
-    error: *const cognito_error,
-) {
-    let tx = Box::from_raw(user_data.cast::<mpsc::Sender<Done>>());
-    let err = error
-        .as_ref()
-        .map(|e| (e.kind, read(e.code).unwrap_or_default()));
-    assert_eq!(status == cognito_status::Ok, !token.is_null());
-    let _ = tx.send((status, read(identity_id), err));
-}
-
 unsafe extern "C" fn on_lookup(
     user_data: *mut c_void,
     status: cognito_status,
@@ -338,7 +323,7 @@ async fn developer_backend_calls_through_the_c_abi() {
         cognito_status::Ok
     );
     let player = cstr("player-3");
-    let (tx, rx) = mpsc::channel::<Done>();
+    let (tx, rx) = mpsc::channel::<Token>();
     let ud = Box::into_raw(Box::new(tx)).cast();
     assert_eq!(
         cognito_developer_client_get_token(

@@ -32,20 +32,6 @@ unsafe extern "C" fn on_log(
     LINES.lock().unwrap().push(line);
 }
 
-/// (status, identity id, OpenID token) of a developer token call.
-type Token = (cognito_status, Option<String>, Option<String>);
-
-unsafe extern "C" fn on_token(
-    user_data: *mut c_void,
-    status: cognito_status,
-    identity_id: *const safer_ffi::c_char,
-    token: *const safer_ffi::c_char,
-    _error: *const cognito_error,
-) {
-    let tx = Box::from_raw(user_data.cast::<mpsc::Sender<Token>>());
-    let _ = tx.send((status, read(identity_id), read(token)));
-}
-
 /// Secrets used or returned, to search for afterwards.
 #[derive(Default)]
 struct Secrets(Vec<(String, String)>);
@@ -203,15 +189,6 @@ fn flows(emu: &Emulator, secrets: &mut Secrets) {
 }
 
 const CANARY: &str = "canary-SECRET-value-0123456789abcdef";
-
-/// A fragment that would still give a secret away if logged in part: the signature of a JWT, else
-/// the middle of the value.
-fn fragment(secret: &str) -> &str {
-    let s = secret.rsplit('.').next().unwrap_or(secret);
-    let s = if s.len() >= 16 { s } else { secret };
-    let mid = s.len() / 2;
-    &s[mid.saturating_sub(8)..(mid + 8).min(s.len())]
-}
 
 #[test]
 fn no_secret_reaches_the_log_sink() {

@@ -313,15 +313,6 @@ fn backend_client(emu: &Emulator) -> DeveloperIdentityClient {
 
 const CANARY: &str = "canary-SECRET-value-0123456789abcdef";
 
-/// A fragment of a secret that would still give it away if logged in part: the signature of a
-/// JWT, else the middle of the value.
-fn fragment(secret: &str) -> &str {
-    let s = secret.rsplit('.').next().unwrap_or(secret);
-    let s = if s.len() >= 16 { s } else { secret };
-    let mid = s.len() / 2;
-    &s[mid.saturating_sub(8)..(mid + 8).min(s.len())]
-}
-
 #[test]
 fn no_secret_in_logs_or_debug_output() {
     let capture = Capture::default();

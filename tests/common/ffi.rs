@@ -63,3 +63,18 @@ pub fn last_error() -> String {
         .map(|s| s.to_str().to_owned())
         .unwrap_or_default()
 }
+
+/// (status, identity id, OpenID token) of a developer token call.
+pub type Token = (cognito_status, Option<String>, Option<String>);
+
+pub unsafe extern "C" fn on_token(
+    user_data: *mut c_void,
+    status: cognito_status,
+    identity_id: *const safer_ffi::c_char,
+    token: *const safer_ffi::c_char,
+    _error: *const cognito_error,
+) {
+    let tx = Box::from_raw(user_data.cast::<mpsc::Sender<Token>>());
+    assert_eq!(status == cognito_status::Ok, !token.is_null());
+    let _ = tx.send((status, read(identity_id), read(token)));
+}

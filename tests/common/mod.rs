@@ -90,3 +90,12 @@ pub unsafe fn read(p: *const safer_ffi::c_char) -> Option<String> {
             .into_owned()
     })
 }
+
+/// A fragment of a secret that would still give it away if logged in part: the signature of a
+/// JWT, else the middle of the value.
+pub fn fragment(secret: &str) -> &str {
+    let s = secret.rsplit('.').next().unwrap_or(secret);
+    let s = if s.len() >= 16 { s } else { secret };
+    let mid = s.len() / 2;
+    &s[mid.saturating_sub(8)..(mid + 8).min(s.len())]
+}
