@@ -355,7 +355,9 @@ proptest! {
         let pool = "us-east-1:00000000-0000-4000-8000-000000000001";
         let e = fuzzing::provider_config(Some(&json), pool).err().unwrap();
         prop_assert_eq!(e.kind(), ErrorKind::InvalidInput);
-        prop_assert!(e.message().starts_with("options_json: invalid "), "{}", e.message());
+        // The message names the key.
+        let expected = format!("options_json: {key}: invalid ");
+        prop_assert!(e.message().starts_with(&expected), "{}", e.message());
 
         // The C ABI refuses it before starting anything.
         let (pool, json) = (CString::new(pool).unwrap(), CString::new(json).unwrap());
@@ -364,7 +366,7 @@ proptest! {
         prop_assert_eq!(status, cognito_status::ErrInvalidArgument);
         prop_assert!(out.is_null());
         let message = cognito_last_error_message().map(|m| m.to_str().to_owned());
-        prop_assert!(message.unwrap_or_default().contains("options_json: invalid "));
+        prop_assert!(message.unwrap_or_default().contains(&expected));
     }
 
     #[test]
