@@ -297,31 +297,13 @@ unsafe extern "C" fn on_done(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn developer_backend_calls_through_the_c_abi() {
-    use cognito_emulator::{
-        DEFAULT_DEVELOPER_PROVIDER_NAME, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY,
-    };
+    use cognito_emulator::DEFAULT_DEVELOPER_PROVIDER_NAME;
     let emu = emulator().await;
     let (pool, dev) = (
         cstr(DEFAULT_UNAUTH_POOL_ID),
         cstr(DEFAULT_DEVELOPER_PROVIDER_NAME),
     );
-    let options = cstr(&format!(
-        r#"{{"endpoint":"{}","allow_http_loopback":true,"use_environment":false}}"#,
-        emu.url()
-    ));
-    let (akid, secret) = (cstr(TEST_ACCESS_KEY_ID), cstr(TEST_SECRET_ACCESS_KEY));
-    let mut client = std::ptr::null_mut();
-    assert_eq!(
-        cognito_developer_client_new(
-            arg(&pool),
-            arg(&options),
-            arg(&akid),
-            arg(&secret),
-            None,
-            &mut client
-        ),
-        cognito_status::Ok
-    );
+    let client = new_developer_client(&emu.url(), None);
     let player = cstr("player-3");
     let (tx, rx) = mpsc::channel::<Token>();
     let ud = Box::into_raw(Box::new(tx)).cast();

@@ -5,9 +5,7 @@
 
 mod common;
 
-use cognito_emulator::{
-    Emulator, DEFAULT_DEVELOPER_PROVIDER_NAME, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY,
-};
+use cognito_emulator::{Emulator, DEFAULT_DEVELOPER_PROVIDER_NAME, TEST_SECRET_ACCESS_KEY};
 use cognito_native::ffi::*;
 use common::ffi::*;
 use common::*;
@@ -142,31 +140,12 @@ fn flows(emu: &Emulator, secrets: &mut Secrets) {
     let session_token = "FwoGZXIvYXdzEDEVELOPERsessionTOKEN0123456789abcdef";
     secrets.add("developer AWS secret key", TEST_SECRET_ACCESS_KEY);
     secrets.add("developer AWS session token", session_token);
-    let options = cstr(&format!(
-        r#"{{"endpoint":"{url}","allow_http_loopback":true,"use_environment":false}}"#
-    ));
     let (pool, dev, player) = (
         cstr(DEFAULT_UNAUTH_POOL_ID),
         cstr(DEFAULT_DEVELOPER_PROVIDER_NAME),
         cstr("player-1"),
     );
-    let (akid, secret, session) = (
-        cstr(TEST_ACCESS_KEY_ID),
-        cstr(TEST_SECRET_ACCESS_KEY),
-        cstr(session_token),
-    );
-    let mut client = std::ptr::null_mut();
-    assert_eq!(
-        cognito_developer_client_new(
-            arg(&pool),
-            arg(&options),
-            arg(&akid),
-            arg(&secret),
-            arg(&session),
-            &mut client
-        ),
-        cognito_status::Ok
-    );
+    let client = new_developer_client(&url, Some(session_token));
     let (tx, rx) = mpsc::channel::<Token>();
     assert_eq!(
         cognito_developer_client_get_token(
@@ -197,12 +176,7 @@ fn no_secret_reaches_the_log_sink() {
         cognito_set_log_sink(Some(on_log), std::ptr::null_mut(), 5),
         cognito_status::Ok
     );
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emu = rt.block_on(emulator());
+    let (rt, emu) = emulator_on_own_runtime();
     let mut secrets = Secrets::default();
     flows(&emu, &mut secrets);
     rt.block_on(emu.shutdown());

@@ -57,12 +57,7 @@ fn start_call(p: *mut cognito_provider) -> mpsc::Receiver<cognito_status> {
 
 #[test]
 fn shutdown_completes_pending_calls_joins_threads_and_allows_init_again() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emu = rt.block_on(emulator());
+    let (rt, emu) = emulator_on_own_runtime();
     assert_eq!(cognito_init(3, 0), cognito_status::Ok);
     // Threads name themselves once running: wait (bounded) for all three.
     for _ in 0..500 {

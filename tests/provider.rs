@@ -454,12 +454,7 @@ async fn plain_http_needs_explicit_loopback_permission() {
 
 #[test]
 fn building_outside_a_runtime_needs_a_handle() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emu = rt.block_on(emulator());
+    let (rt, emu) = emulator_on_own_runtime();
     let mut c = config(&emu, DEFAULT_UNAUTH_POOL_ID);
     assert_eq!(
         CredentialsProvider::new(c.clone()).unwrap_err().kind(),

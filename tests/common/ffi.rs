@@ -44,10 +44,15 @@ pub fn user_data() -> (*mut c_void, mpsc::Receiver<Done>) {
     (Box::into_raw(Box::new(tx)).cast(), rx)
 }
 
-pub fn new_provider(url: &str, pool: &str, extra: &str) -> *mut cognito_provider {
-    let options = cstr(&format!(
+/// Options JSON for the emulator at `url`, plus `extra` (`,"key":value...`).
+pub fn emulator_options(url: &str, extra: &str) -> CString {
+    cstr(&format!(
         r#"{{"endpoint":"{url}","allow_http_loopback":true,"use_environment":false{extra}}}"#
-    ));
+    ))
+}
+
+pub fn new_provider(url: &str, pool: &str, extra: &str) -> *mut cognito_provider {
+    let options = emulator_options(url, extra);
     let pool = cstr(pool);
     let mut p = std::ptr::null_mut();
     assert_eq!(
@@ -56,6 +61,31 @@ pub fn new_provider(url: &str, pool: &str, extra: &str) -> *mut cognito_provider
     );
     assert!(!p.is_null());
     p
+}
+
+/// A developer client on the emulator at `url`, signing with its test key (and `session_token`).
+pub fn new_developer_client(
+    url: &str,
+    session_token: Option<&str>,
+) -> *mut cognito_developer_client {
+    use cognito_emulator::{DEFAULT_UNAUTH_POOL_ID, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY};
+    let (pool, options) = (cstr(DEFAULT_UNAUTH_POOL_ID), emulator_options(url, ""));
+    let (akid, secret) = (cstr(TEST_ACCESS_KEY_ID), cstr(TEST_SECRET_ACCESS_KEY));
+    let session = session_token.map(cstr);
+    let mut client = std::ptr::null_mut();
+    assert_eq!(
+        cognito_developer_client_new(
+            arg(&pool),
+            arg(&options),
+            arg(&akid),
+            arg(&secret),
+            session.as_ref().and_then(arg),
+            &mut client
+        ),
+        cognito_status::Ok
+    );
+    assert!(!client.is_null());
+    client
 }
 
 pub fn last_error() -> String {

@@ -24,6 +24,17 @@ pub async fn emulator_with(config: EmulatorConfig) -> Emulator {
     Emulator::start(config).await.expect("emulator starts")
 }
 
+/// For tests that are not async themselves: an emulator on a runtime of its own.
+pub fn emulator_on_own_runtime() -> (tokio::runtime::Runtime, Emulator) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let emu = rt.block_on(emulator());
+    (rt, emu)
+}
+
 /// A config for `pool` on `emu`, with quick retries so failure tests stay short.
 pub fn config(emu: &Emulator, pool: &str) -> Config {
     let mut c = Config::new(pool).with_local_endpoint(&emu.url());
