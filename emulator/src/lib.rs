@@ -125,6 +125,8 @@ mod developer;
 mod faults;
 mod server;
 mod sigv4;
+#[doc(hidden)]
+pub mod sigv4_suite;
 mod state;
 mod sts;
 mod tls;

@@ -68,35 +68,6 @@ mod tests {
     use aws_sigv4::http_request::{PayloadChecksumKind, UriPathNormalizationMode};
     use std::path::PathBuf;
 
-    /// The test suite's folder inside the aws-sigv4 crate we build against.
-    fn suite_dir() -> PathBuf {
-        let out = std::process::Command::new(env!("CARGO"))
-            .args([
-                "metadata",
-                "--format-version",
-                "1",
-                "--offline",
-                "--manifest-path",
-            ])
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
-            .output()
-            .expect("cargo metadata");
-        let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
-        let manifest = meta["packages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["name"] == "aws-sigv4")
-            .expect("aws-sigv4 in the dependency graph")["manifest_path"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        PathBuf::from(manifest)
-            .parent()
-            .unwrap()
-            .join("aws-signing-test-suite/v4")
-    }
-
     /// A raw HTTP request of the suite: method, path+query, headers (continuation lines unfolded),
     /// body.
     fn parse_request(text: &str) -> (String, String, Vec<(String, String)>, Vec<u8>) {
@@ -127,7 +98,7 @@ mod tests {
 
     #[test]
     fn aws_sigv4_test_suite_header_signatures() {
-        let dir = suite_dir();
+        let dir = cognito_emulator::sigv4_suite::aws_sigv4_test_suite_dir();
         let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .map(|e| e.unwrap().path())

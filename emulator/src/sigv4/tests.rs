@@ -134,38 +134,9 @@ fn vector_dirs(root: &Path) -> Vec<PathBuf> {
     dirs
 }
 
-/// The `v4` suite shipped in the `aws-sigv4` crate (a dev-dependency), found with cargo metadata.
-fn shipped_suite() -> PathBuf {
-    let out = std::process::Command::new(env!("CARGO"))
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--manifest-path",
-        ])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
-        .output()
-        .expect("cargo metadata");
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
-    let manifest = meta["packages"]
-        .as_array()
-        .expect("packages")
-        .iter()
-        .find(|p| p["name"] == "aws-sigv4")
-        .expect("aws-sigv4 among the dev-dependencies")["manifest_path"]
-        .as_str()
-        .expect("manifest path")
-        .to_owned();
-    Path::new(&manifest)
-        .parent()
-        .expect("crate folder")
-        .join("aws-signing-test-suite/v4")
-}
-
 #[test]
 fn aws_sigv4_test_suite_vectors() {
-    let root = shipped_suite();
+    let root = crate::sigv4_suite::aws_sigv4_test_suite_dir();
     let mut ran = 0;
     let mut failures = Vec::new();
     for dir in vector_dirs(&root) {
