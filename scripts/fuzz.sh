@@ -13,7 +13,7 @@
 # to fuzz/regressions/<target>/ (tests/fuzz_regressions.rs replays it under cargo test).
 #
 # Works on stable Rust: cargo-fuzz passes -Z flags, so RUSTC_BOOTSTRAP=1 is set. Installs
-# cargo-fuzz (pinned) and llvm-symbolizer (Debian's llvm, apt-get) when missing. Knobs:
+# cargo-fuzz (pinned, into target/tools) and llvm-symbolizer (Debian's llvm, apt-get) when missing. Knobs:
 # FUZZ_SECONDS, FUZZ_TIMEOUT (seconds per input, default 30), FUZZ_RSS_MB (default 2048).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,10 +47,13 @@ if [ ${#selected[@]} -eq 0 ]; then
   selected=("${TARGETS[@]}")
 fi
 
-if ! cargo fuzz --version >/dev/null 2>&1; then
-  echo "installing cargo-fuzz $CARGO_FUZZ_VERSION"
-  cargo install --locked "cargo-fuzz@$CARGO_FUZZ_VERSION"
+# Our own pinned copy under target/, never whatever ~/.cargo/bin happens to hold.
+tools=$PWD/target/tools/cargo-fuzz-$CARGO_FUZZ_VERSION
+if ! "$tools/bin/cargo-fuzz" --version >/dev/null 2>&1; then
+  echo "installing cargo-fuzz $CARGO_FUZZ_VERSION into $tools"
+  cargo install --quiet --locked --root "$tools" "cargo-fuzz@$CARGO_FUZZ_VERSION"
 fi
+cargo_fuzz() { "$tools/bin/cargo-fuzz" fuzz "$@"; }
 
 # Sanitizer reports (and the function names in fuzz/lsan.supp) need a symbolizer.
 if ! command -v llvm-symbolizer >/dev/null && command -v apt-get >/dev/null; then
@@ -65,7 +68,7 @@ export RUSTC_BOOTSTRAP=1
 export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0:leak_check_at_exit=0"
 
 started=$SECONDS
-cargo fuzz build
+cargo_fuzz build
 echo "built in $((SECONDS - started)) s"
 
 logs=fuzz/target/logs
@@ -80,7 +83,7 @@ for target in "${selected[@]}"; do
   fi
   before=$(find "fuzz/artifacts/$target" -type f | sort)
   echo "== $target: ${seconds} s"
-  if cargo fuzz run "$target" "${inputs[@]}" -- \
+  if cargo_fuzz run "$target" "${inputs[@]}" -- \
     -max_total_time="$seconds" \
     -timeout="${FUZZ_TIMEOUT:-30}" \
     -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
