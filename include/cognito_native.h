@@ -151,8 +151,7 @@ cognito_developer_client_free (
  */
 typedef struct cognito_error {
     /** \brief
-     *  Error kind; stable numbers (see the Rust `ErrorKind`), e.g. 1 NotAuthorized,
-     *  2 ResourceNotFound, 3 TooManyRequests, 50 Network, 51 Timeout, 52 InvalidResponse, 55 Cancelled.
+     *  Error kind: a `cognito_error_kind_t` (e.g. COGNITO_ERROR_KIND_NOT_AUTHORIZED).
      */
     uint32_t kind;
 
@@ -262,7 +261,149 @@ cognito_init (
     int32_t log_level);
 
 /** \brief
- *  The calling thread's last error message (and clears it), or NULL. Free with cognito_string_free.
+ *  What kind of error: the `kind` of a `cognito_error_t`, and of a synchronous failure
+ *  (`cognito_last_error_kind`). Numbers are stable and never reused.
+ */
+/** \remark Has the same ABI as `uint32_t` **/
+#ifdef DOXYGEN
+typedef
+#endif
+enum cognito_error_kind {
+    /** \brief
+     *  No kind: the failure's status says all there is (e.g. a NULL argument).
+     */
+    COGNITO_ERROR_KIND_NONE = 0,
+    /** \brief
+     *  NotAuthorizedException
+     */
+    COGNITO_ERROR_KIND_NOT_AUTHORIZED = 1,
+    /** \brief
+     *  ResourceNotFoundException
+     */
+    COGNITO_ERROR_KIND_RESOURCE_NOT_FOUND = 2,
+    /** \brief
+     *  TooManyRequestsException
+     */
+    COGNITO_ERROR_KIND_TOO_MANY_REQUESTS = 3,
+    /** \brief
+     *  LimitExceededException
+     */
+    COGNITO_ERROR_KIND_LIMIT_EXCEEDED = 4,
+    /** \brief
+     *  InvalidParameterException
+     */
+    COGNITO_ERROR_KIND_INVALID_PARAMETER = 5,
+    /** \brief
+     *  InvalidIdentityPoolConfigurationException
+     */
+    COGNITO_ERROR_KIND_INVALID_IDENTITY_POOL_CONFIGURATION = 6,
+    /** \brief
+     *  ResourceConflictException
+     */
+    COGNITO_ERROR_KIND_RESOURCE_CONFLICT = 7,
+    /** \brief
+     *  ExternalServiceException
+     */
+    COGNITO_ERROR_KIND_EXTERNAL_SERVICE = 8,
+    /** \brief
+     *  InternalErrorException
+     */
+    COGNITO_ERROR_KIND_INTERNAL_ERROR = 9,
+    /** \brief
+     *  InvalidIdentityTokenException
+     */
+    COGNITO_ERROR_KIND_INVALID_IDENTITY_TOKEN = 20,
+    /** \brief
+     *  ExpiredTokenException
+     */
+    COGNITO_ERROR_KIND_EXPIRED_TOKEN = 21,
+    /** \brief
+     *  IDPCommunicationErrorException
+     */
+    COGNITO_ERROR_KIND_IDP_COMMUNICATION_ERROR = 22,
+    /** \brief
+     *  IDPRejectedClaimException
+     */
+    COGNITO_ERROR_KIND_IDP_REJECTED_CLAIM = 23,
+    /** \brief
+     *  AccessDeniedException
+     */
+    COGNITO_ERROR_KIND_ACCESS_DENIED = 24,
+    /** \brief
+     *  ValidationException
+     */
+    COGNITO_ERROR_KIND_VALIDATION = 25,
+    /** \brief
+     *  RegionDisabledException
+     */
+    COGNITO_ERROR_KIND_REGION_DISABLED = 26,
+    /** \brief
+     *  AmazonServiceException
+     *  A service error code this library does not know; the error's code is the name it sent.
+     */
+    COGNITO_ERROR_KIND_UNKNOWN_SERVICE = 49,
+    /** \brief
+     *  NetworkError
+     *  Could not connect, or the connection broke.
+     */
+    COGNITO_ERROR_KIND_NETWORK = 50,
+    /** \brief
+     *  TimeoutError
+     *  An attempt took longer than the configured timeout.
+     */
+    COGNITO_ERROR_KIND_TIMEOUT = 51,
+    /** \brief
+     *  InvalidResponseError
+     *  The server answered something AWS does not send (bad JSON/XML, missing fields, huge body...).
+     */
+    COGNITO_ERROR_KIND_INVALID_RESPONSE = 52,
+    /** \brief
+     *  InvalidConfigError
+     *  The configuration is not usable (bad pool id, region, endpoint...).
+     */
+    COGNITO_ERROR_KIND_INVALID_CONFIG = 53,
+    /** \brief
+     *  InvalidInputError
+     *  An argument is not valid (too many logins, empty token...).
+     */
+    COGNITO_ERROR_KIND_INVALID_INPUT = 54,
+    /** \brief
+     *  CancelledError
+     *  The call was cancelled (by its caller, by freeing the provider or by shutdown).
+     */
+    COGNITO_ERROR_KIND_CANCELLED = 55,
+    /** \brief
+     *  LoginsProviderError
+     *  The host's logins provider failed or did not answer in time.
+     */
+    COGNITO_ERROR_KIND_LOGINS_PROVIDER = 56,
+    /** \brief
+     *  IdentityStoreError
+     *  The identity store failed.
+     */
+    COGNITO_ERROR_KIND_STORE = 57,
+    /** \brief
+     *  InternalLibraryError
+     *  A bug in this library (a panic caught at a boundary).
+     */
+    COGNITO_ERROR_KIND_INTERNAL = 58,
+}
+#ifndef DOXYGEN
+; typedef uint32_t
+#endif
+cognito_error_kind_t;
+
+/** \brief
+ *  The kind of the calling thread's last failure (e.g. COGNITO_ERROR_KIND_INVALID_CONFIG for bad
+ *  options), or COGNITO_ERROR_KIND_NONE when its status says it all (a NULL argument, a bad handle)
+ *  or there is none. Does not clear it: read the kind first, then cognito_last_error_message.
+ */
+cognito_error_kind_t
+cognito_last_error_kind (void);
+
+/** \brief
+ *  The calling thread's last error message (and clears it, with its kind), or NULL. Free with
+ *  cognito_string_free.
  */
 char *
 cognito_last_error_message (void);

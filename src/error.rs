@@ -2,88 +2,82 @@
 
 use std::fmt;
 
-/// What went wrong. Service kinds carry the AWS exception name (see [`ErrorKind::aws_name`]).
-///
-/// The discriminants are stable: the C ABI hands them out as numbers, and a number is never reused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(u32)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    // Cognito Identity service errors.
-    NotAuthorized = 1,
-    ResourceNotFound = 2,
-    TooManyRequests = 3,
-    LimitExceeded = 4,
-    InvalidParameter = 5,
-    InvalidIdentityPoolConfiguration = 6,
-    ResourceConflict = 7,
-    ExternalService = 8,
-    InternalError = 9,
-    // STS service errors.
-    InvalidIdentityToken = 20,
-    ExpiredToken = 21,
-    IdpCommunicationError = 22,
-    IdpRejectedClaim = 23,
-    AccessDenied = 24,
-    Validation = 25,
-    RegionDisabled = 26,
-    /// A service error code this library does not know; [`Error::code`] has the name.
-    UnknownService = 49,
-    // Local errors.
-    /// Could not connect, or the connection broke.
-    Network = 50,
-    /// An attempt took longer than the configured timeout.
-    Timeout = 51,
-    /// The server answered something AWS does not send (bad JSON/XML, missing fields, huge body...).
-    InvalidResponse = 52,
-    /// The configuration is not usable (bad pool id, region, endpoint...).
-    InvalidConfig = 53,
-    /// An argument is not valid (too many logins, empty token...).
-    InvalidInput = 54,
-    /// The call was cancelled (by its caller, by freeing the provider or by shutdown).
-    Cancelled = 55,
-    /// The host's logins provider failed or did not answer in time.
-    LoginsProvider = 56,
-    /// The identity store failed.
-    Store = 57,
-    /// A bug in this library (a panic caught at a boundary).
-    Internal = 58,
+/// The one list of error kinds: variant, stable number, and the name AWS gives it (ours for local
+/// kinds). It defines [`ErrorKind`] below and the C enum `cognito_error_kind_t` of the header
+/// (`src/ffi/types.rs`); the C# package's numbers are checked against the header.
+macro_rules! error_kinds {
+    ($define:ident) => {
+        $define! {
+            // Cognito Identity service errors.
+            NotAuthorized = 1 => "NotAuthorizedException",
+            ResourceNotFound = 2 => "ResourceNotFoundException",
+            TooManyRequests = 3 => "TooManyRequestsException",
+            LimitExceeded = 4 => "LimitExceededException",
+            InvalidParameter = 5 => "InvalidParameterException",
+            InvalidIdentityPoolConfiguration = 6 => "InvalidIdentityPoolConfigurationException",
+            ResourceConflict = 7 => "ResourceConflictException",
+            ExternalService = 8 => "ExternalServiceException",
+            InternalError = 9 => "InternalErrorException",
+            // STS service errors.
+            InvalidIdentityToken = 20 => "InvalidIdentityTokenException",
+            ExpiredToken = 21 => "ExpiredTokenException",
+            IdpCommunicationError = 22 => "IDPCommunicationErrorException",
+            IdpRejectedClaim = 23 => "IDPRejectedClaimException",
+            AccessDenied = 24 => "AccessDeniedException",
+            Validation = 25 => "ValidationException",
+            RegionDisabled = 26 => "RegionDisabledException",
+            /// A service error code this library does not know; the error's code is the name it sent.
+            UnknownService = 49 => "AmazonServiceException",
+            // Local errors.
+            /// Could not connect, or the connection broke.
+            Network = 50 => "NetworkError",
+            /// An attempt took longer than the configured timeout.
+            Timeout = 51 => "TimeoutError",
+            /// The server answered something AWS does not send (bad JSON/XML, missing fields, huge body...).
+            InvalidResponse = 52 => "InvalidResponseError",
+            /// The configuration is not usable (bad pool id, region, endpoint...).
+            InvalidConfig = 53 => "InvalidConfigError",
+            /// An argument is not valid (too many logins, empty token...).
+            InvalidInput = 54 => "InvalidInputError",
+            /// The call was cancelled (by its caller, by freeing the provider or by shutdown).
+            Cancelled = 55 => "CancelledError",
+            /// The host's logins provider failed or did not answer in time.
+            LoginsProvider = 56 => "LoginsProviderError",
+            /// The identity store failed.
+            Store = 57 => "IdentityStoreError",
+            /// A bug in this library (a panic caught at a boundary).
+            Internal = 58 => "InternalLibraryError",
+        }
+    };
 }
+pub(crate) use error_kinds;
+
+macro_rules! define_error_kind {
+    ($($(#[$doc:meta])* $kind:ident = $number:literal => $aws_name:literal,)*) => {
+        /// What went wrong. Service kinds carry the AWS exception name (see [`ErrorKind::aws_name`]).
+        ///
+        /// The discriminants are stable: the C ABI hands them out as numbers, and a number is never
+        /// reused.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[repr(u32)]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            $($(#[$doc])* $kind = $number,)*
+        }
+
+        impl ErrorKind {
+            /// The name AWS gives this error (`NotAuthorizedException`), or ours for local kinds.
+            pub fn aws_name(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => $aws_name,)*
+                }
+            }
+        }
+    };
+}
+error_kinds!(define_error_kind);
 
 impl ErrorKind {
-    /// The name AWS gives this error (`NotAuthorizedException`), or ours for local kinds.
-    pub fn aws_name(self) -> &'static str {
-        use ErrorKind::*;
-        match self {
-            NotAuthorized => "NotAuthorizedException",
-            ResourceNotFound => "ResourceNotFoundException",
-            TooManyRequests => "TooManyRequestsException",
-            LimitExceeded => "LimitExceededException",
-            InvalidParameter => "InvalidParameterException",
-            InvalidIdentityPoolConfiguration => "InvalidIdentityPoolConfigurationException",
-            ResourceConflict => "ResourceConflictException",
-            ExternalService => "ExternalServiceException",
-            InternalError => "InternalErrorException",
-            InvalidIdentityToken => "InvalidIdentityTokenException",
-            ExpiredToken => "ExpiredTokenException",
-            IdpCommunicationError => "IDPCommunicationErrorException",
-            IdpRejectedClaim => "IDPRejectedClaimException",
-            AccessDenied => "AccessDeniedException",
-            Validation => "ValidationException",
-            RegionDisabled => "RegionDisabledException",
-            UnknownService => "AmazonServiceException",
-            Network => "NetworkError",
-            Timeout => "TimeoutError",
-            InvalidResponse => "InvalidResponseError",
-            InvalidConfig => "InvalidConfigError",
-            InvalidInput => "InvalidInputError",
-            Cancelled => "CancelledError",
-            LoginsProvider => "LoginsProviderError",
-            Store => "IdentityStoreError",
-            Internal => "InternalLibraryError",
-        }
-    }
-
     /// Maps an AWS error code (`__type` without prefix, or an STS `Code`) to a kind.
     pub fn from_aws_code(code: &str) -> ErrorKind {
         use ErrorKind::*;

@@ -11,30 +11,50 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 /// bundles may be larger).
 pub(crate) const MAX_STRING_ARG: usize = 1024 * 1024;
 
+/// The calling thread's last synchronous failure: its message and kind.
+struct LastError {
+    message: String,
+    kind: cognito_error_kind,
+}
+
 thread_local! {
-    static LAST_ERROR: RefCell<Option<String>> = const { RefCell::new(None) };
+    static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
 }
 
-pub(crate) fn set_last_error(message: impl Into<String>) {
-    let message = message.into();
-    LAST_ERROR.with(|e| *e.borrow_mut() = Some(message));
+fn set_last_error(message: String, kind: cognito_error_kind) {
+    LAST_ERROR.with(|e| *e.borrow_mut() = Some(LastError { message, kind }));
 }
 
-pub(crate) fn take_last_error() -> Option<String> {
-    LAST_ERROR.with(|e| e.borrow_mut().take())
+/// The last failure's message, forgetting the failure (its kind too).
+pub(crate) fn take_last_error_message() -> Option<String> {
+    LAST_ERROR
+        .with(|e| e.borrow_mut().take())
+        .map(|e| e.message)
 }
 
-/// A failure of a synchronous call: its status and message.
+/// The last failure's kind (NONE if there is none), kept for the message.
+pub(crate) fn last_error_kind() -> cognito_error_kind {
+    LAST_ERROR.with(|e| {
+        e.borrow()
+            .as_ref()
+            .map_or(cognito_error_kind::None, |e| e.kind)
+    })
+}
+
+/// A failure of a synchronous call: its status, message and, when an [`Error`] caused it, kind.
 pub(crate) struct Failure {
     pub status: cognito_status,
     pub message: String,
+    pub kind: Option<ErrorKind>,
 }
 
 impl Failure {
+    /// A failure that its status describes (a NULL argument, a bad handle...): no error kind.
     pub fn new(status: cognito_status, message: impl Into<String>) -> Failure {
         Failure {
             status,
             message: message.into(),
+            kind: None,
         }
     }
 }
@@ -48,7 +68,10 @@ impl From<Error> for Failure {
             ErrorKind::Cancelled => cognito_status::ErrCancelled,
             _ => cognito_status::ErrFailed,
         };
-        Failure::new(status, e.to_string())
+        Failure {
+            kind: Some(e.kind()),
+            ..Failure::new(status, e.to_string())
+        }
     }
 }
 
@@ -61,11 +84,17 @@ pub(crate) fn guard(name: &str, body: impl FnOnce() -> FfiResult) -> cognito_sta
         Ok(Ok(())) => cognito_status::Ok,
         Ok(Err(f)) => {
             tracing::debug!(function = name, status = ?f.status, "call failed");
-            set_last_error(f.message);
+            let kind = f
+                .kind
+                .map_or(cognito_error_kind::None, cognito_error_kind::from);
+            set_last_error(f.message, kind);
             f.status
         }
         Err(_) => {
-            set_last_error(format!("internal error in {name} (panic caught)"));
+            set_last_error(
+                format!("internal error in {name} (panic caught)"),
+                cognito_error_kind::Internal,
+            );
             cognito_status::ErrPanic
         }
     }

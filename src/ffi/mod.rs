@@ -11,7 +11,10 @@ use callbacks::{
     complete_host_request, Callback, CallbackGate, Completer, HostAnswer, HostDeveloperSource,
     HostLoginsProvider, HostStore, Outcome,
 };
-use guard::{guard, opt_str_arg, out_arg, owned_c_string, str_arg, take_last_error, Failure};
+use guard::{
+    guard, last_error_kind, opt_str_arg, out_arg, owned_c_string, str_arg, take_last_error_message,
+    Failure,
+};
 use library::{failed, library, ProviderEntry};
 use safer_ffi::prelude::*;
 use std::ffi::c_void;
@@ -101,12 +104,21 @@ pub fn cognito_set_log_sink(
     })
 }
 
-/// The calling thread's last error message (and clears it), or NULL. Free with cognito_string_free.
+/// The calling thread's last error message (and clears it, with its kind), or NULL. Free with
+/// cognito_string_free.
 #[ffi_export]
 pub fn cognito_last_error_message() -> Option<char_p::Box> {
-    std::panic::catch_unwind(|| take_last_error().and_then(|m| owned_c_string(&m)))
+    std::panic::catch_unwind(|| take_last_error_message().and_then(|m| owned_c_string(&m)))
         .ok()
         .flatten()
+}
+
+/// The kind of the calling thread's last failure (e.g. COGNITO_ERROR_KIND_INVALID_CONFIG for bad
+/// options), or COGNITO_ERROR_KIND_NONE when its status says it all (a NULL argument, a bad handle)
+/// or there is none. Does not clear it: read the kind first, then cognito_last_error_message.
+#[ffi_export]
+pub fn cognito_last_error_kind() -> cognito_error_kind {
+    std::panic::catch_unwind(last_error_kind).unwrap_or(cognito_error_kind::Internal)
 }
 
 /// Frees a string returned by this library. NULL is a no-op.

@@ -37,12 +37,35 @@ pub enum cognito_status {
     ErrWrongThread = 10,
 }
 
+macro_rules! define_c_error_kind {
+    ($($(#[$doc:meta])* $kind:ident = $number:literal => $aws_name:literal,)*) => {
+        /// What kind of error: the `kind` of a `cognito_error_t`, and of a synchronous failure
+        /// (`cognito_last_error_kind`). Numbers are stable and never reused.
+        #[derive_ReprC]
+        #[repr(u32)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum cognito_error_kind {
+            /// No kind: the failure's status says all there is (e.g. a NULL argument).
+            None = 0,
+            $(#[doc = $aws_name] $(#[$doc])* $kind = $number,)*
+        }
+
+        impl From<ErrorKind> for cognito_error_kind {
+            fn from(kind: ErrorKind) -> cognito_error_kind {
+                match kind {
+                    $(ErrorKind::$kind => cognito_error_kind::$kind,)*
+                }
+            }
+        }
+    };
+}
+crate::error::error_kinds!(define_c_error_kind);
+
 /// Why an operation failed. Valid only during the callback that receives it.
 #[derive_ReprC]
 #[repr(C)]
 pub struct cognito_error {
-    /// Error kind; stable numbers (see the Rust `ErrorKind`), e.g. 1 NotAuthorized,
-    /// 2 ResourceNotFound, 3 TooManyRequests, 50 Network, 51 Timeout, 52 InvalidResponse, 55 Cancelled.
+    /// Error kind: a `cognito_error_kind_t` (e.g. COGNITO_ERROR_KIND_NOT_AUTHORIZED).
     pub kind: u32,
     /// The error's name as AWS gives it, e.g. "NotAuthorizedException".
     pub code: *const c_char,
@@ -203,7 +226,7 @@ impl CError {
     /// A view valid while `self` lives.
     pub fn view(&self) -> cognito_error {
         cognito_error {
-            kind: self.kind as u32,
+            kind: cognito_error_kind::from(self.kind) as u32,
             code: self.code.as_ptr().cast(),
             message: self.message.as_ptr().cast(),
             retryable: self.retryable,

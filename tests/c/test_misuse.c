@@ -438,10 +438,45 @@ static void test_misuse_table(void) {
     tu_end();
 }
 
+/* A synchronous failure's kind comes through the ABI (cognito_last_error_kind), not only as text:
+ * an Error's kind when one caused it, NONE when the status says it all; reading the message clears
+ * both. */
+static void test_sync_failure_kinds(void) {
+    tu_begin("synchronous failure kinds");
+    char options[1024];
+    emu_options(options, sizeof options, "\"max_attempts\":1");
+    const char *pool = emu_unauth_pool();
+    cognito_provider_t *out = NULL;
+    CHECK(cognito_last_error_kind() == COGNITO_ERROR_KIND_NONE, "no kind before any failure");
+
+    CHECK_STATUS(cognito_provider_new(pool, "{\"regoin\":\"eu-west-1\"}", &out),
+                 COGNITO_STATUS_ERR_INVALID_ARGUMENT);
+    CHECK(cognito_last_error_kind() == COGNITO_ERROR_KIND_INVALID_INPUT,
+          "unknown option key -> INVALID_INPUT, got %u", (unsigned)cognito_last_error_kind());
+    CHECK(cognito_last_error_kind() == COGNITO_ERROR_KIND_INVALID_INPUT, "reading the kind keeps it");
+    char *m = cognito_last_error_message();
+    CHECK(m != NULL && strstr(m, "regoin") != NULL, "the message names the key: %s", m ? m : "NULL");
+    cognito_string_free(m);
+    CHECK(cognito_last_error_kind() == COGNITO_ERROR_KIND_NONE, "reading the message clears the kind");
+
+    CHECK_STATUS(cognito_provider_new("us-east-1:not-hex", options, &out),
+                 COGNITO_STATUS_ERR_INVALID_ARGUMENT);
+    CHECK(cognito_last_error_kind() == COGNITO_ERROR_KIND_INVALID_CONFIG,
+          "malformed pool id -> INVALID_CONFIG, got %u", (unsigned)cognito_last_error_kind());
+
+    /* A failure its status describes replaces the previous one's kind. */
+    CHECK_STATUS(cognito_provider_new(NULL, options, &out), COGNITO_STATUS_ERR_NULL_ARGUMENT);
+    CHECK(cognito_last_error_kind() == COGNITO_ERROR_KIND_NONE, "NULL argument -> NONE, got %u",
+          (unsigned)cognito_last_error_kind());
+    cognito_string_free(cognito_last_error_message());
+    tu_end();
+}
+
 int main(void) {
     emu_setup();
     CHECK_STATUS(cognito_init(2, 0), COGNITO_STATUS_OK);
     test_misuse_table();
+    test_sync_failure_kinds();
     CHECK_STATUS(cognito_shutdown(), COGNITO_STATUS_OK);
     return tu_finish("test_misuse");
 }
