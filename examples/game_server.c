@@ -4,12 +4,12 @@
  * collected from the library's threads, then a report with the throughput.
  *
  * Build (from the repository root; no make needed):
- *   cargo build --lib --no-default-features
+ *   cargo build --lib
  *   gcc -std=c11 -O2 -Wall -Wextra -pthread -Iinclude examples/game_server.c \
  *       -Ltarget/debug -lcognito_native -Wl,-rpath,"$PWD/target/debug" -o target/game_server
  *
  * Run against the local emulator (prints one JSON line with its "url"):
- *   cargo build --bin cognito-native && target/debug/cognito-native emulate --port 0 &
+ *   cargo build -p cognito-cli && target/debug/cognito-native emulate --port 0 &
  *   COGNITO_EMULATOR_URL=http://127.0.0.1:<port> target/game_server 200
  * or against AWS, with a pool that allows guests:
  *   COGNITO_POOL_ID=eu-west-1:<guid> target/game_server 100

@@ -27,9 +27,11 @@ echo "== peers"
 benches/peers/setup.sh
 
 echo "== cognito-native (release)"
-cargo build --quiet --release --bin cognito-native --example bench-client
-# The library as shipped (without the CLI's dependencies), built last: it owns the .so file.
-cargo build --quiet --release --lib --no-default-features
+cargo build --quiet --release -p cognito-cli
+cargo build --quiet --release --example bench-client
+# The library as shipped, built last: it owns the .so file (the example's build has the
+# dev-dependencies' features).
+cargo build --quiet --release --lib
 out=target/bench
 mkdir -p "$out/cs"
 cp target/release/libcognito_native.so "$out/"

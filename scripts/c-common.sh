@@ -18,9 +18,9 @@ EMULATOR_ARGS=()
 
 step() { printf '\n=== %s\n' "$*"; }
 
-# build_native: libcognito_native.so (debug, no default features) and the CLI (the emulator).
+# build_native: libcognito_native.so (debug) and the CLI (the emulator).
 build_native() {
-    (cd "$ROOT" && cargo build --lib --no-default-features && cargo build --bin cognito-native)
+    (cd "$ROOT" && cargo build --lib && cargo build -p cognito-cli)
 }
 
 # start_emulator: starts `cognito-native emulate --port 0 "${EMULATOR_ARGS[@]}"`, waits (at most

@@ -16,8 +16,8 @@ nunit_dll="$(find /usr/lib -name nunit.framework.dll -path '*2.6*' 2>/dev/null |
 [ -n "$nunit_dll" ] || { echo "NUnit 2.6 not found (apt-get install -y libnunit-cil-dev)" >&2; exit 1; }
 
 echo "== native library and emulator (cargo, debug)"
-cargo build --quiet --lib --no-default-features
-cargo build --quiet --bin cognito-native
+cargo build --quiet --lib
+cargo build --quiet -p cognito-cli
 
 echo "== C# library"
 unity/sync-sources.sh --check

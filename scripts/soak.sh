@@ -32,7 +32,7 @@ case "${1:-}" in
 esac
 started=$SECONDS
 
-step "build: libcognito_native.so (debug, no default features) and the CLI"
+step "build: libcognito_native.so (debug) and the CLI"
 build_native
 
 step "compile tests/c/soak.c (ASan+UBSan, and plain -g for valgrind)"

@@ -3,7 +3,7 @@
 # import settings (.meta: Editor on Linux and Linux standalone players, x86_64 only).
 #   unity/place-plugins.sh            the release build if there is one, else the debug build
 #   unity/place-plugins.sh PATH.so    a given build
-# Build it first: cargo build --release --lib --no-default-features
+# Build it first: cargo build --release --lib
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$here/.."
@@ -14,7 +14,7 @@ if [ -z "$lib" ]; then
   done
 fi
 if [ -z "$lib" ] || [ ! -f "$lib" ]; then
-  echo "no libcognito_native.so: run 'cargo build --release --lib --no-default-features' first" >&2
+  echo "no libcognito_native.so: run 'cargo build --release --lib' first" >&2
   exit 1
 fi
 dest="$here/Runtime/Plugins/Linux/x86_64"

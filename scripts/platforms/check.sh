@@ -2,7 +2,7 @@
 # What this (Linux) machine can check for the platforms it cannot build for, Android and Apple:
 #  1. the Rust targets install with rustup;
 #  2. all the Rust code (the library and every dependency) type-checks for each target:
-#     `cargo check --lib --no-default-features --target T`. ring's build script compiles a few C
+#     `cargo check --lib --target T`. ring's build script compiles a few C
 #     files for the target, which needs the target's C compiler and libc headers (the NDK's clang,
 #     Xcode's SDK). Here Debian's clang compiles them against four stub headers (string.h, stdlib.h,
 #     assert.h, TargetConditionals.h); those objects are only type-checked, never linked or run.
@@ -70,5 +70,5 @@ for t in "${installed[@]}"; do
   check_env+=("CC_$var=clang" "AR_$var=$ar" "CFLAGS_$var=$cflags")
   target_args+=(--target "$t")
 done
-env "${check_env[@]}" cargo check --quiet --lib --no-default-features "${target_args[@]}"
-log "check: cargo check --lib --no-default-features passed for: ${installed[*]}"
+env "${check_env[@]}" cargo check --quiet --lib "${target_args[@]}"
+log "check: cargo check --lib passed for: ${installed[*]}"

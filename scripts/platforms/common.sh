@@ -18,7 +18,7 @@ Android/x86_64/libcognito_native.so	android-x64	ELF 64-bit LSB shared object, x8
 iOS/libcognito_native.a	ios-arm64	current ar archive"
 
 # The options every native build uses: the library only (no CLI / emulator), release profile.
-CARGO_LIB_ARGS=(build --release --lib --no-default-features)
+CARGO_LIB_ARGS=(build --release --lib)
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

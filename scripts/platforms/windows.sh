@@ -67,7 +67,7 @@ if ! ls /usr/lib/x86_64-linux-gnu/wine/x86_64-windows/bcryptprimitives.dll \
   log "windows: Wine has no bcryptprimitives.dll; using the ProcessPrng stand-in for the test"
 fi
 
-cargo build --quiet --bin cognito-native
+cargo build --quiet -p cognito-cli
 emulator_out="$work/emulator.json"
 target/debug/cognito-native emulate --port 0 >"$emulator_out" 2>"$work/emulator.log" &
 emulator_pid=$!

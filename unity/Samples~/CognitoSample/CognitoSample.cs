@@ -5,7 +5,7 @@ using UnityEngine;
 /// Attach to any GameObject and press Play: a guest identity id and AWS credentials from an identity
 /// pool, using the AWS documentation's Unity snippets unchanged (only the using directive differs:
 /// <c>using CognitoNative;</c> instead of <c>using Amazon.CognitoIdentity;</c>).
-/// For offline work, run the bundled emulator (<c>cargo run --release -- emulate --port 4566</c>) and
+/// For offline work, run the bundled emulator (<c>cargo run --release -p cognito-cli -- emulate --port 4566</c>) and
 /// keep "Use Local Emulator" ticked.
 /// </summary>
 public class CognitoSample : MonoBehaviour

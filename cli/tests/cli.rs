@@ -1,11 +1,9 @@
 //! The `cognito-native` command, run as a user would.
 
-mod common;
-
 use cognito_emulator::{
-    DEFAULT_DEVELOPER_PROVIDER_NAME, TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY,
+    Emulator, EmulatorConfig, Operation, DEFAULT_DEVELOPER_PROVIDER_NAME, DEFAULT_UNAUTH_POOL_ID,
+    TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY,
 };
-use common::*;
 use std::process::Command;
 
 fn run(args: &[&str]) -> serde_json::Value {
@@ -52,7 +50,9 @@ fn bad_input_fails_with_a_message() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backend_commands_against_a_running_emulator() {
-    let emu = emulator().await;
+    let emu = Emulator::start(EmulatorConfig::default())
+        .await
+        .expect("emulator starts");
     let url = emu.url();
     let token = run(&["dev-token", "--user-id", "player-9"]);
     assert!(token["IdentityId"]
