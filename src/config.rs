@@ -1,10 +1,12 @@
 //! What a provider is built from.
 
+use crate::clock::ServerClock;
 use crate::endpoints::{self, EndpointConfig, Service};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::store::{IdentityStore, MemoryIdentityStore};
 use crate::wire::http::{HttpClient, TlsOptions};
+use crate::wire::Wire;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -134,21 +136,22 @@ impl Config {
                 )
             })?,
         };
-        Ok(Validated {
+        let wire = Wire {
             region,
+            http,
             cognito_url,
             sts_url,
-            http,
-            runtime,
-        })
+            clock: ServerClock::default(),
+            retry: self.retry.clone(),
+            attempt_timeout: self.attempt_timeout,
+        };
+        Ok(Validated { wire, runtime })
     }
 }
 
+/// A checked configuration: how to reach AWS, and where background work runs.
 pub(crate) struct Validated {
-    pub region: String,
-    pub cognito_url: url::Url,
-    pub sts_url: url::Url,
-    pub http: HttpClient,
+    pub wire: Wire,
     pub runtime: tokio::runtime::Handle,
 }
 
@@ -199,10 +202,10 @@ mod tests {
     #[tokio::test]
     async fn region_comes_from_the_pool_id() {
         let v = Config::new(POOL).validate().unwrap();
-        assert_eq!(v.region, "eu-west-1");
+        assert_eq!(v.wire.region, "eu-west-1");
         let mut c = Config::new(POOL);
         c.region = Some("eu-central-1".into());
-        assert_eq!(c.validate().unwrap().region, "eu-central-1");
+        assert_eq!(c.validate().unwrap().wire.region, "eu-central-1");
     }
 
     #[tokio::test]

@@ -1,5 +1,7 @@
-//! Temporary AWS credentials and when to refresh them.
+//! AWS credentials: the temporary ones a Cognito identity gets (and when to refresh them), and a
+//! game backend's own, which sign the developer identity operations.
 
+use crate::error::{Error, Result};
 use crate::secret::Secret;
 use std::fmt;
 use std::time::{Duration, Instant, SystemTime};
@@ -70,6 +72,53 @@ impl CachedCredentials {
     }
 }
 
+/// AWS credentials of the game backend, used to sign the developer identity operations.
+#[derive(Clone)]
+pub struct AwsCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+    pub session_token: Option<Secret>,
+}
+
+impl AwsCredentials {
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<Secret>,
+        session_token: Option<Secret>,
+    ) -> AwsCredentials {
+        AwsCredentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token,
+        }
+    }
+
+    /// From `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and (optional) `AWS_SESSION_TOKEN`.
+    pub fn from_env() -> Result<AwsCredentials> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => Ok(AwsCredentials::new(
+                id,
+                secret,
+                var("AWS_SESSION_TOKEN").map(Secret::new),
+            )),
+            _ => Err(Error::invalid_config(
+                "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or pass them",
+            )),
+        }
+    }
+}
+
+impl fmt::Debug for AwsCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AwsCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &self.secret_access_key)
+            .field("session_token", &self.session_token)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +173,12 @@ mod tests {
         let c = CachedCredentials::new(creds(), Duration::ZERO, Duration::from_secs(300), now);
         assert!(!c.is_usable(now));
         assert!(c.needs_refresh(now));
+    }
+
+    #[test]
+    fn backend_credentials_debug_hides_secrets() {
+        let c = AwsCredentials::new("AKID", "very-secret", Some(Secret::new("very-session")));
+        let d = format!("{c:?}");
+        assert!(d.contains("AKID") && !d.contains("very-"));
     }
 }

@@ -71,5 +71,5 @@ pub fn developer_request(
 /// Checks a configuration as `CredentialsProvider::new` does (needs `config.runtime` or a current
 /// tokio runtime); returns the region it resolves to.
 pub fn validate(config: &Config) -> Result<String> {
-    config.validate().map(|v| v.region)
+    config.validate().map(|v| v.wire.region)
 }

@@ -13,7 +13,8 @@
 mod clock;
 pub mod config;
 pub mod credentials;
-pub mod developer;
+pub mod developer_client;
+pub mod developer_source;
 pub mod endpoints;
 pub mod error;
 pub mod events;
@@ -21,6 +22,7 @@ pub mod ffi;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod login_limits;
 pub mod logins;
 pub mod provider;
 pub mod retry;
@@ -29,11 +31,11 @@ pub mod store;
 mod wire;
 
 pub use config::Config;
-pub use credentials::Credentials;
-pub use developer::{
-    AwsCredentials, DeveloperIdentity, DeveloperIdentityClient, DeveloperIdentitySource,
-    DeveloperTokenRequest,
+pub use credentials::{AwsCredentials, Credentials};
+pub use developer_client::{
+    DeveloperIdentityClient, DeveloperIdentityLookup, DeveloperTokenRequest,
 };
+pub use developer_source::{DeveloperIdentity, DeveloperIdentitySource};
 pub use endpoints::{user_pool_provider_name, EndpointConfig, DEVELOPER_PROVIDER_NAME};
 pub use error::{Error, ErrorKind, Result};
 pub use events::{IdentityChange, SubscriptionId};

@@ -1,20 +1,15 @@
 //! Sign-in tokens sent with each request ("logins"), and hosts that supply fresh tokens on demand.
 
-use crate::developer::DeveloperIdentitySource;
+use crate::developer_source::DeveloperIdentitySource;
 use crate::endpoints::DEVELOPER_PROVIDER_NAME;
 use crate::error::{Error, ErrorKind, Result};
+use crate::login_limits::{check_provider_name, check_token};
+pub use crate::login_limits::{MAX_LOGINS, MAX_PROVIDER_NAME_LEN, MAX_TOKEN_LEN};
 use crate::secret::Secret;
 use futures_util::future::BoxFuture;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Cognito accepts at most this many logins in one request.
-pub const MAX_LOGINS: usize = 10;
-/// Longest token Cognito accepts.
-pub const MAX_TOKEN_LEN: usize = 50_000;
-/// Longest provider name Cognito accepts.
-pub const MAX_PROVIDER_NAME_LEN: usize = 128;
 
 /// Supplies the current token of one identity provider whenever the provider needs logins, e.g. a
 /// user pool id token that the app refreshes when it expires (after an hour).
@@ -32,29 +27,6 @@ where
     fn token(&self, provider_name: &str) -> BoxFuture<'static, Result<Secret>> {
         self(provider_name)
     }
-}
-
-pub(crate) fn check_provider_name(name: &str) -> Result<()> {
-    if name.is_empty() || name.len() > MAX_PROVIDER_NAME_LEN {
-        return Err(Error::invalid_input(format!(
-            "login provider name must have 1 to {MAX_PROVIDER_NAME_LEN} characters"
-        )));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(Error::invalid_input(
-            "login provider name must not contain control characters",
-        ));
-    }
-    Ok(())
-}
-
-pub(crate) fn check_token(provider_name: &str, token: &str) -> Result<()> {
-    if token.is_empty() || token.len() > MAX_TOKEN_LEN {
-        return Err(Error::invalid_input(format!(
-            "token for {provider_name:?} must have 1 to {MAX_TOKEN_LEN} characters"
-        )));
-    }
-    Ok(())
 }
 
 /// The provider's logins: fixed tokens, token suppliers and a developer identity source (under

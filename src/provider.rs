@@ -10,9 +10,11 @@
 //! forgets the flight; a flight that finishes under an old epoch hands its result to the callers
 //! that waited for it but does not cache it.
 
-use crate::config::Config;
+use crate::config::{Config, Validated};
 use crate::credentials::{CachedCredentials, Credentials};
-use crate::developer::{check_developer_identity, DeveloperIdentity, DeveloperIdentitySource};
+use crate::developer_source::{
+    check_developer_identity, DeveloperIdentity, DeveloperIdentitySource,
+};
 use crate::endpoints::{self, DEVELOPER_PROVIDER_NAME};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{IdentityChange, Listeners, SubscriptionId};
@@ -127,8 +129,7 @@ impl CredentialsProvider {
                 None
             }
         };
-        let runtime = v.runtime.clone();
-        let wire = Wire::new(v, &config);
+        let Validated { wire, runtime } = v;
         let inner = Inner {
             pool_id: config.identity_pool_id,
             account_id: config.account_id,

@@ -3,7 +3,8 @@
 
 use super::types::*;
 use crate::credentials::Credentials;
-use crate::developer::{DeveloperIdentity, DeveloperIdentityLookup, DeveloperIdentitySource};
+use crate::developer_client::DeveloperIdentityLookup;
+use crate::developer_source::{DeveloperIdentity, DeveloperIdentitySource};
 use crate::error::{Error, ErrorKind, Result};
 use crate::logins::LoginsProvider;
 use crate::secret::Secret;

@@ -5,7 +5,7 @@ use super::callbacks::{CallbackGate, Completer, Outcome};
 use super::guard::{Failure, FfiResult};
 use super::types::*;
 use crate::credentials::Credentials;
-use crate::developer::DeveloperIdentityClient;
+use crate::developer_client::DeveloperIdentityClient;
 use crate::error::{Error, ErrorKind};
 use crate::events::SubscriptionId;
 use crate::provider::CredentialsProvider;

@@ -21,7 +21,9 @@ use std::ffi::c_void;
 use std::sync::Arc;
 pub use types::*;
 
-use crate::developer::{AwsCredentials, DeveloperIdentity, DeveloperIdentityClient};
+use crate::credentials::AwsCredentials;
+use crate::developer_client::DeveloperIdentityClient;
+use crate::developer_source::DeveloperIdentity;
 use crate::error::{Error, ErrorKind};
 use crate::provider::CredentialsProvider;
 use crate::secret::Secret;

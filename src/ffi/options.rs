@@ -1,7 +1,7 @@
 //! Provider options as JSON: every option of the Rust [`Config`], extensible without new exports.
 
 use crate::config::Config;
-use crate::developer::DeveloperTokenRequest;
+use crate::developer_client::{check_developer_request, DeveloperTokenRequest};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 use crate::store::FileIdentityStore;
@@ -115,7 +115,7 @@ pub(crate) fn developer_request(
     r.identity_id = o.identity_id;
     r.token_duration = o.token_duration_secs.map(Duration::from_secs);
     r.principal_tags = o.principal_tags;
-    crate::developer::check_developer_request(&r)?;
+    check_developer_request(&r)?;
     Ok(r)
 }
 

@@ -6,9 +6,8 @@ mod sign;
 pub mod sts;
 
 use crate::clock::ServerClock;
-use crate::config::{Config, Validated};
+use crate::credentials::AwsCredentials;
 use crate::credentials::Credentials;
-use crate::developer::AwsCredentials;
 use crate::error::Result;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
@@ -36,18 +35,6 @@ enum Protocol {
 }
 
 impl Wire {
-    pub fn new(v: Validated, config: &Config) -> Wire {
-        Wire {
-            region: v.region,
-            http: v.http,
-            cognito_url: v.cognito_url,
-            sts_url: v.sts_url,
-            clock: ServerClock::default(),
-            retry: config.retry.clone(),
-            attempt_timeout: config.attempt_timeout,
-        }
-    }
-
     /// A Cognito Identity operation signed with SigV4 (the developer identity operations).
     pub async fn signed_call<T: serde::Serialize>(
         &self,

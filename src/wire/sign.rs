@@ -1,7 +1,7 @@
 //! SigV4 signing of Cognito Identity requests (the developer identity operations), with the
 //! aws-sigv4 crate.
 
-use crate::developer::AwsCredentials;
+use crate::credentials::AwsCredentials;
 use crate::error::{Error, ErrorKind, Result};
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;

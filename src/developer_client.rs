@@ -1,68 +1,19 @@
-//! Developer-authenticated identities.
-//!
-//! Server side ([`DeveloperIdentityClient`]): a game backend that signs players in itself asks
-//! Cognito, with its own AWS credentials (SigV4), for an identity id and an OpenID token per player
-//! (`GetOpenIdTokenForDeveloperIdentity`), and can look up or unlink them.
-//!
-//! Client side ([`DeveloperIdentitySource`]): the app gets (identity id, token) from its backend;
-//! the provider sends the token under `cognito-identity.amazonaws.com` and asks again to refresh.
+//! The game backend's side of developer-authenticated identities: a backend that signs players in
+//! itself asks Cognito, with its own AWS credentials (SigV4), for an identity id and an OpenID
+//! token per player (`GetOpenIdTokenForDeveloperIdentity`), and can look up or unlink them. The
+//! app side is [`crate::developer_source`].
 
 use crate::config::Config;
-use crate::error::{Error, ErrorKind, Result};
+use crate::credentials::AwsCredentials;
+use crate::developer_source::DeveloperIdentity;
+use crate::endpoints;
+use crate::error::{Error, Result};
+use crate::login_limits::{check_provider_name, MAX_LOGINS};
 use crate::secret::Secret;
 use crate::wire::Wire;
-use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::time::Duration;
-
-/// AWS credentials of the game backend, used to sign the developer identity operations.
-#[derive(Clone)]
-pub struct AwsCredentials {
-    pub access_key_id: String,
-    pub secret_access_key: Secret,
-    pub session_token: Option<Secret>,
-}
-
-impl AwsCredentials {
-    pub fn new(
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<Secret>,
-        session_token: Option<Secret>,
-    ) -> AwsCredentials {
-        AwsCredentials {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-            session_token,
-        }
-    }
-
-    /// From `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and (optional) `AWS_SESSION_TOKEN`.
-    pub fn from_env() -> Result<AwsCredentials> {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => Ok(AwsCredentials::new(
-                id,
-                secret,
-                var("AWS_SESSION_TOKEN").map(Secret::new),
-            )),
-            _ => Err(Error::invalid_config(
-                "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or pass them",
-            )),
-        }
-    }
-}
-
-impl fmt::Debug for AwsCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AwsCredentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &self.secret_access_key)
-            .field("session_token", &self.session_token)
-            .finish()
-    }
-}
 
 /// What `GetOpenIdTokenForDeveloperIdentity` asks for.
 #[derive(Clone, Debug)]
@@ -100,13 +51,6 @@ impl DeveloperTokenRequest {
     }
 }
 
-/// An identity id and its OpenID token, as the backend hands them to the app.
-#[derive(Clone, Debug)]
-pub struct DeveloperIdentity {
-    pub identity_id: String,
-    pub token: Secret,
-}
-
 /// The answer of `LookupDeveloperIdentity`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeveloperIdentityLookup {
@@ -132,9 +76,8 @@ impl DeveloperIdentityClient {
             Some(c) => c,
             None => AwsCredentials::from_env()?,
         };
-        let v = config.validate()?;
         Ok(DeveloperIdentityClient {
-            wire: Wire::new(v, &config),
+            wire: config.validate()?.wire,
             credentials,
         })
     }
@@ -273,11 +216,11 @@ impl DeveloperIdentityClient {
 
 /// Checks a request as the service would, before anything is sent.
 pub(crate) fn check_developer_request(r: &DeveloperTokenRequest) -> Result<()> {
-    crate::endpoints::parse_id("identity pool id", &r.identity_pool_id)?;
+    endpoints::parse_id("identity pool id", &r.identity_pool_id)?;
     if let Some(id) = &r.identity_id {
-        crate::endpoints::parse_id("identity id", id)?;
+        endpoints::parse_id("identity id", id)?;
     }
-    crate::logins::check_provider_name(&r.developer_provider_name)?;
+    check_provider_name(&r.developer_provider_name)?;
     if r.developer_user_id.is_empty() || r.developer_user_id.len() > 1024 {
         return Err(Error::invalid_input(
             "developer user id must have 1 to 1024 characters",
@@ -299,34 +242,10 @@ pub(crate) fn check_developer_request(r: &DeveloperTokenRequest) -> Result<()> {
             "principal tags: at most 50, keys of 1 to 128 and values of at most 256 characters",
         ));
     }
-    if r.other_logins.len() >= crate::logins::MAX_LOGINS {
+    if r.other_logins.len() >= MAX_LOGINS {
         return Err(Error::invalid_input("at most 10 logins are allowed"));
     }
     Ok(())
-}
-
-/// Supplies a developer-authenticated identity from the app's own backend, whenever the provider
-/// needs one (first use, and every credentials refresh: tokens live minutes).
-pub trait DeveloperIdentitySource: Send + Sync {
-    fn refresh(&self) -> BoxFuture<'static, Result<DeveloperIdentity>>;
-}
-
-/// A closure as a [`DeveloperIdentitySource`].
-impl<F> DeveloperIdentitySource for F
-where
-    F: Fn() -> BoxFuture<'static, Result<DeveloperIdentity>> + Send + Sync,
-{
-    fn refresh(&self) -> BoxFuture<'static, Result<DeveloperIdentity>> {
-        self()
-    }
-}
-
-/// Checks what a source answered.
-pub(crate) fn check_developer_identity(d: &DeveloperIdentity) -> Result<()> {
-    crate::endpoints::parse_id("identity id", &d.identity_id)
-        .map_err(|e| Error::new(ErrorKind::LoginsProvider, e.message()))?;
-    crate::logins::check_token(crate::endpoints::DEVELOPER_PROVIDER_NAME, d.token.expose())
-        .map_err(|e| Error::new(ErrorKind::LoginsProvider, e.message()))
 }
 
 #[cfg(test)]
@@ -353,12 +272,5 @@ mod tests {
         let mut bad = ok;
         bad.identity_pool_id = "nope".into();
         assert!(check_developer_request(&bad).is_err());
-    }
-
-    #[test]
-    fn credentials_debug_hides_secrets() {
-        let c = AwsCredentials::new("AKID", "very-secret", Some(Secret::new("very-session")));
-        let d = format!("{c:?}");
-        assert!(d.contains("AKID") && !d.contains("very-"));
     }
 }
