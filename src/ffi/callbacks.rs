@@ -1,23 +1,15 @@
-//! Calling into the host: completions that happen exactly once, gates that guarantee no callback
-//! runs after its owner was freed, and the host-backed identity store and logins provider.
+//! Calling into the host: completions that happen exactly once, and gates that guarantee no
+//! callback runs after its owner was freed.
 
 use super::types::*;
 use crate::credentials::Credentials;
 use crate::developer_client::DeveloperIdentityLookup;
-use crate::developer_source::{DeveloperIdentity, DeveloperIdentitySource};
-use crate::error::{Error, ErrorKind, Result};
-use crate::logins::LoginsProvider;
-use crate::secret::Secret;
-use crate::store::IdentityStore;
-use futures_util::future::BoxFuture;
-use futures_util::FutureExt;
-use once_cell::sync::Lazy;
+use crate::developer_source::DeveloperIdentity;
+use crate::error::{Error, ErrorKind};
 use safer_ffi::c_char;
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::oneshot;
 
 /// Guards the host callbacks owned by one object (a provider, the log sink). After [`close`]
 /// returns, none of them runs or will run — unless `close` is called from inside one of them, in
@@ -30,7 +22,7 @@ pub(crate) struct CallbackGate {
     running: Mutex<()>,
     /// Requests to the host (token / developer identity) made through this gate and not yet
     /// finished: `close` forgets them, so their waiters stop and late answers are refused.
-    host_requests: Mutex<Vec<u64>>,
+    pub(super) host_requests: Mutex<Vec<u64>>,
 }
 
 thread_local! {
@@ -82,13 +74,10 @@ impl CallbackGate {
         // waits at once (instead of after the logins timeout), and a late answer is refused.
         let requests =
             std::mem::take(&mut *self.host_requests.lock().unwrap_or_else(|p| p.into_inner()));
-        let mut pending = HOST_REQUESTS.lock().unwrap_or_else(|p| p.into_inner());
-        for id in requests {
-            pending.remove(&id);
-        }
+        super::host_requests::forget(&requests);
     }
 
-    fn is_open(&self) -> bool {
+    pub fn is_open(&self) -> bool {
         self.open.load(Ordering::Acquire)
     }
 }
@@ -214,219 +203,5 @@ fn deliver(
                 Callback::Done(f) => unsafe { f(ud, status, &view) },
             }
         }
-    }
-}
-
-/// An identity store kept by the host through callbacks.
-pub(crate) struct HostStore {
-    pub load: Option<cognito_store_load_cb>,
-    pub save: Option<cognito_store_save_cb>,
-    pub clear: Option<cognito_store_clear_cb>,
-    pub user_data: UserData,
-    pub gate: Arc<CallbackGate>,
-}
-
-impl IdentityStore for HostStore {
-    fn load(&self, pool_id: &str) -> Result<Option<String>> {
-        let Some(load) = self.load else {
-            return Ok(None);
-        };
-        let pool = c_string(pool_id);
-        let mut buf = vec![0u8; 128];
-        let mut len = 0usize;
-        self.gate.call(|| {
-            // SAFETY: buffer and pool id are valid for the call; capacity is the buffer's size.
-            len = unsafe {
-                load(
-                    self.user_data.ptr(),
-                    pool.as_ptr().cast(),
-                    buf.as_mut_ptr().cast::<c_char>(),
-                    buf.len(),
-                )
-            };
-        });
-        if len == 0 {
-            return Ok(None);
-        }
-        if len >= buf.len() {
-            return Err(Error::new(
-                ErrorKind::Store,
-                "the stored identity id is too long",
-            ));
-        }
-        match std::str::from_utf8(&buf[..len]) {
-            Ok(id) if crate::endpoints::parse_id("identity id", id).is_ok() => {
-                Ok(Some(id.to_owned()))
-            }
-            _ => Err(Error::new(
-                ErrorKind::Store,
-                "the stored identity id is not valid",
-            )),
-        }
-    }
-
-    fn save(&self, pool_id: &str, identity_id: &str) -> Result<()> {
-        if let Some(save) = self.save {
-            let (pool, id) = (c_string(pool_id), c_string(identity_id));
-            // SAFETY: both strings are valid for the call.
-            self.gate.call(|| unsafe {
-                save(
-                    self.user_data.ptr(),
-                    pool.as_ptr().cast(),
-                    id.as_ptr().cast(),
-                )
-            });
-        }
-        Ok(())
-    }
-
-    fn clear(&self, pool_id: &str) -> Result<()> {
-        if let Some(clear) = self.clear {
-            let pool = c_string(pool_id);
-            // SAFETY: the string is valid for the call.
-            self.gate
-                .call(|| unsafe { clear(self.user_data.ptr(), pool.as_ptr().cast()) });
-        }
-        Ok(())
-    }
-}
-
-/// What the host answers to a request of ours.
-pub(crate) enum HostAnswer {
-    Token(Secret),
-    Developer(DeveloperIdentity),
-}
-
-/// Requests (token or developer identity) waiting for the host's answer.
-static HOST_REQUESTS: Lazy<Mutex<HashMap<u64, oneshot::Sender<Result<HostAnswer>>>>> =
-    Lazy::new(Default::default);
-static NEXT_HOST_REQUEST: AtomicU64 = AtomicU64::new(1);
-
-/// Answers a request; false if it is unknown (answered, timed out, or never made).
-pub(crate) fn complete_host_request(request_id: u64, answer: Result<HostAnswer>) -> bool {
-    let sender = HOST_REQUESTS
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&request_id);
-    match sender {
-        Some(tx) => {
-            let _ = tx.send(answer); // the provider may have stopped waiting: fine
-            true
-        }
-        None => false,
-    }
-}
-
-/// Removes a request when its waiter goes away (timeout, cancel), so a late answer is refused.
-struct ForgetRequest {
-    id: u64,
-    gate: Arc<CallbackGate>,
-}
-
-impl Drop for ForgetRequest {
-    fn drop(&mut self) {
-        HOST_REQUESTS
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.id);
-        self.gate
-            .host_requests
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .retain(|r| *r != self.id);
-    }
-}
-
-/// Registers a request, asks the host through `ask(request_id)` (gated), and waits for the answer.
-fn ask_host(
-    gate: &Arc<CallbackGate>,
-    ask: impl FnOnce(u64),
-) -> BoxFuture<'static, Result<HostAnswer>> {
-    let id = NEXT_HOST_REQUEST.fetch_add(1, Ordering::Relaxed);
-    let (tx, rx) = oneshot::channel();
-    HOST_REQUESTS
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(id, tx);
-    // Listed before asking: a close from now on forgets it (or the gate refuses to ask).
-    gate.host_requests
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(id);
-    let forget = ForgetRequest {
-        id,
-        gate: gate.clone(),
-    };
-    let asked = gate.call(|| ask(id));
-    async move {
-        if !asked {
-            return Err(Error::new(ErrorKind::Cancelled, "the provider was freed"));
-        }
-        let answer = rx.await;
-        let closed = !forget.gate.is_open();
-        drop(forget);
-        answer.unwrap_or_else(|_| match closed {
-            true => Err(Error::new(ErrorKind::Cancelled, "the provider was freed")),
-            false => Err(Error::new(
-                ErrorKind::LoginsProvider,
-                "the request to the host was dropped",
-            )),
-        })
-    }
-    .boxed()
-}
-
-fn wrong_answer() -> Error {
-    Error::new(
-        ErrorKind::LoginsProvider,
-        "the host answered a token request with a developer identity, or the reverse",
-    )
-}
-
-/// A logins provider answered by the host through `cognito_token_request_complete`.
-pub(crate) struct HostLoginsProvider {
-    pub callback: cognito_token_request_cb,
-    pub user_data: UserData,
-    pub gate: Arc<CallbackGate>,
-}
-
-impl LoginsProvider for HostLoginsProvider {
-    fn token(&self, provider_name: &str) -> BoxFuture<'static, Result<Secret>> {
-        let name = c_string(provider_name);
-        let (callback, user_data) = (self.callback, self.user_data);
-        // SAFETY: the name is valid for the call; the host answers later by request id.
-        let answer = ask_host(&self.gate, |id| unsafe {
-            callback(user_data.ptr(), name.as_ptr().cast(), id)
-        });
-        async move {
-            match answer.await? {
-                HostAnswer::Token(t) => Ok(t),
-                HostAnswer::Developer(_) => Err(wrong_answer()),
-            }
-        }
-        .boxed()
-    }
-}
-
-/// A developer identity source answered by the host through
-/// `cognito_developer_identity_complete`.
-pub(crate) struct HostDeveloperSource {
-    pub callback: cognito_developer_identity_request_cb,
-    pub user_data: UserData,
-    pub gate: Arc<CallbackGate>,
-}
-
-impl DeveloperIdentitySource for HostDeveloperSource {
-    fn refresh(&self) -> BoxFuture<'static, Result<DeveloperIdentity>> {
-        let (callback, user_data) = (self.callback, self.user_data);
-        // SAFETY: the host answers later by request id.
-        let answer = ask_host(&self.gate, |id| unsafe { callback(user_data.ptr(), id) });
-        async move {
-            match answer.await? {
-                HostAnswer::Developer(d) => Ok(d),
-                HostAnswer::Token(_) => Err(wrong_answer()),
-            }
-        }
-        .boxed()
     }
 }

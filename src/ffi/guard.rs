@@ -146,3 +146,11 @@ pub(crate) fn out_arg<T>(what: &str, p: *mut T) -> FfiResult<*mut T> {
 pub(crate) fn owned_c_string(s: &str) -> Option<char_p::Box> {
     char_p::Box::try_from(s.replace('\0', "?")).ok()
 }
+
+/// Writes a call id to the caller's (nullable) slot.
+pub(crate) fn write_call_id(out_call_id: *mut u64, id: u64) {
+    if !out_call_id.is_null() {
+        // SAFETY: non-NULL; the caller provides a writable pointer.
+        unsafe { *out_call_id = id };
+    }
+}
