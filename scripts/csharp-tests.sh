@@ -20,7 +20,7 @@ cargo build --quiet --lib --no-default-features
 cargo build --quiet --bin cognito-native
 
 echo "== C# library"
-unity/sync-sources.sh --check
+unity/meta.sh --check
 csharp/build.sh
 
 bin="$repo/csharp/bin"
