@@ -8,6 +8,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 export CARGO_TERM_COLOR=never
+# The tests find the repository (the emulator, include/cognito_native.h) here.
+export COGNITO_NATIVE_REPO="$repo"
 
 for tool in mcs mono nunit-console cargo; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y mono-mcs mono-devel nunit-console libnunit-cil-dev)" >&2; exit 1; }
@@ -20,7 +22,7 @@ cargo build --quiet --lib
 cargo build --quiet -p cognito-cli
 
 echo "== C# library"
-unity/sync-sources.sh --check
+unity/meta.sh --check
 csharp/build.sh
 
 bin="$repo/csharp/bin"

@@ -5,9 +5,10 @@
 #        folder .meta files; the NuGet folder has runtimes/<rid>/native/<library> for each;
 #  2. what is built here: the libraries placed in unity/Runtime/Plugins -> only those are packed
 #     (no .meta without its asset), and each is a binary of the right format (`file`).
-# Both: the tarball's entries are under package/, every asset has a .meta and every .meta an asset,
-# GUIDs are unique, no tooling (*.sh, *.in, .gitignore), versions agree (package.json, CHANGELOG,
-# csproj, Cargo.toml, nuspec), lib/netstandard2.0/CognitoNative.dll is a .NET assembly.
+# Both: the tarball's entries are under package/, it holds the library's sources (every
+# unity/Runtime/Core/**/*.cs git tracks), every asset has a .meta and every .meta an asset, GUIDs are
+# unique, no tooling (*.sh, *.in, .gitignore), versions agree (package.json, CHANGELOG, csproj,
+# Cargo.toml, nuspec), lib/netstandard2.0/CognitoNative.dll is a .NET assembly.
 set -euo pipefail
 # shellcheck source=scripts/platforms/common.sh
 . "$(dirname "$0")/platforms/common.sh"
@@ -75,6 +76,12 @@ if any(n != "package" and not n.startswith("package/") for n in names):
 for n in names:
     base = os.path.basename(n)
     if n.endswith((".sh", ".in")) or base == ".gitignore": fail(f"tooling file packed: {n}")
+# the library's one source tree is in the package (csharp/build.sh and the csproj compile it there)
+sources = subprocess.run(["git", "ls-files", "--", "unity/Runtime/Core/*.cs"],
+                         capture_output=True, text=True, check=True).stdout.split()
+if not sources: fail("git lists no unity/Runtime/Core/*.cs")
+for src in sources:
+    if "package/" + src[len("unity/"):] not in files: fail(f"library source not packed: {src}")
 # every asset has a .meta, every .meta an asset (Samples~ is not imported: no .meta there)
 for n in sorted(set(names) - {"package"}):
     if "~" in n or n.endswith(".meta"): continue

@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-unity/sync-sources.sh --check
+unity/meta.sh --check
 upm_version="$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' unity/package.json | head -n1)"
 nuget_version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' csharp/CognitoNative.csproj | head -n1)"
 { [ -n "$upm_version" ] && [ -n "$nuget_version" ]; } || die "no version in unity/package.json or the csproj"

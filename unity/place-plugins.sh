@@ -20,5 +20,5 @@ fi
 dest="$here/Runtime/Plugins/Linux/x86_64"
 mkdir -p "$dest"
 cp "$lib" "$dest/libcognito_native.so"
-"$here/sync-sources.sh" >/dev/null # adds the .meta files of new folders and of the library
+"$here/meta.sh" >/dev/null # adds the .meta files of new folders and of the library
 echo "placed $(realpath --relative-to="$repo" "$lib") -> unity/Runtime/Plugins/Linux/x86_64/libcognito_native.so"

@@ -216,7 +216,8 @@ namespace CognitoNative.Tests
         }
     }
 
-    /// <summary>Paths in the repository, found from the test assembly's location.</summary>
+    /// <summary>Paths in the repository: <c>COGNITO_NATIVE_REPO</c> (set by scripts/csharp-tests.sh), else
+    /// the first folder above the test assembly that holds <c>include/cognito_native.h</c>.</summary>
     internal static class Repo
     {
         private static readonly Lazy<string> RootPath = new Lazy<string>(FindRoot);
@@ -231,6 +232,11 @@ namespace CognitoNative.Tests
             var fromEnv = Environment.GetEnvironmentVariable("COGNITO_NATIVE_REPO");
             if (!string.IsNullOrEmpty(fromEnv))
             {
+                if (!File.Exists(Path.Combine(fromEnv, "include", "cognito_native.h")))
+                {
+                    throw new DirectoryNotFoundException(
+                        "COGNITO_NATIVE_REPO=" + fromEnv + " is not the repository: it has no include/cognito_native.h");
+                }
                 return fromEnv;
             }
             var dir = new DirectoryInfo(Path.GetDirectoryName(typeof(Repo).Assembly.Location));

@@ -151,5 +151,57 @@ namespace CognitoNative.Tests
             var e = Assert.Throws<ArgumentException>(() => new CognitoAWSCredentials("not-a-pool", RegionEndpoint.USEast1));
             StringAssert.Contains("not-a-pool", e.Message);
         }
+
+        /// <summary>A synchronous failure's kind is the library's (cognito_last_error_kind): the misuse
+        /// is still an ArgumentException, its InnerException the exception of that kind.</summary>
+        [Test]
+        public void AMalformedPoolId_IsAnInvalidConfigurationFromTheLibrary()
+        {
+            var e = Assert.Throws<ArgumentException>(() => new CognitoAWSCredentials("not-a-pool", RegionEndpoint.USEast1));
+            var kind = (InvalidConfigurationException)e.InnerException;
+            Assert.AreEqual(CognitoErrorKind.InvalidConfig, kind.ErrorKind);
+            Assert.AreEqual("InvalidConfigError", kind.ErrorCode);
+            StringAssert.Contains("not-a-pool", kind.Message);
+            Assert.AreEqual(kind.ErrorCode + ": " + kind.Message, e.Message, "the message is the library's");
+            Assert.IsFalse(kind.Retryable);
+        }
+
+        [Test]
+        public void BadOptions_AreAnInvalidConfigurationFromTheLibrary()
+        {
+            var options = Emulator.Options();
+            options.AttemptTimeout = TimeSpan.FromSeconds(-1);
+            var e = Assert.Throws<ArgumentException>(() => Guest(options));
+            Assert.AreEqual(CognitoErrorKind.InvalidConfig, ((InvalidConfigurationException)e.InnerException).ErrorKind);
+            StringAssert.Contains("timeout", e.Message);
+        }
+
+        [Test]
+        public void ABadLogin_IsAnInvalidInputFromTheLibrary()
+        {
+            using (var credentials = Guest())
+            {
+                var e = Assert.Throws<ArgumentException>(() => credentials.AddLogin("graph.facebook.com\u0001", "token"));
+                var kind = (InvalidInputException)e.InnerException;
+                Assert.AreEqual(CognitoErrorKind.InvalidInput, kind.ErrorKind);
+                Assert.AreEqual("InvalidInputError", kind.ErrorCode);
+                StringAssert.Contains("control characters", kind.Message);
+                Assert.AreEqual(0, credentials.LoginsCount);
+            }
+        }
+
+        /// <summary>A failure its status says all about has no kind, even right after one that had.</summary>
+        [Test]
+        public void AFailureWithoutKind_HasNoInnerException()
+        {
+            using (var credentials = Guest())
+            {
+                var first = Assert.Throws<ArgumentException>(() => credentials.AddLogin("graph.facebook.com\u0001", "token"));
+                Assert.IsInstanceOf<InvalidInputException>(first.InnerException);
+                var e = Assert.Throws<ArgumentException>(() => credentials.AddLogin("graph.facebook.com", new string('t', 1024 * 1024 + 1)));
+                StringAssert.Contains("longer than", e.Message);
+                Assert.IsNull(e.InnerException, "the library gave this failure no kind");
+            }
+        }
     }
 }

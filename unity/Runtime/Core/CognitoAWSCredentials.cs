@@ -319,7 +319,7 @@ namespace CognitoNative
                 try
                 {
                     var status = NativeMethods.cognito_provider_remove_login(handle, Utf8.ToNative(providerName));
-                    if (status != NativeMethods.StatusNotFound)
+                    if (status != CognitoStatus.ErrNotFound)
                     {
                         Errors.Check(status, "cognito_provider_remove_login");
                     }
@@ -367,7 +367,7 @@ namespace CognitoNative
             {
                 IntPtr id;
                 var status = NativeMethods.cognito_provider_cached_identity_id(handle, out id);
-                if (status == NativeMethods.StatusNotFound)
+                if (status == CognitoStatus.ErrNotFound)
                 {
                     return null;
                 }
@@ -638,7 +638,7 @@ namespace CognitoNative
             {
                 IntPtr credentials;
                 var status = NativeMethods.cognito_provider_cached_credentials(handle, out credentials);
-                if (status == NativeMethods.StatusNotFound)
+                if (status == CognitoStatus.ErrNotFound)
                 {
                     return null;
                 }
@@ -670,7 +670,7 @@ namespace CognitoNative
                 _pending.Add(call);
             }
             var userData = System.Runtime.InteropServices.GCHandle.Alloc(call);
-            int status;
+            CognitoStatus status;
             ulong callId;
             try
             {
@@ -682,7 +682,7 @@ namespace CognitoNative
                 call.Abandon();
                 throw;
             }
-            if (status != NativeMethods.StatusOk)
+            if (status != CognitoStatus.Ok)
             {
                 // The callback will never run: undo everything here.
                 var error = Errors.ForStatus(status, "cognito_provider_get_*");
@@ -719,7 +719,7 @@ namespace CognitoNative
             var options = Utf8.ToNative(_options.ToJson(_region, AccountId, UnAuthRoleArn, AuthRoleArn, customRoleArn));
             var handle = new ProviderHandle();
             IntPtr provider;
-            int status;
+            CognitoStatus status;
             if (_options.IdentityStore != null)
             {
                 status = NativeMethods.cognito_provider_new_with_store(
@@ -735,9 +735,9 @@ namespace CognitoNative
             {
                 status = NativeMethods.cognito_provider_new(pool, options, out provider);
             }
-            if (status != NativeMethods.StatusOk)
+            if (status != CognitoStatus.Ok)
             {
-                var error = status == NativeMethods.StatusShutDown
+                var error = status == CognitoStatus.ErrShutDown
                     ? new RuntimeShutDownException(generation, Errors.ForStatus(status, "cognito_provider_new"))
                     : Errors.ForStatus(status, "cognito_provider_new");
                 handle.Abandon();
@@ -815,7 +815,7 @@ namespace CognitoNative
             }
         }
 
-        private void Invoke(Func<ProviderHandle, int> function, string name)
+        private void Invoke(Func<ProviderHandle, CognitoStatus> function, string name)
         {
             var handle = AcquireProvider();
             try

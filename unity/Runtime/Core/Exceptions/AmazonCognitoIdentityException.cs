@@ -8,14 +8,17 @@ namespace CognitoNative
     /// errors under the names AWS gives them (<see cref="NotAuthorizedException"/>, ...) and local
     /// ones (<see cref="NetworkException"/>, ...). Cancellation is reported as
     /// <see cref="OperationCanceledException"/>, misuse as <see cref="ArgumentException"/>,
-    /// <see cref="ObjectDisposedException"/> or <see cref="InvalidOperationException"/>.
+    /// <see cref="ObjectDisposedException"/> or <see cref="InvalidOperationException"/>; when the
+    /// library classified a misuse (e.g. <see cref="CognitoErrorKind.InvalidConfig"/> for a malformed
+    /// pool id), that exception's <see cref="Exception.InnerException"/> is the one of its kind
+    /// (<see cref="InvalidConfigurationException"/>).
     /// </summary>
     [Serializable]
     public class AmazonCognitoIdentityException : Exception
     {
         /// <summary>Creates an exception with a message only.</summary>
         public AmazonCognitoIdentityException(string message)
-            : this(message, CognitoErrorKind.Unknown, null, false, null)
+            : this(message, CognitoErrorKind.None, null, false, null)
         {
         }
 

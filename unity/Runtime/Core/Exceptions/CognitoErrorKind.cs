@@ -1,13 +1,17 @@
 namespace CognitoNative
 {
     /// <summary>
-    /// Why an operation failed, as the native library classifies it. The numbers are the library's
-    /// stable <c>cognito_error_t.kind</c> values.
+    /// Why an operation failed, as the native library classifies it: the library's
+    /// <c>cognito_error_kind_t</c> (the <c>kind</c> of an asynchronous failure's <c>cognito_error_t</c>,
+    /// and <c>cognito_last_error_kind()</c> of a synchronous one). The numbers are the library's, stable
+    /// and never reused; each member is a <c>COGNITO_ERROR_KIND_*</c> name of
+    /// <c>include/cognito_native.h</c> in PascalCase, and a test checks the two both ways.
     /// </summary>
     public enum CognitoErrorKind
     {
-        /// <summary>Not classified (an error raised by this package rather than the service).</summary>
-        Unknown = 0,
+        /// <summary>No kind: an error raised by this package rather than the library, or one whose
+        /// status says all there is (a null argument, a freed provider).</summary>
+        None = 0,
 
         /// <summary>Cognito: <c>NotAuthorizedException</c>.</summary>
         NotAuthorized = 1,

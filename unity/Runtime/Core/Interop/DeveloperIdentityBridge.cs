@@ -129,14 +129,14 @@ namespace CognitoNative.Interop
                     var status = why == null
                         ? NativeMethods.cognito_developer_identity_complete(_requestId, identityId, token, null)
                         : Fail(why);
-                    if (status != NativeMethods.StatusOk)
+                    if (status != CognitoStatus.Ok)
                     {
                         var message = Utf8.TakeNative(NativeMethods.cognito_last_error_message());
                         // NOT_FOUND: the library stopped waiting (timeout, cancel, shutdown): nothing to do.
                         // Anything else rejected the answer itself: fail the request rather than let it time out.
-                        if (status != NativeMethods.StatusNotFound && why == null)
+                        if (status != CognitoStatus.ErrNotFound && why == null)
                         {
-                            if (Fail(_bridge._name + " returned an unusable identity: " + message) != NativeMethods.StatusOk)
+                            if (Fail(_bridge._name + " returned an unusable identity: " + message) != CognitoStatus.Ok)
                             {
                                 Utf8.TakeNative(NativeMethods.cognito_last_error_message());
                             }
@@ -178,7 +178,7 @@ namespace CognitoNative.Interop
                 return null;
             }
 
-            private int Fail(string why)
+            private CognitoStatus Fail(string why)
             {
                 byte[] message;
                 try

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace CognitoNative.Interop
 {
@@ -9,111 +8,87 @@ namespace CognitoNative.Interop
     /// </summary>
     internal static unsafe class Errors
     {
-        /// <summary>The native names of the error kinds (<c>ErrorKind::aws_name</c>), to classify the
-        /// "Code: message" texts of synchronous failures.</summary>
-        private static readonly Dictionary<string, CognitoErrorKind> KindsByCode = new Dictionary<string, CognitoErrorKind>
-        {
-            { "NotAuthorizedException", CognitoErrorKind.NotAuthorized },
-            { "ResourceNotFoundException", CognitoErrorKind.ResourceNotFound },
-            { "TooManyRequestsException", CognitoErrorKind.TooManyRequests },
-            { "LimitExceededException", CognitoErrorKind.LimitExceeded },
-            { "InvalidParameterException", CognitoErrorKind.InvalidParameter },
-            { "InvalidIdentityPoolConfigurationException", CognitoErrorKind.InvalidIdentityPoolConfiguration },
-            { "ResourceConflictException", CognitoErrorKind.ResourceConflict },
-            { "ExternalServiceException", CognitoErrorKind.ExternalService },
-            { "InternalErrorException", CognitoErrorKind.InternalError },
-            { "InvalidIdentityTokenException", CognitoErrorKind.InvalidIdentityToken },
-            { "ExpiredTokenException", CognitoErrorKind.ExpiredToken },
-            { "IDPCommunicationErrorException", CognitoErrorKind.IdpCommunicationError },
-            { "IDPRejectedClaimException", CognitoErrorKind.IdpRejectedClaim },
-            { "AccessDeniedException", CognitoErrorKind.AccessDenied },
-            { "ValidationException", CognitoErrorKind.Validation },
-            { "RegionDisabledException", CognitoErrorKind.RegionDisabled },
-            { "NetworkError", CognitoErrorKind.Network },
-            { "TimeoutError", CognitoErrorKind.Timeout },
-            { "InvalidResponseError", CognitoErrorKind.InvalidResponse },
-            { "InvalidConfigError", CognitoErrorKind.InvalidConfig },
-            { "InvalidInputError", CognitoErrorKind.InvalidInput },
-            { "CancelledError", CognitoErrorKind.Cancelled },
-            { "LoginsProviderError", CognitoErrorKind.LoginsProvider },
-            { "IdentityStoreError", CognitoErrorKind.Store },
-            { "InternalLibraryError", CognitoErrorKind.Internal },
-        };
-
         /// <summary>Throws the exception for a failed synchronous call.</summary>
-        internal static void Check(int status, string function)
+        internal static void Check(CognitoStatus status, string function)
         {
-            if (status != NativeMethods.StatusOk)
+            if (status != CognitoStatus.Ok)
             {
                 throw ForStatus(status, function);
             }
         }
 
         /// <summary>The exception for a failed synchronous call. Must run on the calling thread right after
-        /// the call: it reads the thread's last error message.</summary>
-        internal static Exception ForStatus(int status, string function)
+        /// the call: it reads the thread's last error, its kind first (reading the message clears both).
+        /// A misuse is the .NET exception of its status (<see cref="ArgumentException"/>...), with the
+        /// library's classification, when it has one, as its <see cref="Exception.InnerException"/>;
+        /// a failure is the AWS-named exception of its kind.</summary>
+        internal static Exception ForStatus(CognitoStatus status, string function)
         {
+            var kind = NativeMethods.cognito_last_error_kind();
             var message = Utf8.TakeNative(NativeMethods.cognito_last_error_message())
-                ?? function + " failed with status " + status;
+                ?? function + " failed with status " + (int)status;
             switch (status)
             {
-                case NativeMethods.StatusNullArgument:
+                case CognitoStatus.ErrNullArgument:
                     return new ArgumentNullException(null, message);
-                case NativeMethods.StatusInvalidUtf8:
-                case NativeMethods.StatusInvalidArgument:
-                    return new ArgumentException(message);
-                case NativeMethods.StatusInvalidHandle:
+                case CognitoStatus.ErrInvalidUtf8:
+                case CognitoStatus.ErrInvalidArgument:
+                    return new ArgumentException(message, Classified(kind, message));
+                case CognitoStatus.ErrInvalidHandle:
                     return new ObjectDisposedException(typeof(CognitoAWSCredentials).Name, message);
-                case NativeMethods.StatusCancelled:
-                    return new OperationCanceledException(message);
-                case NativeMethods.StatusShutDown:
-                case NativeMethods.StatusWrongThread:
-                    return new InvalidOperationException(message);
-                case NativeMethods.StatusPanic:
+                case CognitoStatus.ErrCancelled:
+                    return new OperationCanceledException(message, Classified(kind, message));
+                case CognitoStatus.ErrShutDown:
+                case CognitoStatus.ErrWrongThread:
+                    return new InvalidOperationException(message, Classified(kind, message));
+                case CognitoStatus.ErrPanic:
                     return new InternalLibraryException(message);
                 default:
-                    return FromText(message);
+                    return Classified(kind, message) ?? new AmazonCognitoIdentityException(message);
             }
+        }
+
+        /// <summary>The exception of a synchronous failure's kind, or null if it has none. The library
+        /// words such a failure "Code: message" (its <c>Error</c>'s Display): the code and the message
+        /// are taken apart, as an asynchronous failure's <c>cognito_error_t</c> has them.</summary>
+        private static AmazonCognitoIdentityException Classified(CognitoErrorKind kind, string text)
+        {
+            if (kind == CognitoErrorKind.None)
+            {
+                return null;
+            }
+            var colon = text.IndexOf(": ", StringComparison.Ordinal);
+            return colon > 0
+                ? Create(kind, text.Substring(0, colon), text.Substring(colon + 2), false, null)
+                : Create(kind, null, text, false, null);
         }
 
         /// <summary>The exception for a failed asynchronous call, from its callback's arguments
         /// (valid only during the callback). Cancellation is handled by the caller.</summary>
-        internal static Exception FromCallback(int status, IntPtr error)
+        internal static Exception FromCallback(CognitoStatus status, IntPtr error)
         {
             if (error == IntPtr.Zero)
             {
-                return status == NativeMethods.StatusInvalidHandle
+                return status == CognitoStatus.ErrInvalidHandle
                     ? (Exception)new ObjectDisposedException(typeof(CognitoAWSCredentials).Name)
-                    : new AmazonCognitoIdentityException("The operation failed with status " + status + ".");
+                    : new AmazonCognitoIdentityException("The operation failed with status " + (int)status + ".");
             }
             var e = (NativeError*)error;
             var message = Utf8.FromNative(e->Message);
             switch (status)
             {
-                case NativeMethods.StatusInvalidHandle:
-                case NativeMethods.StatusShutDown:
+                case CognitoStatus.ErrInvalidHandle:
+                case CognitoStatus.ErrShutDown:
                     return new ObjectDisposedException(typeof(CognitoAWSCredentials).Name, message);
-                case NativeMethods.StatusPanic:
+                case CognitoStatus.ErrPanic:
                     return new InternalLibraryException(message);
             }
             return Create(
-                (CognitoErrorKind)e->Kind,
+                e->Kind,
                 Utf8.FromNative(e->Code),
                 message,
                 e->Retryable != 0,
                 Utf8.FromNative(e->RequestId));
-        }
-
-        /// <summary>Parses the "Code: message (request id ...)" text of a synchronous failure.</summary>
-        private static Exception FromText(string text)
-        {
-            var colon = text.IndexOf(": ", StringComparison.Ordinal);
-            CognitoErrorKind kind;
-            if (colon > 0 && KindsByCode.TryGetValue(text.Substring(0, colon), out kind))
-            {
-                return Create(kind, text.Substring(0, colon), text.Substring(colon + 2), false, null);
-            }
-            return new AmazonCognitoIdentityException(text);
         }
 
         /// <summary>The exception type AWS uses for <paramref name="kind"/>.</summary>

@@ -99,7 +99,7 @@ namespace CognitoNative.Interop
             {
                 try
                 {
-                    int status;
+                    CognitoStatus status;
                     if (t.Status == TaskStatus.RanToCompletion && !string.IsNullOrEmpty(t.Result))
                     {
                         status = NativeMethods.cognito_token_request_complete(_requestId, Utf8.ToNative(t.Result), null);
@@ -111,7 +111,7 @@ namespace CognitoNative.Interop
                             : t.IsCanceled ? "the logins provider was cancelled" : "the logins provider returned no token";
                         status = NativeMethods.cognito_token_request_complete(_requestId, null, Utf8.ToNative(why));
                     }
-                    if (status != NativeMethods.StatusOk)
+                    if (status != CognitoStatus.Ok)
                     {
                         // NOT_FOUND: the library stopped waiting (timeout, cancel, shutdown). Nothing to do.
                         Utf8.TakeNative(NativeMethods.cognito_last_error_message());

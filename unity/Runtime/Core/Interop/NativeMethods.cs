@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 namespace CognitoNative.Interop
 {
     /// <summary>
-    /// The C ABI of <c>include/cognito_native.h</c>, one declaration per export and nothing else.
+    /// The C ABI of <c>include/cognito_native.h</c>, one declaration per export and nothing else (its
+    /// enums are <see cref="CognitoStatus"/> and <see cref="CognitoErrorKind"/>).
     /// Strings go in as NUL-terminated UTF-8 <c>byte[]</c> (see <see cref="Utf8"/>) so the encoding does
     /// not depend on the platform's default marshaling; strings and structs coming out are raw
     /// pointers that the callers copy and free.
@@ -19,25 +20,13 @@ namespace CognitoNative.Interop
         internal const string Lib = "cognito_native";
 #endif
 
-        internal const int StatusOk = 0;
-        internal const int StatusNullArgument = 1;
-        internal const int StatusInvalidUtf8 = 2;
-        internal const int StatusInvalidArgument = 3;
-        internal const int StatusInvalidHandle = 4;
-        internal const int StatusNotFound = 5;
-        internal const int StatusCancelled = 6;
-        internal const int StatusShutDown = 7;
-        internal const int StatusPanic = 8;
-        internal const int StatusFailed = 9;
-        internal const int StatusWrongThread = 10;
-
         // ---- callback signatures (all called on library threads) ----
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        internal delegate void IdentityCallback(IntPtr userData, int status, IntPtr identityId, IntPtr error);
+        internal delegate void IdentityCallback(IntPtr userData, CognitoStatus status, IntPtr identityId, IntPtr error);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
-        internal delegate void CredentialsCallback(IntPtr userData, int status, IntPtr credentials, IntPtr error);
+        internal delegate void CredentialsCallback(IntPtr userData, CognitoStatus status, IntPtr credentials, IntPtr error);
 
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate void IdentityChangedCallback(IntPtr userData, IntPtr oldIdentityId, IntPtr newIdentityId);
@@ -66,14 +55,21 @@ namespace CognitoNative.Interop
         internal static extern IntPtr cognito_version();
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_init(uint workerThreads, int logLevel);
+        internal static extern CognitoStatus cognito_init(uint workerThreads, int logLevel);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_shutdown();
+        internal static extern CognitoStatus cognito_shutdown();
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_set_log_sink(LogCallback callback, IntPtr userData, int level);
+        internal static extern CognitoStatus cognito_set_log_sink(LogCallback callback, IntPtr userData, int level);
 
+        /// <summary>The kind of the calling thread's last failure (<see cref="CognitoErrorKind.None"/> when its
+        /// status says it all); does not clear it: read it before <see cref="cognito_last_error_message"/>.
+        /// <c>cognito_error_kind_t</c> is a <c>uint32_t</c>, the same size as the enum.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoErrorKind cognito_last_error_kind();
+
+        /// <summary>The calling thread's last error message, and clears it (with its kind).</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern IntPtr cognito_last_error_message();
 
@@ -81,25 +77,25 @@ namespace CognitoNative.Interop
         internal static extern void cognito_string_free(IntPtr s);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_cancel(ulong callId);
+        internal static extern CognitoStatus cognito_cancel(ulong callId);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_user_pool_provider_name(byte[] region, byte[] userPoolId, out IntPtr name);
+        internal static extern CognitoStatus cognito_user_pool_provider_name(byte[] region, byte[] userPoolId, out IntPtr name);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_token_request_complete(ulong requestId, byte[] token, byte[] errorMessage);
+        internal static extern CognitoStatus cognito_token_request_complete(ulong requestId, byte[] token, byte[] errorMessage);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_developer_identity_complete(
+        internal static extern CognitoStatus cognito_developer_identity_complete(
             ulong requestId, byte[] identityId, byte[] token, byte[] errorMessage);
 
         // ---- provider lifetime ----
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_new(byte[] identityPoolId, byte[] optionsJson, out IntPtr provider);
+        internal static extern CognitoStatus cognito_provider_new(byte[] identityPoolId, byte[] optionsJson, out IntPtr provider);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_new_with_store(
+        internal static extern CognitoStatus cognito_provider_new_with_store(
             byte[] identityPoolId,
             byte[] optionsJson,
             StoreLoadCallback load,
@@ -110,61 +106,61 @@ namespace CognitoNative.Interop
 
         /// <summary>Takes the raw pointer: only <see cref="ProviderHandle.ReleaseHandle"/> calls it.</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_free(IntPtr provider);
+        internal static extern CognitoStatus cognito_provider_free(IntPtr provider);
 
         // ---- provider ----
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_get_identity_id(
+        internal static extern CognitoStatus cognito_provider_get_identity_id(
             ProviderHandle provider, IdentityCallback callback, IntPtr userData, out ulong callId);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_get_credentials(
+        internal static extern CognitoStatus cognito_provider_get_credentials(
             ProviderHandle provider, CredentialsCallback callback, IntPtr userData, out ulong callId);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_cached_identity_id(ProviderHandle provider, out IntPtr identityId);
+        internal static extern CognitoStatus cognito_provider_cached_identity_id(ProviderHandle provider, out IntPtr identityId);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_cached_credentials(ProviderHandle provider, out IntPtr credentials);
+        internal static extern CognitoStatus cognito_provider_cached_credentials(ProviderHandle provider, out IntPtr credentials);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern void cognito_credentials_free(IntPtr credentials);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_add_login(ProviderHandle provider, byte[] providerName, byte[] token);
+        internal static extern CognitoStatus cognito_provider_add_login(ProviderHandle provider, byte[] providerName, byte[] token);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_remove_login(ProviderHandle provider, byte[] providerName);
+        internal static extern CognitoStatus cognito_provider_remove_login(ProviderHandle provider, byte[] providerName);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_contains_login(ProviderHandle provider, byte[] providerName, out byte contains);
+        internal static extern CognitoStatus cognito_provider_contains_login(ProviderHandle provider, byte[] providerName, out byte contains);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_logins_count(ProviderHandle provider, out UIntPtr count);
+        internal static extern CognitoStatus cognito_provider_logins_count(ProviderHandle provider, out UIntPtr count);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_logins_list(ProviderHandle provider, out IntPtr names);
+        internal static extern CognitoStatus cognito_provider_logins_list(ProviderHandle provider, out IntPtr names);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_set_logins_provider(
+        internal static extern CognitoStatus cognito_provider_set_logins_provider(
             ProviderHandle provider, byte[] providerName, TokenRequestCallback callback, IntPtr userData);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_set_developer_identity_source(
+        internal static extern CognitoStatus cognito_provider_set_developer_identity_source(
             ProviderHandle provider, DeveloperIdentityRequestCallback callback, IntPtr userData);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_set_identity_changed_callback(
+        internal static extern CognitoStatus cognito_provider_set_identity_changed_callback(
             ProviderHandle provider, IdentityChangedCallback callback, IntPtr userData);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_clear(ProviderHandle provider);
+        internal static extern CognitoStatus cognito_provider_clear(ProviderHandle provider);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_clear_credentials(ProviderHandle provider);
+        internal static extern CognitoStatus cognito_provider_clear_credentials(ProviderHandle provider);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int cognito_provider_clear_identity_cache(ProviderHandle provider);
+        internal static extern CognitoStatus cognito_provider_clear_identity_cache(ProviderHandle provider);
     }
 }

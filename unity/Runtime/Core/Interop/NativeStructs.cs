@@ -19,7 +19,8 @@ namespace CognitoNative.Interop
     [StructLayout(LayoutKind.Sequential)]
     internal struct NativeError
     {
-        public uint Kind;
+        /// <summary><c>cognito_error_kind_t</c> (a <c>uint32_t</c>, the enum's size).</summary>
+        public CognitoErrorKind Kind;
         public IntPtr Code;
         public IntPtr Message;
         public byte Retryable;

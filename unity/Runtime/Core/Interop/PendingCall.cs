@@ -40,7 +40,7 @@ namespace CognitoNative.Interop
         internal ProviderHandle Handle { get; private set; }
 
         /// <summary>Starts the native call; returns its status.</summary>
-        internal abstract int StartNative(IntPtr userData, out ulong callId);
+        internal abstract CognitoStatus StartNative(IntPtr userData, out ulong callId);
 
         /// <summary>Ends a call whose start failed: nothing will complete it.</summary>
         internal void Abandon()
@@ -141,10 +141,10 @@ namespace CognitoNative.Interop
             _tcs.TrySetResult(result);
         }
 
-        protected void Fail(int status, Exception error)
+        protected void Fail(CognitoStatus status, Exception error)
         {
             Finish();
-            if (status == NativeMethods.StatusCancelled)
+            if (status == CognitoStatus.ErrCancelled)
             {
                 // Cancelled by the caller's token, or by Dispose / runtime shutdown.
                 if (CancelledByCaller)
@@ -173,26 +173,26 @@ namespace CognitoNative.Interop
         {
         }
 
-        internal override int StartNative(IntPtr userData, out ulong callId)
+        internal override CognitoStatus StartNative(IntPtr userData, out ulong callId)
         {
             return NativeMethods.cognito_provider_get_identity_id(Handle, Callback, userData, out callId);
         }
 
         [MonoPInvokeCallback(typeof(NativeMethods.IdentityCallback))]
-        private static void OnComplete(IntPtr userData, int status, IntPtr identityId, IntPtr error)
+        private static void OnComplete(IntPtr userData, CognitoStatus status, IntPtr identityId, IntPtr error)
         {
             CognitoRuntime.EnterCallback();
             IdentityIdCall call = null;
             try
             {
                 call = Take<IdentityIdCall>(userData);
-                if (status == NativeMethods.StatusOk)
+                if (status == CognitoStatus.Ok)
                 {
                     call.Succeed(Utf8.FromNative(identityId));
                 }
                 else
                 {
-                    call.Fail(status, status == NativeMethods.StatusCancelled ? null : Errors.FromCallback(status, error));
+                    call.Fail(status, status == CognitoStatus.ErrCancelled ? null : Errors.FromCallback(status, error));
                 }
             }
             catch (Exception e)
@@ -217,26 +217,26 @@ namespace CognitoNative.Interop
         {
         }
 
-        internal override int StartNative(IntPtr userData, out ulong callId)
+        internal override CognitoStatus StartNative(IntPtr userData, out ulong callId)
         {
             return NativeMethods.cognito_provider_get_credentials(Handle, Callback, userData, out callId);
         }
 
         [MonoPInvokeCallback(typeof(NativeMethods.CredentialsCallback))]
-        private static void OnComplete(IntPtr userData, int status, IntPtr credentials, IntPtr error)
+        private static void OnComplete(IntPtr userData, CognitoStatus status, IntPtr credentials, IntPtr error)
         {
             CognitoRuntime.EnterCallback();
             CredentialsCall call = null;
             try
             {
                 call = Take<CredentialsCall>(userData);
-                if (status == NativeMethods.StatusOk)
+                if (status == CognitoStatus.Ok)
                 {
                     call.Succeed(call.Owner.ToManaged(credentials));
                 }
                 else
                 {
-                    call.Fail(status, status == NativeMethods.StatusCancelled ? null : Errors.FromCallback(status, error));
+                    call.Fail(status, status == CognitoStatus.ErrCancelled ? null : Errors.FromCallback(status, error));
                 }
             }
             catch (Exception e)

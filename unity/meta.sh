@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The library's C# sources live in csharp/src; the Unity package compiles them from Runtime/Core,
-# a copy this script makes (a UPM package installed from git must contain its sources). It also
-# writes the .meta files Unity needs for every asset of an immutable (git) package, with GUIDs
-# derived from the asset's path so they are stable.
-#   unity/sync-sources.sh          copy csharp/src -> unity/Runtime/Core, add missing .meta files
-#   unity/sync-sources.sh --check  fail if the copy is stale or a .meta file is missing (CI)
+# Unity needs a .meta file next to every asset of an immutable (git or tarball) package, and other
+# assets refer to it by the GUID in it, so a GUID must never change. This script writes the missing
+# .meta files, with GUIDs derived from the asset's path inside the package (stable: the same path
+# always gets the same GUID; existing .meta files are never rewritten), and finds the .meta files
+# whose asset is gone (a deleted or renamed source). The import settings of the native plugins
+# (Runtime/Plugins/**/*cognito_native.*.meta) are kept without their library: the libraries are
+# built, not committed (unity/place-plugins.sh, scripts/platforms/*.sh).
+#   unity/meta.sh          add the missing .meta files, remove the orphaned ones
+#   unity/meta.sh --check  fail if a .meta file is missing or orphaned (CI: scripts/csharp-tests.sh,
+#                          scripts/pack.sh)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-src="$here/../csharp/src"
-dst="$here/Runtime/Core"
 
 guid() { printf 'com.cognitonative.credentials/%s' "$1" | md5sum | cut -c1-32; }
 
@@ -35,32 +37,40 @@ assets() {
     | LC_ALL=C sort
 }
 
+# .meta files without their asset, but for the native plugins' import settings.
+orphans() {
+  find "$here" -mindepth 1 \( -name '.*' -o -name '*~' \) -prune -o -name '*.meta' -print \
+    | LC_ALL=C sort \
+    | while IFS= read -r meta; do
+        [ -e "${meta%.meta}" ] && continue
+        case "$meta" in "$here"/Runtime/Plugins/*/*cognito_native.*.meta) continue ;; esac
+        printf '%s\n' "$meta"
+      done
+}
+
 if [ "${1:-}" = "--check" ]; then
   status=0
-  if ! diff -r -x '*.meta' "$src" "$dst" >/dev/null 2>&1; then
-    echo "unity/Runtime/Core is stale: run unity/sync-sources.sh" >&2
-    status=1
-  fi
   while IFS= read -r asset; do
-    case "$asset" in */Plugins/*/libcognito_native.*) [ -e "$asset" ] || continue ;; esac
     if [ ! -f "$asset.meta" ]; then
-      echo "missing ${asset#"$here"/}.meta: run unity/sync-sources.sh" >&2
+      echo "missing ${asset#"$here"/}.meta: run unity/meta.sh" >&2
       status=1
     fi
   done < <(assets)
+  while IFS= read -r meta; do
+    echo "orphaned ${meta#"$here"/} (its asset is gone): run unity/meta.sh" >&2
+    status=1
+  done < <(orphans)
   exit $status
 fi
+[ $# -eq 0 ] || { echo "usage: $0 [--check]" >&2; exit 2; }
 
-mkdir -p "$dst"
-# Mirror: drop files that no longer exist in csharp/src, then copy.
-(cd "$dst" && find . -name '*.cs' -print) | while IFS= read -r f; do
-  [ -f "$src/$f" ] || rm -f "$dst/$f" "$dst/$f.meta"
-done
-(cd "$src" && find . -type d) | while IFS= read -r d; do mkdir -p "$dst/$d"; done
-(cd "$src" && find . -name '*.cs' -print) | while IFS= read -r f; do cp "$src/$f" "$dst/$f"; done
-find "$dst" -mindepth 1 -type d -empty -delete
-
+while IFS= read -r meta; do
+  rm -f "$meta"
+  echo "removed ${meta#"$here"/}"
+done < <(orphans)
 while IFS= read -r asset; do
-  [ -f "$asset.meta" ] || meta_for "$asset" > "$asset.meta"
+  if [ ! -f "$asset.meta" ]; then
+    meta_for "$asset" >"$asset.meta"
+    echo "added ${asset#"$here"/}.meta"
+  fi
 done < <(assets)
-echo "unity/Runtime/Core synced from csharp/src"
