@@ -380,21 +380,29 @@ impl Inner {
         let inner = self.clone();
         let flight = self.spawn_flight(async move {
             let result = caught(inner.fetch_identity(&logins)).await;
-            let changed = {
-                let mut s = inner.lock();
-                if s.identity_epoch != epoch {
-                    false
-                } else {
-                    s.identity_flight = None;
-                    match &result {
-                        Ok(id) => s.set_identity(id, &inner.listeners),
-                        Err(_) => false,
+            match &result {
+                Ok(id) => {
+                    let id = id.clone();
+                    inner
+                        .with_store(move |inner| {
+                            inner.store_then_apply(&id, |s, listeners| {
+                                if s.identity_epoch != epoch {
+                                    return false;
+                                }
+                                s.identity_flight = None;
+                                s.set_identity(&id, listeners)
+                            })
+                        })
+                        .await;
+                }
+                Err(_) => {
+                    let mut s = inner.lock();
+                    if s.identity_epoch == epoch {
+                        s.identity_flight = None;
                     }
                 }
-            };
-            if changed {
-                inner.identity_changed();
             }
+            inner.listeners.deliver();
             result
         });
         s.identity_flight = Some(flight.clone());
@@ -511,7 +519,9 @@ impl Inner {
             };
             match result {
                 Ok(credentials) => {
-                    return self.commit_credentials(epoch, identity_epoch, credentials)
+                    return self
+                        .commit_credentials(epoch, identity_epoch, credentials)
+                        .await
                 }
                 Err(e) if e.is_stale_identity() && !recovered => {
                     tracing::info!(
@@ -520,7 +530,7 @@ impl Inner {
                         "the service no longer accepts the cached identity id; getting a new one"
                     );
                     recovered = true;
-                    self.drop_stale_identity(&identity_id);
+                    self.drop_stale_identity(&identity_id).await;
                 }
                 Err(e) => return Err(e),
             }
@@ -550,7 +560,7 @@ impl Inner {
         ))
     }
 
-    fn drop_stale_identity(&self, identity_id: &str) {
+    async fn drop_stale_identity(self: &Arc<Self>, identity_id: &str) {
         {
             let mut s = self.lock();
             if s.identity_id.as_deref() != Some(identity_id) {
@@ -559,11 +569,11 @@ impl Inner {
             s.invalidate_identity();
             s.dropped_identity_id = Some(identity_id.to_owned());
         }
-        self.persist_identity();
+        self.with_store(|inner| inner.persist_identity()).await;
     }
 
-    fn commit_credentials(
-        &self,
+    async fn commit_credentials(
+        self: &Arc<Self>,
         epoch: u64,
         identity_epoch: u64,
         credentials: Credentials,
@@ -580,38 +590,70 @@ impl Inner {
             ));
         }
         let credentials = Arc::new(credentials);
-        let changed = {
-            let mut s = self.lock();
-            let current = s.credentials_epoch == epoch;
-            let mut changed = false;
-            if s.identity_epoch == identity_epoch {
-                // The service may answer with another identity id (a merge after sign-in).
-                changed = s.set_identity(&credentials.identity_id, &self.listeners);
-            }
-            if current {
-                s.credentials_flight = None;
-                if s.identity_id.as_deref() == Some(credentials.identity_id.as_str()) {
-                    s.credentials = Some(CachedCredentials::new(
-                        credentials.clone(),
-                        lifetime,
-                        self.refresh_window,
-                        Instant::now(),
-                    ));
-                    s.background_pause_until = None;
+        let refresh_window = self.refresh_window;
+        let commit = {
+            let credentials = credentials.clone();
+            move |s: &mut State, listeners: &Listeners| {
+                let current = s.credentials_epoch == epoch;
+                let mut changed = false;
+                if s.identity_epoch == identity_epoch {
+                    // The service may answer with another identity id (a merge after sign-in).
+                    changed = s.set_identity(&credentials.identity_id, listeners);
                 }
+                if current {
+                    s.credentials_flight = None;
+                    if s.identity_id.as_deref() == Some(credentials.identity_id.as_str()) {
+                        s.credentials = Some(CachedCredentials::new(
+                            credentials,
+                            lifetime,
+                            refresh_window,
+                            Instant::now(),
+                        ));
+                        s.background_pause_until = None;
+                    }
+                }
+                changed
             }
-            changed
         };
-        if changed {
-            self.identity_changed();
+        let new_identity = {
+            let s = self.lock();
+            s.identity_epoch == identity_epoch
+                && s.identity_id.as_deref() != Some(credentials.identity_id.as_str())
+        };
+        if new_identity {
+            let id = credentials.identity_id.clone();
+            self.with_store(move |inner| inner.store_then_apply(&id, commit))
+                .await;
+        } else if commit(&mut self.lock(), &self.listeners) {
+            // The identity changed after all (another flight got in between): store it now.
+            self.with_store(|inner| inner.persist_identity()).await;
         }
+        self.listeners.deliver();
         Ok(credentials)
     }
 
-    /// After the identity id changed: persist it and tell the listeners (outside the lock).
-    fn identity_changed(&self) {
-        self.persist_identity();
-        self.listeners.deliver();
+    /// Runs a store write on the runtime's blocking threads, never on its I/O threads, where a
+    /// slow disk or a host's store callback would stall every provider's requests.
+    async fn with_store(self: &Arc<Self>, write: impl FnOnce(&Inner) + Send + 'static) {
+        let inner = self.clone();
+        if let Err(e) = self.runtime.spawn_blocking(move || write(&inner)).await {
+            tracing::warn!(error = %e, "an identity store write did not run");
+        }
+    }
+
+    /// Takes an identity id the service gave us: `apply` updates the state (under its lock) and
+    /// may take the id. The id is stored first, so whoever sees it in memory finds it in the
+    /// store too (a second provider, the next launch); all under the store lock, so the store
+    /// ends with the id last taken. Should `apply` not take it (a clear got in between), the
+    /// clear's own store write comes after this one.
+    fn store_then_apply(&self, id: &str, apply: impl FnOnce(&mut State, &Listeners) -> bool) {
+        let _order = self.store_lock.lock().unwrap_or_else(|p| p.into_inner());
+        if self.lock().identity_id.as_deref() != Some(id) {
+            if let Err(e) = self.store.save(&self.pool_id, id) {
+                tracing::warn!(error = %e, "could not update the identity store");
+            }
+        }
+        apply(&mut self.lock(), &self.listeners);
     }
 
     /// Writes the current identity id (or its absence) to the store.

@@ -374,6 +374,93 @@ async fn file_store_keeps_the_identity_across_runs() {
     assert_eq!(make().cached_identity_id(), None);
 }
 
+/// A store whose writes take their time (a slow disk, a host's PlayerPrefs), recording what it
+/// holds.
+struct SlowStore {
+    delay: Duration,
+    held: std::sync::Mutex<Option<String>>,
+}
+
+impl cognito_native::IdentityStore for SlowStore {
+    fn load(&self, _pool_id: &str) -> cognito_native::Result<Option<String>> {
+        Ok(self.held.lock().unwrap().clone())
+    }
+    fn save(&self, _pool_id: &str, identity_id: &str) -> cognito_native::Result<()> {
+        std::thread::sleep(self.delay);
+        *self.held.lock().unwrap() = Some(identity_id.to_owned());
+        Ok(())
+    }
+    fn clear(&self, _pool_id: &str) -> cognito_native::Result<()> {
+        std::thread::sleep(self.delay);
+        *self.held.lock().unwrap() = None;
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_identity_id_is_stored_before_anyone_sees_it() {
+    let emu = emulator().await;
+    let store = Arc::new(SlowStore {
+        delay: Duration::from_millis(300),
+        held: Default::default(),
+    });
+    let p = CredentialsProvider::new(
+        config(&emu, DEFAULT_UNAUTH_POOL_ID).with_identity_store(store.clone()),
+    )
+    .unwrap();
+    let call = tokio::spawn({
+        let p = p.clone();
+        async move { p.credentials().await }
+    });
+    // Whenever the id shows, the store holds it already: a second provider created at that
+    // moment (or the next launch) finds it.
+    let mut seen = None;
+    for _ in 0..500 {
+        if let Some(id) = p.cached_identity_id() {
+            seen = Some(id);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let seen = seen.expect("an identity id within 1 s");
+    assert_eq!(store.held.lock().unwrap().as_deref(), Some(seen.as_str()));
+    assert_eq!(call.await.unwrap().unwrap().identity_id, seen);
+}
+
+#[test]
+fn a_slow_store_write_does_not_hold_up_the_runtime() {
+    // One I/O thread: a store write on it would stop every provider's requests while it runs.
+    let (rt, emu) = emulator_on_own_runtime();
+    rt.block_on(async {
+        let slow = Arc::new(SlowStore {
+            delay: Duration::from_secs(2),
+            held: Default::default(),
+        });
+        let stalled = CredentialsProvider::new(
+            config(&emu, DEFAULT_UNAUTH_POOL_ID).with_identity_store(slow.clone()),
+        )
+        .unwrap();
+        let other = provider(&emu, DEFAULT_UNAUTH_POOL_ID);
+        let writing = tokio::spawn(async move { stalled.identity_id().await });
+        // Wait until the slow write is under way (GetId answered).
+        for _ in 0..500 {
+            if emu.request_count(Operation::GetId) == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let started = std::time::Instant::now();
+        other.credentials().await.unwrap();
+        assert!(
+            slow.held.lock().unwrap().is_none(),
+            "the other provider finished only after the slow write ({:?})",
+            started.elapsed()
+        );
+        assert!(writing.await.unwrap().is_ok());
+        assert!(slow.held.lock().unwrap().is_some());
+    });
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clear_calls_forget_what_they_say() {
     let emu = emulator().await;

@@ -39,7 +39,7 @@ namespace CognitoNative.Tests
             var exe = Path.Combine(Repo.Root, "target", "debug", "cognito-native");
             if (!File.Exists(exe))
             {
-                Run("cargo", "build --bin cognito-native", TimeSpan.FromMinutes(15));
+                Run("cargo", "build -p cognito-cli", TimeSpan.FromMinutes(15));
             }
             var info = new ProcessStartInfo(exe, "emulate --port 0 " + string.Join(" ", extraArgs))
             {
