@@ -16,7 +16,10 @@
  * - Pointers handed to a callback (strings, credentials, errors) are valid only during it.
  * - Strings returned to the caller are freed with cognito_string_free; credentials from
  *   cognito_provider_cached_credentials with cognito_credentials_free.
- * - Callbacks must not block for long: they run on the library's few worker threads.
+ * - Callbacks run on the library's callback threads, never on its network threads: a callback
+ *   that blocks (a slow disk, a breakpoint) delays no request. Those of one provider run one at a
+ *   time, in order (an identity change before the completion that brought it); a blocked one
+ *   delays only its own provider's callbacks.
  * - cognito_shutdown completes every pending call, frees every provider and joins the library's
  *   threads (a Mono/Unity process cannot exit or reload without it). Call it from your own thread,
  *   not from a callback. After it, calls fail with COGNITO_STATUS_ERR_SHUT_DOWN until cognito_init;
@@ -597,9 +600,10 @@ cognito_provider_set_logins_provider (
 
 /** \brief
  *  Sends the library's log lines (secrets never included) at `level` and above (1 error ..
- *  5 trace) to `callback`, on library threads (debug lines about failed synchronous calls on the
- *  calling thread). NULL removes the sink; after this returns the
- *  previous callback is not called any more.
+ *  5 trace) to `callback`, in order, on a library callback thread (on the logging thread while
+ *  the library is not running). A sink that cannot keep up loses lines beyond 10,000 waiting,
+ *  and is told how many. NULL removes the sink; the previous one still gets the lines logged
+ *  before this call (waiting at most 2 s for them), and after it returns is not called any more.
  */
 cognito_status_t
 cognito_set_log_sink (

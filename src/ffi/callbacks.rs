@@ -1,5 +1,4 @@
-//! Calling into the host: completions that happen exactly once, and gates that guarantee no
-//! callback runs after its owner was freed.
+//! Completing the host's asynchronous calls: exactly once, with the result or an error.
 
 use super::types::*;
 use crate::credentials::Credentials;
@@ -7,80 +6,7 @@ use crate::developer_client::DeveloperIdentityLookup;
 use crate::developer_source::DeveloperIdentity;
 use crate::error::{Error, ErrorKind};
 use safer_ffi::c_char;
-use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-
-/// Guards the host callbacks owned by one object (a provider, the log sink). After [`close`]
-/// returns, none of them runs or will run — unless `close` is called from inside one of them, in
-/// which case the running one finishes after it.
-///
-/// [`close`]: CallbackGate::close
-#[derive(Default)]
-pub(crate) struct CallbackGate {
-    open: AtomicBool,
-    running: Mutex<()>,
-    /// Requests to the host (token / developer identity) made through this gate and not yet
-    /// finished: `close` forgets them, so their waiters stop and late answers are refused.
-    pub(super) host_requests: Mutex<Vec<u64>>,
-}
-
-thread_local! {
-    /// Gates this thread is inside a callback of (callbacks may nest).
-    static INSIDE: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
-}
-
-impl CallbackGate {
-    pub fn new() -> Arc<CallbackGate> {
-        Arc::new(CallbackGate {
-            open: AtomicBool::new(true),
-            running: Mutex::new(()),
-            host_requests: Mutex::new(Vec::new()),
-        })
-    }
-
-    fn id(&self) -> usize {
-        self as *const _ as usize
-    }
-
-    /// Runs `f` unless the gate is closed. Returns whether it ran.
-    pub fn call(&self, f: impl FnOnce()) -> bool {
-        let nested = INSIDE.with(|i| i.borrow().contains(&self.id()));
-        let _guard = if nested {
-            None // this thread already holds the gate
-        } else {
-            Some(self.running.lock().unwrap_or_else(|p| p.into_inner()))
-        };
-        if !self.open.load(Ordering::Acquire) {
-            return false;
-        }
-        INSIDE.with(|i| i.borrow_mut().push(self.id()));
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-        INSIDE.with(|i| i.borrow_mut().retain(|g| *g != self.id()));
-        if result.is_err() {
-            tracing::error!("a callback wrapper panicked");
-        }
-        true
-    }
-
-    pub fn close(&self) {
-        self.open.store(false, Ordering::Release);
-        let nested = INSIDE.with(|i| i.borrow().contains(&self.id()));
-        if !nested {
-            // Wait for a callback running on another thread to return.
-            drop(self.running.lock().unwrap_or_else(|p| p.into_inner()));
-        }
-        // Forget the requests still waiting for the host: dropping their senders ends the
-        // waits at once (instead of after the logins timeout), and a late answer is refused.
-        let requests =
-            std::mem::take(&mut *self.host_requests.lock().unwrap_or_else(|p| p.into_inner()));
-        super::host_requests::forget(&requests);
-    }
-
-    pub fn is_open(&self) -> bool {
-        self.open.load(Ordering::Acquire)
-    }
-}
+use std::sync::Arc;
 
 /// The callback of one asynchronous call.
 pub(crate) enum Callback {

@@ -44,9 +44,10 @@ pub fn cognito_shutdown() -> cognito_status {
 }
 
 /// Sends the library's log lines (secrets never included) at `level` and above (1 error ..
-/// 5 trace) to `callback`, on library threads (debug lines about failed synchronous calls on the
-/// calling thread). NULL removes the sink; after this returns the
-/// previous callback is not called any more.
+/// 5 trace) to `callback`, in order, on a library callback thread (on the logging thread while
+/// the library is not running). A sink that cannot keep up loses lines beyond 10,000 waiting,
+/// and is told how many. NULL removes the sink; the previous one still gets the lines logged
+/// before this call (waiting at most 2 s for them), and after it returns is not called any more.
 #[ffi_export]
 pub fn cognito_set_log_sink(
     callback: Option<cognito_log_cb>,

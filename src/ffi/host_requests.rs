@@ -1,7 +1,7 @@
 //! Requests from the library to the host, answered through callbacks: the identity store kept by
 //! the host, and the token and developer identity requests it completes later, by request id.
 
-use super::callbacks::CallbackGate;
+use super::gate::CallbackGate;
 use super::guard::{guard, opt_str_arg, Failure};
 use super::types::*;
 use crate::developer_source::{DeveloperIdentity, DeveloperIdentitySource};
@@ -208,10 +208,11 @@ impl Drop for ForgetRequest {
     }
 }
 
-/// Registers a request, asks the host through `ask(request_id)` (gated), and waits for the answer.
+/// Registers a request, asks the host through `ask(request_id)` (posted to the gate), and waits
+/// for the answer.
 fn ask_host(
     gate: &Arc<CallbackGate>,
-    ask: impl FnOnce(u64),
+    ask: impl FnOnce(u64) + Send + 'static,
 ) -> BoxFuture<'static, Result<HostAnswer>> {
     let id = NEXT_HOST_REQUEST.fetch_add(1, Ordering::Relaxed);
     let (tx, rx) = oneshot::channel();
@@ -228,7 +229,10 @@ fn ask_host(
         id,
         gate: gate.clone(),
     };
-    let asked = gate.call(|| ask(id));
+    let asked = gate.is_open();
+    if asked {
+        gate.post(move || ask(id));
+    }
     async move {
         if !asked {
             return Err(Error::new(ErrorKind::Cancelled, "the provider was freed"));
@@ -266,7 +270,7 @@ impl LoginsProvider for HostLoginsProvider {
         let name = c_string(provider_name);
         let (callback, user_data) = (self.callback, self.user_data);
         // SAFETY: the name is valid for the call; the host answers later by request id.
-        let answer = ask_host(&self.gate, |id| unsafe {
+        let answer = ask_host(&self.gate, move |id| unsafe {
             callback(user_data.ptr(), name.as_ptr().cast(), id)
         });
         async move {
@@ -291,7 +295,9 @@ impl DeveloperIdentitySource for HostDeveloperSource {
     fn refresh(&self) -> BoxFuture<'static, Result<DeveloperIdentity>> {
         let (callback, user_data) = (self.callback, self.user_data);
         // SAFETY: the host answers later by request id.
-        let answer = ask_host(&self.gate, |id| unsafe { callback(user_data.ptr(), id) });
+        let answer = ask_host(&self.gate, move |id| unsafe {
+            callback(user_data.ptr(), id)
+        });
         async move {
             match answer.await? {
                 HostAnswer::Developer(d) => Ok(d),

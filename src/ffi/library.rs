@@ -1,7 +1,8 @@
 //! The library's global state: one runtime, the provider handle registry and the pending calls.
 //! `shutdown` completes every pending call, closes every provider and joins the runtime's threads.
 
-use super::callbacks::{CallbackGate, Completer, Outcome};
+use super::callbacks::{Completer, Outcome};
+use super::gate::{set_callback_threads, CallbackGate};
 use super::guard::{Failure, FfiResult};
 use super::types::*;
 use crate::credentials::Credentials;
@@ -18,6 +19,10 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
+
+/// Threads for host callbacks and identity store writes (the runtime's blocking pool), apart
+/// from the I/O threads: as many callbacks may block at once before the others wait.
+const MAX_CALLBACK_THREADS: usize = 16;
 
 /// How long shutdown waits for pending calls to deliver their completions.
 const SHUTDOWN_DRAIN: Duration = Duration::from_secs(10);
@@ -168,6 +173,8 @@ fn shutdown_serialized() -> FfiResult {
     lib.cancel_all();
     lib.wait_drained(SHUTDOWN_DRAIN);
     drop(providers);
+    // From now on callbacks run where they are posted (late completions, the last log lines).
+    set_callback_threads(None);
     if let Some(rt) = lock(&lib.runtime).take() {
         rt.shutdown_timeout(Duration::from_secs(5));
     }
@@ -184,6 +191,8 @@ impl Library {
                 worker_threads.min(64)
             })
             .thread_name("cognito-native")
+            // The blocking pool is also where host callbacks run (ffi::gate): a few may block.
+            .max_blocking_threads(MAX_CALLBACK_THREADS)
             .on_thread_start(|| LIBRARY_THREAD.with(|f| f.set(true)))
             .enable_all()
             .build()
@@ -193,6 +202,7 @@ impl Library {
                     format!("cannot start the runtime: {e}"),
                 )
             })?;
+        set_callback_threads(Some(runtime.handle().clone()));
         Ok(Library {
             handle: runtime.handle().clone(),
             runtime: Mutex::new(Some(runtime)),
@@ -337,16 +347,21 @@ impl Library {
                 )),
                 other => other,
             };
-            completer.complete(result);
-            // Only now is the call over: shutdown waits for this.
-            if let Some(e) = entry {
-                lock(&e.calls).remove(&id);
-            }
-            let mut pending = lock(&lib.pending);
-            pending.remove(&id);
-            if pending.is_empty() {
-                lib.drained.notify_all();
-            }
+            // On a callback thread, after the provider's callbacks posted before (its identity
+            // change, say); a call without a provider has a queue of its own.
+            let gate = entry.as_ref().map_or_else(CallbackGate::new, |e| e.gate.clone());
+            gate.post_completion(move || {
+                completer.complete(result);
+                // Only now is the call over: shutdown waits for this.
+                if let Some(e) = entry {
+                    lock(&e.calls).remove(&id);
+                }
+                let mut pending = lock(&lib.pending);
+                pending.remove(&id);
+                if pending.is_empty() {
+                    lib.drained.notify_all();
+                }
+            });
         });
         id
     }

@@ -1,23 +1,47 @@
 //! Routes the library's tracing events to a host callback (Unity's `Debug.Log`, a server's logger).
 
-use super::callbacks::CallbackGate;
+use super::gate::CallbackGate;
 use super::types::*;
+use std::ffi::CStr;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Once, RwLock};
+use std::time::Duration;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 
-#[derive(Clone)]
+/// Log lines waiting for the host at most; more are dropped (and counted).
+const MAX_QUEUED_LINES: usize = 10_000;
+/// How long replacing the sink waits for the old one's queued lines.
+const FLUSH_LIMIT: Duration = Duration::from_secs(2);
+
+/// The host's log callback. Its lines are posted to its gate, in order, on a callback thread:
+/// a slow logger never holds up a request.
 struct Sink {
     callback: cognito_log_cb,
     user_data: UserData,
     gate: Arc<CallbackGate>,
+    queued: AtomicUsize,
+    dropped: AtomicUsize,
 }
 
-static SINK: RwLock<Option<Sink>> = RwLock::new(None);
+impl Sink {
+    fn deliver(&self, level: i32, target: &CStr, text: &CStr) {
+        // SAFETY: both strings are valid for the call; the host registered this callback.
+        unsafe {
+            (self.callback)(
+                self.user_data.ptr(),
+                level,
+                target.as_ptr().cast(),
+                text.as_ptr().cast(),
+            )
+        }
+    }
+}
+
+static SINK: RwLock<Option<Arc<Sink>>> = RwLock::new(None);
 /// 0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace.
 static LEVEL: AtomicI32 = AtomicI32::new(0);
 
@@ -43,14 +67,18 @@ fn level_changed() {
     tracing::callsite::rebuild_interest_cache();
 }
 
-/// Sets (or with `None` removes) the sink and its level. After it returns, the previous sink is
-/// not called any more.
+/// Sets (or with `None` removes) the sink and its level. The previous sink gets the lines logged
+/// before (within [`FLUSH_LIMIT`]); after this returns, it is not called any more.
 pub(crate) fn set_sink(callback: Option<cognito_log_cb>, user_data: UserData, level: i32) {
     install_once();
-    let new = callback.map(|callback| Sink {
-        callback,
-        user_data,
-        gate: CallbackGate::new(),
+    let new = callback.map(|callback| {
+        Arc::new(Sink {
+            callback,
+            user_data,
+            gate: CallbackGate::new(),
+            queued: AtomicUsize::new(0),
+            dropped: AtomicUsize::new(0),
+        })
     });
     LEVEL.store(
         if new.is_some() { level.clamp(0, 5) } else { 0 },
@@ -59,6 +87,8 @@ pub(crate) fn set_sink(callback: Option<cognito_log_cb>, user_data: UserData, le
     level_changed();
     let old = std::mem::replace(&mut *SINK.write().unwrap_or_else(|p| p.into_inner()), new);
     if let Some(old) = old {
+        // The lines logged before this call still reach the old sink; none after it returns.
+        old.gate.flush(FLUSH_LIMIT);
         old.gate.close();
     }
 }
@@ -86,26 +116,29 @@ impl<S: Subscriber> Layer<S> for HostLayer {
         }
         let mut message = MessageVisitor(String::new());
         event.record(&mut message);
+        let Some(sink) = SINK.read().unwrap_or_else(|p| p.into_inner()).clone() else {
+            return;
+        };
+        // A host that cannot keep up loses lines, counted, rather than the process its memory.
+        if sink.queued.fetch_add(1, Ordering::Relaxed) >= MAX_QUEUED_LINES {
+            sink.queued.fetch_sub(1, Ordering::Relaxed);
+            sink.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         let target = c_string(event.metadata().target());
         let text = c_string(&message.0);
-        // Not under the lock: the callback may replace the sink.
-        let sink = SINK.read().unwrap_or_else(|p| p.into_inner()).clone();
-        if let Some(Sink {
-            callback,
-            user_data,
-            gate,
-        }) = sink
-        {
-            // SAFETY: both strings are valid for the call; the host registered this callback.
-            gate.call(|| unsafe {
-                callback(
-                    user_data.ptr(),
-                    level,
-                    target.as_ptr().cast(),
-                    text.as_ptr().cast(),
-                )
-            });
-        }
+        let gate = sink.gate.clone();
+        gate.post(move || {
+            sink.queued.fetch_sub(1, Ordering::Relaxed);
+            let dropped = sink.dropped.swap(0, Ordering::Relaxed);
+            if dropped > 0 {
+                let note = c_string(&format!(
+                    "{dropped} log lines dropped: the sink was too slow"
+                ));
+                sink.deliver(2, &c_string("cognito_native"), &note);
+            }
+            sink.deliver(level, &target, &text);
+        });
     }
 }
 

@@ -2,7 +2,8 @@
 //! host-kept identity store or not), logins, the asynchronous identity and credentials calls,
 //! cached reads, sign-out and the identity-changed callback.
 
-use super::callbacks::{Callback, CallbackGate, Completer, Outcome};
+use super::callbacks::{Callback, Completer, Outcome};
+use super::gate::CallbackGate;
 use super::guard::{
     guard, opt_str_arg, out_arg, owned_c_string, str_arg, write_call_id, Failure, FfiResult,
 };
@@ -441,9 +442,11 @@ pub fn cognito_provider_set_identity_changed_callback(
                 *slot = Some(e.provider.on_identity_changed(move |change| {
                     let old = change.old.as_deref().map(c_string);
                     let new = c_string(&change.new);
-                    let old_ptr = old.as_ref().map_or(std::ptr::null(), |s| s.as_ptr().cast());
-                    // SAFETY: the strings are valid for the call.
-                    gate.call(|| unsafe { cb(user_data.ptr(), old_ptr, new.as_ptr().cast()) });
+                    gate.post(move || {
+                        let old_ptr = old.as_ref().map_or(std::ptr::null(), |s| s.as_ptr().cast());
+                        // SAFETY: the strings are valid for the call.
+                        unsafe { cb(user_data.ptr(), old_ptr, new.as_ptr().cast()) }
+                    });
                 }));
             }
             Ok(())

@@ -186,8 +186,8 @@ pub type cognito_store_load_cb = unsafe extern "C" fn(
     capacity: usize,
 ) -> usize;
 
-/// Identity store: keep `identity_id` for `pool_id`. Called on a library thread; must not block on
-/// the thread that uses the provider.
+/// Identity store: keep `identity_id` for `pool_id`. Called on a library callback thread, before
+/// the provider hands the id out; must not wait on the thread that uses the provider.
 pub type cognito_store_save_cb = unsafe extern "C" fn(
     user_data: *mut c_void,
     pool_id: *const c_char,
