@@ -4,7 +4,16 @@
 # then runs them (the tests start and stop the emulator themselves), then the cached-read bench.
 # Needs: mono-mcs mono-devel nunit-console libnunit-cil-dev (Debian).
 #   COGNITO_BENCH_LIB=target/release/libcognito_native.so scripts/csharp-tests.sh   bench a release build
+#   scripts/csharp-tests.sh --abi   only the ABI mirror: C#'s statuses, error kinds and imports
+#                                   against include/cognito_native.h (no native build, no bench;
+#                                   scripts/check.sh abi)
 set -euo pipefail
+abi_only=0
+case "${1:-}" in
+  --abi) abi_only=1 ;;
+  "") ;;
+  *) echo "unknown argument $1" >&2; exit 2 ;;
+esac
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 export CARGO_TERM_COLOR=never
@@ -17,12 +26,13 @@ done
 nunit_dll="$(find /usr/lib -name nunit.framework.dll -path '*2.6*' 2>/dev/null | sort | head -n1)"
 [ -n "$nunit_dll" ] || { echo "NUnit 2.6 not found (apt-get install -y libnunit-cil-dev)" >&2; exit 1; }
 
-echo "== native library and emulator (cargo, debug)"
-cargo build --quiet --lib
-cargo build --quiet -p cognito-cli
+if [ "$abi_only" = 0 ]; then
+  echo "== native library and emulator (cargo, debug)"
+  cargo build --quiet --lib
+  cargo build --quiet -p cognito-cli
+fi
 
 echo "== C# library"
-unity/meta.sh --check
 csharp/build.sh
 
 bin="$repo/csharp/bin"
@@ -50,17 +60,23 @@ echo "== tests"
   -r:"$bin/CognitoNative.dll" -r:"$out/CognitoNative.Unity.dll" -r:"$out/UnityEngine.dll" -r:"$out/UnityEditor.dll" \
   -out:"$out/CognitoNative.Tests.dll" csharp/tests/CognitoNative.Tests/*.cs "unity/Samples~/CognitoSample/CognitoSample.cs"
 cp "$bin/CognitoNative.dll" "$bin/CognitoNative.dll.mdb" "$nunit_dll" "$out/"
-# DllImport("cognito_native") finds libcognito_native.so next to the assembly.
-cp target/debug/libcognito_native.so "$out/"
+nunit_args=()
+if [ "$abi_only" = 1 ]; then
+  nunit_args=(-run=CognitoNative.Tests.AbiTests)
+else
+  # DllImport("cognito_native") finds libcognito_native.so next to the assembly.
+  cp target/debug/libcognito_native.so "$out/"
+fi
 
 # nunit-console exits with the number of failed tests; the tests bound their own waits.
 status=0
-(cd "$out" && timeout 300 nunit-console -nologo -noshadow -labels CognitoNative.Tests.dll \
-  -result="$out/TestResult.xml") || status=$?
+(cd "$out" && timeout 300 nunit-console -nologo -noshadow -labels "${nunit_args[@]}" \
+  CognitoNative.Tests.dll -result="$out/TestResult.xml") || status=$?
 if [ "$status" -ne 0 ]; then
   echo "C# tests FAILED (nunit-console exit status $status)" >&2
   exit 1
 fi
+[ "$abi_only" = 0 ] || exit 0
 
 echo "== cached-read bench"
 bench_lib="${COGNITO_BENCH_LIB:-target/debug/libcognito_native.so}"

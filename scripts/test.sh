@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, the Rust unit, property and integration tests (against the bundled
-# emulator and, end to end, against moto), the C tests of the C ABI under AddressSanitizer and
+# Runs every check (scripts/check.sh all: formatting, clippy, header freshness, the C# ABI
+# mirror, module cycles, shellcheck, Unity .meta files), then every test, each stage timed: the
+# Rust unit, property and integration tests (against the bundled emulator and, end to end,
+# against moto), the C tests of the C ABI under AddressSanitizer and
 # valgrind, a short fuzzing pass, the soak under ASan and valgrind, and the C# package's tests under
 # Mono; then the platforms: the Windows DLL (cross-built with MinGW-w64, smoke-tested under Wine),
 # the Android/Apple checks (scripts/platforms/check.sh) and the pack layout test
 # (scripts/pack-test.sh).
 #
-# Installs what is missing on a Debian machine: python3-venv (moto, into target/moto-venv),
-# valgrind, Mono and NUnit; MinGW-w64, Wine, clang/llvm and shellcheck (apt-get, needs root).
+# Installs what is missing on a Debian machine: rustfmt and clippy (rustup), python3-venv (moto,
+# into target/moto-venv), valgrind, Mono and NUnit; MinGW-w64, Wine, clang/llvm and shellcheck
+# (apt-get, needs root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
 need_apt=()
 python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
@@ -35,16 +40,32 @@ if [ ${#need_apt[@]} -gt 0 ] || [ ${#need_apt_nr[@]} -gt 0 ]; then
 fi
 scripts/moto-env.sh >/dev/null
 
-cargo fmt --all --check
-cargo test --workspace --all-targets
-scripts/c-tests.sh
-scripts/fuzz.sh --ci # every cargo-fuzz target for 15 s
-scripts/soak.sh # 64 threads on 8 providers: ASan 30 s, plain 15 s, valgrind 20 s
-scripts/csharp-tests.sh
+# Each stage timed; a failure stops the run (set -e) after printing what ran.
+times=()
+stage() {
+  local name=$1 t0=$SECONDS
+  shift
+  printf '\n===== %s\n' "$name"
+  "$@"
+  times+=("$(printf '%-34s %5d s' "$name" $((SECONDS - t0)))")
+}
+summary() {
+  printf '\n===== stage times\n'
+  printf '%s\n' "${times[@]}"
+  printf '%-34s %5d s\n' "total" "$SECONDS"
+}
+trap summary EXIT
+
+stage "checks (scripts/check.sh all)" scripts/check.sh all
+stage "Rust tests" cargo test --workspace --all-targets
+stage "C tests (ASan, valgrind)" scripts/c-tests.sh
+stage "fuzzing (15 s per target)" scripts/fuzz.sh --ci
+stage "soak (ASan, plain, valgrind)" scripts/soak.sh
+stage "C# tests (Mono)" scripts/csharp-tests.sh
 
 # Platforms: the Windows DLL (built, placed, run under Wine), what can be checked for Android and
 # Apple here, then the packages' layout (with the Linux library and the Windows DLL in them).
-scripts/platforms/windows.sh
-scripts/platforms/check.sh
-unity/place-plugins.sh
-scripts/pack-test.sh
+stage "Windows DLL (MinGW, Wine)" scripts/platforms/windows.sh
+stage "Android/Apple checks" scripts/platforms/check.sh
+stage "UPM plugins" unity/place-plugins.sh
+stage "package layout" scripts/pack-test.sh
