@@ -1,14 +1,15 @@
 //! Where and when host callbacks run. Every object that calls the host (a provider, the log sink)
-//! has a [`CallbackGate`]: its callbacks run one at a time, in the order they were posted, on the
-//! library's callback threads (the runtime's blocking pool) and never on its I/O threads, where a
-//! callback that blocks (a PlayerPrefs write, a slow disk, a breakpoint) would stall every
-//! provider's requests. After [`CallbackGate::close`] returns, none of the object's callbacks
-//! runs any more; completions of its calls still do (a call completes exactly once).
+//! has a [`CallbackGate`]: the callbacks posted to it run one at a time, in the order they were
+//! posted, on the library's callback threads (the runtime's blocking pool) and never on its I/O
+//! threads, where a callback that blocks (a PlayerPrefs write, a slow disk, a breakpoint) would
+//! stall every provider's requests. The store's callbacks are called where the store is written
+//! (a blocking thread, or the host's own thread in a clear). After [`CallbackGate::close`]
+//! returns, none of the object's callbacks runs any more; completions of its calls still do (a
+//! call completes exactly once).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
@@ -34,15 +35,24 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 #[derive(Default)]
 pub(crate) struct CallbackGate {
-    open: AtomicBool,
-    /// Held while one of the gated callbacks runs: `close` waits for it.
-    running: Mutex<()>,
+    /// Open, and how many gated callbacks are running (on any thread): `close` waits for them.
+    /// Not a lock held across callbacks: a store callback runs under the provider's store lock,
+    /// and a callback that calls back into the provider (a clear) takes that lock in turn.
+    state: Mutex<GateState>,
+    /// Signalled when a callback returns (for `close`).
+    returned: Condvar,
     /// Requests to the host (token / developer identity) made through this gate and not yet
     /// finished: `close` forgets them, so their waiters stop and late answers are refused.
     pub(super) host_requests: Mutex<Vec<u64>>,
     queue: Mutex<Queue>,
     /// Signalled when the queue runs empty (for `flush`).
     emptied: Condvar,
+}
+
+#[derive(Default)]
+struct GateState {
+    closed: bool,
+    running: usize,
 }
 
 #[derive(Default)]
@@ -65,28 +75,31 @@ thread_local! {
 
 impl CallbackGate {
     pub fn new() -> Arc<CallbackGate> {
-        Arc::new(CallbackGate {
-            open: AtomicBool::new(true),
-            ..Default::default()
-        })
+        Arc::new(CallbackGate::default())
     }
 
     fn id(&self) -> usize {
         self as *const _ as usize
     }
 
-    fn nested(&self) -> bool {
-        INSIDE.with(|i| i.borrow().contains(&self.id()))
+    /// How many of this gate's callbacks this thread is inside of (callbacks may nest).
+    fn nested(&self) -> usize {
+        INSIDE.with(|i| i.borrow().iter().filter(|g| **g == self.id()).count())
     }
 
-    /// Runs `f` now, on this thread, unless the gate is closed; one gated callback at a time.
-    /// Returns whether it ran. For callbacks whose answer is needed at once (the store's).
+    /// Runs `f` now, on this thread, unless the gate is closed. Returns whether it ran. For
+    /// callbacks whose answer is needed at once (the store's).
     pub fn call(&self, f: impl FnOnce()) -> bool {
-        let _running = (!self.nested()).then(|| lock(&self.running));
-        if !self.is_open() {
-            return false;
+        {
+            let mut state = lock(&self.state);
+            if state.closed {
+                return false;
+            }
+            state.running += 1;
         }
         self.inside(f);
+        lock(&self.state).running -= 1;
+        self.returned.notify_all();
         true
     }
 
@@ -167,7 +180,7 @@ impl CallbackGate {
     /// Waits, at most `limit`, until everything posted so far has run (not from inside one of
     /// this gate's callbacks, which would wait for itself).
     pub fn flush(&self, limit: Duration) {
-        if self.nested() {
+        if self.nested() > 0 {
             return;
         }
         let deadline = Instant::now() + limit;
@@ -186,11 +199,15 @@ impl CallbackGate {
     }
 
     pub fn close(&self) {
-        self.open.store(false, Ordering::Release);
-        if !self.nested() {
-            // Wait for a callback running on another thread to return.
-            drop(lock(&self.running));
+        // Wait for the callbacks running on other threads to return: all of them but those this
+        // thread is inside of (closing from a callback), which finish after this returns.
+        let here = self.nested();
+        let mut state = lock(&self.state);
+        state.closed = true;
+        while state.running > here {
+            state = self.returned.wait(state).unwrap_or_else(|p| p.into_inner());
         }
+        drop(state);
         // Forget the requests still waiting for the host: dropping their senders ends the
         // waits at once (instead of after the logins timeout), and a late answer is refused.
         let requests = std::mem::take(&mut *lock(&self.host_requests));
@@ -198,7 +215,7 @@ impl CallbackGate {
     }
 
     pub fn is_open(&self) -> bool {
-        self.open.load(Ordering::Acquire)
+        !lock(&self.state).closed
     }
 }
 

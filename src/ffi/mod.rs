@@ -42,9 +42,9 @@ pub const HEADER_BANNER: &str = "\
  * - Strings returned to the caller are freed with cognito_string_free; credentials from
  *   cognito_provider_cached_credentials with cognito_credentials_free.
  * - Callbacks run on the library's callback threads, never on its network threads: a callback
- *   that blocks (a slow disk, a breakpoint) delays no request. Those of one provider run one at a
- *   time, in order (an identity change before the completion that brought it); a blocked one
- *   delays only its own provider's callbacks.
+ *   that blocks (a slow disk, a breakpoint) delays no request. A provider's completions,
+ *   identity changes and token requests run one at a time, in order (an identity change before
+ *   the completion that brought it): a blocked one delays only its own provider's callbacks.
  * - cognito_shutdown completes every pending call, frees every provider and joins the library's
  *   threads (a Mono/Unity process cannot exit or reload without it). Call it from your own thread,
  *   not from a callback. After it, calls fail with COGNITO_STATUS_ERR_SHUT_DOWN until cognito_init;

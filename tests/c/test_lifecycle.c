@@ -26,8 +26,13 @@ static void test_cancel(void) {
     tu_begin("cancel a hanging call");
     emu_reset();
     emu_fault("{\"op\":\"GetId\",\"fault\":\"hang\",\"times\":1}");
-    /* The request itself gives up after 2 s, so nothing lingers in the background. */
-    cognito_provider_t *p = emu_provider(emu_unauth_pool(), FAST ",\"attempt_timeout_ms\":2000");
+    /* The request itself gives up after 2 s (scaled, like every deadline here: the second call
+     * must still be pending when it is cancelled, under valgrind too), so nothing lingers long in
+     * the background. */
+    char hang_options[128];
+    snprintf(hang_options, sizeof hang_options, FAST ",\"attempt_timeout_ms\":%lld",
+             (long long)tu_scaled_ms(2000));
+    cognito_provider_t *p = emu_provider(emu_unauth_pool(), hang_options);
     tu_counter_t done;
     tu_counter_init(&done);
     tu_call_t call, other;
