@@ -39,7 +39,7 @@ cargo fmt --all --check
 cargo test --workspace --all-targets
 scripts/c-tests.sh
 scripts/fuzz.sh --ci # every cargo-fuzz target for 15 s
-scripts/soak.sh # 64 threads on 8 providers: ASan 30 s, plain 15 s, valgrind 20 s
+scripts/soak.sh # 64 threads on 8 providers: ASan 30 s, plain 15 s, valgrind 20 s; http, https
 scripts/csharp-tests.sh
 
 # Platforms: the Windows DLL (built, placed, run under Wine), what can be checked for Android and
