@@ -11,6 +11,10 @@
  * Run against the local emulator (prints one JSON line with its "url"):
  *   cargo build -p cognito-cli && target/debug/cognito-native emulate --port 0 &
  *   COGNITO_EMULATOR_URL=http://127.0.0.1:<port> target/game_server 200
+ * or over HTTPS, trusting the emulator's generated test CA (the ca_bundle_file option):
+ *   target/debug/cognito-native emulate --port 0 --tls --ca-out target/emulator-ca.pem &
+ *   COGNITO_EMULATOR_URL=https://127.0.0.1:<port> COGNITO_EMULATOR_CA=target/emulator-ca.pem \
+ *       target/game_server 200
  * or against AWS, with a pool that allows guests:
  *   COGNITO_POOL_ID=eu-west-1:<guid> target/game_server 100
  *
@@ -515,11 +519,22 @@ int main(int argc, char **argv) {
     if (!pool) {
         pool = EMULATOR_GUEST_POOL;
     }
-    char options[512] = "";
+    char options[1024] = "";
     if (endpoint) {
-        snprintf(options, sizeof options,
-                 "{\"endpoint\":\"%s\",\"allow_http_loopback\":true,\"use_environment\":false}",
-                 endpoint);
+        /* http: allowed on loopback when asked. https: trust the emulator's test CA when
+         * COGNITO_EMULATOR_CA names it (a path without '"' or '\\': it goes into JSON as is). */
+        const char *ca = getenv("COGNITO_EMULATOR_CA");
+        int https = strncmp(endpoint, "https://", 8) == 0, with_ca = https && ca && ca[0];
+        int n = snprintf(options, sizeof options,
+                         "{\"endpoint\":\"%s\",%s%s%s\"use_environment\":false}", endpoint,
+                         !https    ? "\"allow_http_loopback\":true,"
+                         : with_ca ? "\"ca_bundle_file\":\""
+                                   : "",
+                         with_ca ? ca : "", with_ca ? "\"," : "");
+        if (n < 0 || (size_t)n >= sizeof options) {
+            fprintf(stderr, "%s: COGNITO_EMULATOR_URL / COGNITO_EMULATOR_CA too long\n", argv[0]);
+            return 2;
+        }
     }
 
     cognito_status_t s = cognito_init(2, 0);

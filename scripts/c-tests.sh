@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# C tests of the C ABI (include/cognito_native.h) against the local emulator: every test binary
-# under AddressSanitizer + UBSan and under valgrind, the game-server example as a smoke run (guest
-# identities, developer identities, memory per provider). (That the committed header is the
-# generated one is `scripts/check.sh header`.)
+# C tests of the C ABI (include/cognito_native.h) against the local emulator, over plain http and
+# over HTTPS (the emulator's TLS with a generated test CA: the library's TLS stack, rustls + ring,
+# runs as it does against AWS): every test binary under AddressSanitizer + UBSan and under
+# valgrind, the game-server example as a smoke run (guest identities, developer identities, memory
+# per provider). (That the committed header is the generated one is `scripts/check.sh header`.)
 #
 #   scripts/c-tests.sh
 #
 # Environment:
+#   EMULATOR_SCHEMES="http https"   the schemes to run every pass over (one emulator each)
 #   VALGRIND_CALLS=1000    concurrent calls of test_concurrency under valgrind (at least 200)
 #   VALGRIND_SCALE=20      deadline multiplier under valgrind
 #   SKIP_VALGRIND=1        ASan only
@@ -29,27 +31,36 @@ done
 gcc "${CFLAGS[@]}" "${SAN[@]}" examples/game_server.c "${LDFLAGS[@]}" -o "$OUT/asan/game_server"
 gcc "${CFLAGS[@]}" -O2 examples/game_server.c "${LDFLAGS[@]}" -o "$OUT/plain/game_server"
 
-step "start the emulator"
-start_emulator
+for scheme in "${SCHEMES[@]}"; do
+    step "start the emulator ($scheme)"
+    start_emulator "$scheme"
 
-export ASAN_OPTIONS=$ASAN_OPTIONS_C
-export UBSAN_OPTIONS=$UBSAN_OPTIONS_C
-for t in "${TESTS[@]}"; do
-    run "asan $t" 300 "$OUT/asan/$t"
-done
-run "asan game_server 200" 120 "$OUT/asan/game_server" 200
-run "asan game_server 200 --developer" 120 "$OUT/asan/game_server" 200 --developer
-run "asan game_server 2000 --memory" 120 "$OUT/asan/game_server" 2000 --memory
-run "game_server 200 (smoke, -O2)" 120 "$OUT/plain/game_server" 200
-run "game_server 200 --developer (smoke, -O2)" 120 "$OUT/plain/game_server" 200 --developer
-run "game_server 2000 --memory (smoke, -O2)" 120 "$OUT/plain/game_server" 2000 --memory
-unset ASAN_OPTIONS UBSAN_OPTIONS
-
-if [[ "${SKIP_VALGRIND:-}" != 1 ]]; then
+    pass_begin "asan + smoke ($scheme)"
+    export ASAN_OPTIONS=$ASAN_OPTIONS_C
+    export UBSAN_OPTIONS=$UBSAN_OPTIONS_C
     for t in "${TESTS[@]}"; do
-        run "valgrind $t" 1200 env TU_TIMEOUT_SCALE="${VALGRIND_SCALE:-20}" \
-            COGNITO_TEST_CALLS="${VALGRIND_CALLS:-1000}" "${VALGRIND[@]}" "$OUT/plain/$t"
+        run "asan $t ($scheme)" 300 "$OUT/asan/$t"
     done
-fi
+    run "asan game_server 200 ($scheme)" 120 "$OUT/asan/game_server" 200
+    run "asan game_server 200 --developer ($scheme)" 120 "$OUT/asan/game_server" 200 --developer
+    run "asan game_server 2000 --memory ($scheme)" 120 "$OUT/asan/game_server" 2000 --memory
+    run "game_server 200 (smoke, -O2, $scheme)" 120 "$OUT/plain/game_server" 200
+    run "game_server 200 --developer (smoke, -O2, $scheme)" 120 \
+        "$OUT/plain/game_server" 200 --developer
+    run "game_server 2000 --memory (smoke, -O2, $scheme)" 120 \
+        "$OUT/plain/game_server" 2000 --memory
+    unset ASAN_OPTIONS UBSAN_OPTIONS
+    pass_end
+
+    if [[ "${SKIP_VALGRIND:-}" != 1 ]]; then
+        pass_begin "valgrind ($scheme)"
+        for t in "${TESTS[@]}"; do
+            run "valgrind $t ($scheme)" 1200 env TU_TIMEOUT_SCALE="${VALGRIND_SCALE:-20}" \
+                COGNITO_TEST_CALLS="${VALGRIND_CALLS:-1000}" "${VALGRIND[@]}" "$OUT/plain/$t"
+        done
+        pass_end
+    fi
+    stop_emulator
+done
 
 summary "all C tests passed"

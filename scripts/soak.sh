@@ -4,11 +4,13 @@
 # it under AddressSanitizer + UBSan (live heap and RSS bounded, leaks at exit), uninstrumented
 # (glibc malloc: the tight RSS bound, and the most interleavings per second) and under valgrind
 # (no memory error, no definite leak). A watchdog inside soak.c aborts on a hang; every run is also
-# bounded here.
+# bounded here. Every run is made over plain http and over HTTPS (the emulator's TLS with its test
+# CA: the library's TLS stack as against AWS), each against an emulator of its own.
 #
 #   scripts/soak.sh [--asan-only | --plain-only | --valgrind-only]
 #
 # Environment:
+#   EMULATOR_SCHEMES="http https"   the schemes to run over
 #   SOAK_SECONDS=30            duration of the ASan run
 #   SOAK_PLAIN_SECONDS=15      duration of the uninstrumented run
 #   SOAK_VALGRIND_SECONDS=20   duration of the valgrind run
@@ -27,7 +29,7 @@ case "${1:-}" in
     --asan-only) modes=(asan) ;;
     --plain-only) modes=(plain) ;;
     --valgrind-only) modes=(valgrind) ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "usage: $0 [--asan-only | --plain-only | --valgrind-only]" >&2; exit 2 ;;
 esac
 started=$SECONDS
@@ -41,36 +43,41 @@ SOURCES=(tests/c/test_util.c tests/c/soak.c)
 gcc "${CFLAGS[@]}" "${SAN[@]}" "${SOURCES[@]}" "${LDFLAGS[@]}" -o "$OUT/soak-asan"
 gcc "${CFLAGS[@]}" -g -O1 "${SOURCES[@]}" "${LDFLAGS[@]}" -o "$OUT/soak-plain"
 
-step "start the emulator (5-second credentials)"
 EMULATOR_ARGS=(--credential-lifetime "${SOAK_CREDENTIAL_LIFETIME:-5}")
-start_emulator
 export SOAK_TMPDIR="$OUT/tmp"
 
-for mode in "${modes[@]}"; do
-    case $mode in
-        asan)
-            secs=${SOAK_SECONDS:-30}
-            # A small quarantine: ASan's default (256 MiB) would fill up during the run and hide
-            # the RSS trend. Use-after-free is still caught within the last 8 MiB of frees, and
-            # by the C tests and valgrind run with full checking.
-            quarantine=quarantine_size_mb=8:thread_local_quarantine_size_kb=64
-            run "asan soak (${secs} s)" $((secs + 200)) env SOAK_SECONDS="$secs" \
-                ASAN_OPTIONS="$ASAN_OPTIONS_C:$quarantine" UBSAN_OPTIONS="$UBSAN_OPTIONS_C" \
-                "$OUT/soak-asan"
-            ;;
-        plain)
-            secs=${SOAK_PLAIN_SECONDS:-15}
-            run "uninstrumented soak (${secs} s)" $((secs + 200)) env SOAK_SECONDS="$secs" \
-                "$OUT/soak-plain"
-            ;;
-        valgrind)
-            secs=${SOAK_VALGRIND_SECONDS:-20}
-            # exit 97: valgrind found an error or a definite leak; 1: an invariant failed.
-            run "valgrind soak (${secs} s)" $((secs + 600)) env SOAK_SECONDS="$secs" \
-                TU_TIMEOUT_SCALE="${VALGRIND_SCALE:-20}" \
-                "${VALGRIND[@]/--error-exitcode=1/--error-exitcode=97}" "$OUT/soak-plain"
-            ;;
-    esac
+for scheme in "${SCHEMES[@]}"; do
+    step "start the emulator ($scheme, ${SOAK_CREDENTIAL_LIFETIME:-5}-second credentials)"
+    start_emulator "$scheme"
+    for mode in "${modes[@]}"; do
+        pass_begin "$mode soak ($scheme)"
+        case $mode in
+            asan)
+                secs=${SOAK_SECONDS:-30}
+                # A small quarantine: ASan's default (256 MiB) would fill up during the run and
+                # hide the RSS trend. Use-after-free is still caught within the last 8 MiB of
+                # frees, and by the C tests and valgrind run with full checking.
+                quarantine=quarantine_size_mb=8:thread_local_quarantine_size_kb=64
+                run "asan soak (${secs} s, $scheme)" $((secs + 200)) env SOAK_SECONDS="$secs" \
+                    ASAN_OPTIONS="$ASAN_OPTIONS_C:$quarantine" UBSAN_OPTIONS="$UBSAN_OPTIONS_C" \
+                    "$OUT/soak-asan"
+                ;;
+            plain)
+                secs=${SOAK_PLAIN_SECONDS:-15}
+                run "uninstrumented soak (${secs} s, $scheme)" $((secs + 200)) \
+                    env SOAK_SECONDS="$secs" "$OUT/soak-plain"
+                ;;
+            valgrind)
+                secs=${SOAK_VALGRIND_SECONDS:-20}
+                # exit 97: valgrind found an error or a definite leak; 1: an invariant failed.
+                run "valgrind soak (${secs} s, $scheme)" $((secs + 600)) env SOAK_SECONDS="$secs" \
+                    TU_TIMEOUT_SCALE="${VALGRIND_SCALE:-20}" \
+                    "${VALGRIND[@]/--error-exitcode=1/--error-exitcode=97}" "$OUT/soak-plain"
+                ;;
+        esac
+        pass_end
+    done
+    stop_emulator
 done
 
 echo

@@ -58,9 +58,9 @@ trap summary EXIT
 
 stage "checks (scripts/check.sh all)" scripts/check.sh all
 stage "Rust tests" cargo test --workspace --all-targets
-stage "C tests (ASan, valgrind)" scripts/c-tests.sh
+stage "C tests (ASan, valgrind; http, https)" scripts/c-tests.sh
 stage "fuzzing (15 s per target)" scripts/fuzz.sh --ci
-stage "soak (ASan, plain, valgrind)" scripts/soak.sh
+stage "soak (ASan, plain, valgrind; http, https)" scripts/soak.sh
 stage "C# tests (Mono)" scripts/csharp-tests.sh
 
 # Platforms: the Windows DLL (built, placed, run under Wine), what can be checked for Android and

@@ -222,14 +222,31 @@ void tu_credentials_cb(void *user_data, cognito_status_t status,
 
 /* ---- emulator ------------------------------------------------------------------------- */
 
-static char url[256], host[128], port[16];
+static char url[256], host[128], port[16], ca_file[512];
+static bool tls;
 static const char *unauth_pool = "us-east-1:00000000-0000-4000-8000-000000000001";
 static const char *auth_pool = "us-east-1:00000000-0000-4000-8000-000000000002";
 
+/* Splits "http://host:port[/]" into host and port; false if it is not of that form. */
+static bool split_http_url(const char *u, char *h, size_t hsize, char *p, size_t psize) {
+    if (strncmp(u, "http://", 7) != 0) {
+        return false;
+    }
+    const char *hp = u + 7;
+    const char *colon = strrchr(hp, ':');
+    if (!colon || colon == hp || (size_t)(colon - hp) >= hsize) {
+        return false;
+    }
+    snprintf(h, hsize, "%.*s", (int)(colon - hp), hp);
+    snprintf(p, psize, "%.*s", (int)strcspn(colon + 1, "/"), colon + 1);
+    return p[0] != '\0';
+}
+
 void emu_setup(void) {
     const char *u = getenv("COGNITO_EMULATOR_URL");
-    if (!u || strncmp(u, "http://", 7) != 0 || strlen(u) >= sizeof url) {
-        printf("FAIL setup: set COGNITO_EMULATOR_URL to the emulator's http:// URL\n");
+    if (!u || (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0) ||
+        strlen(u) >= sizeof url) {
+        printf("FAIL setup: set COGNITO_EMULATOR_URL to the emulator's http:// or https:// URL\n");
         exit(2);
     }
     snprintf(url, sizeof url, "%s", u);
@@ -237,14 +254,28 @@ void emu_setup(void) {
     while (n > 0 && url[n - 1] == '/') {
         url[--n] = '\0';
     }
-    const char *hp = url + 7;
-    const char *colon = strrchr(hp, ':');
-    if (!colon || (size_t)(colon - hp) >= sizeof host) {
-        printf("FAIL setup: COGNITO_EMULATOR_URL needs host:port\n");
+    tls = strncmp(url, "https://", 8) == 0;
+    const char *admin = getenv("COGNITO_EMULATOR_ADMIN_URL");
+    if (tls) {
+        const char *ca = getenv("COGNITO_EMULATOR_CA");
+        /* The path goes into a JSON string unescaped: refuse what would need escaping. */
+        if (!ca || !ca[0] || strlen(ca) >= sizeof ca_file || strpbrk(ca, "\"\\\n\r\t")) {
+            printf("FAIL setup: an https COGNITO_EMULATOR_URL needs COGNITO_EMULATOR_CA, the "
+                   "path of the emulator's test CA (emulate --tls --ca-out FILE)\n");
+            exit(2);
+        }
+        snprintf(ca_file, sizeof ca_file, "%s", ca);
+        if (!admin) {
+            printf("FAIL setup: an https COGNITO_EMULATOR_URL needs COGNITO_EMULATOR_ADMIN_URL, a "
+                   "plain http:// URL for the admin API (scripts/emulator-admin-relay.py)\n");
+            exit(2);
+        }
+    }
+    if (!split_http_url(admin ? admin : url, host, sizeof host, port, sizeof port)) {
+        printf("FAIL setup: %s needs the form http://host:port\n",
+               admin ? "COGNITO_EMULATOR_ADMIN_URL" : "COGNITO_EMULATOR_URL");
         exit(2);
     }
-    snprintf(host, sizeof host, "%.*s", (int)(colon - hp), hp);
-    snprintf(port, sizeof port, "%s", colon + 1);
     if (getenv("COGNITO_UNAUTH_POOL_ID")) {
         unauth_pool = getenv("COGNITO_UNAUTH_POOL_ID");
     }
@@ -254,6 +285,7 @@ void emu_setup(void) {
 }
 
 const char *emu_url(void) { return url; }
+bool emu_tls(void) { return tls; }
 const char *emu_unauth_pool(void) { return unauth_pool; }
 const char *emu_auth_pool(void) { return auth_pool; }
 
@@ -367,9 +399,15 @@ char *emu_mint_token(const char *provider, const char *sub) {
 
 void emu_options(char *buf, size_t size, const char *extra) {
     bool more = extra && extra[0];
-    snprintf(buf, size,
-             "{\"endpoint\":\"%s\",\"allow_http_loopback\":true,\"use_environment\":false%s%s}",
-             url, more ? "," : "", more ? extra : "");
+    char trust[600];
+    if (tls) {
+        snprintf(trust, sizeof trust, "\"ca_bundle_file\":\"%s\"", ca_file);
+    } else {
+        snprintf(trust, sizeof trust, "\"allow_http_loopback\":true");
+    }
+    int n = snprintf(buf, size, "{\"endpoint\":\"%s\",%s,\"use_environment\":false%s%s}", url,
+                     trust, more ? "," : "", more ? extra : "");
+    CHECK(n >= 0 && (size_t)n < size, "emu_options: %d bytes do not fit in %zu", n, size);
 }
 
 cognito_provider_t *emu_provider(const char *pool_id, const char *extra_options) {

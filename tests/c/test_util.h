@@ -2,7 +2,13 @@
  * asynchronous calls, and a tiny HTTP/1.1 client for the emulator's admin API.
  *
  * Environment:
- *   COGNITO_EMULATOR_URL   base URL of `cognito-native emulate` (required)
+ *   COGNITO_EMULATOR_URL   base URL of `cognito-native emulate` (required): http://127.0.0.1:PORT,
+ *                          or https://127.0.0.1:PORT for an emulator run with --tls
+ *   COGNITO_EMULATOR_CA    the emulator's test CA (PEM file, from --ca-out): required with an
+ *                          https URL; the providers trust it through the ca_bundle_file option
+ *   COGNITO_EMULATOR_ADMIN_URL   plain http:// URL for the admin API (/__emulator/...) when the
+ *                          emulator serves HTTPS (the admin client here speaks plain HTTP; see
+ *                          scripts/emulator-admin-relay.py); default: COGNITO_EMULATOR_URL
  *   COGNITO_UNAUTH_POOL_ID / COGNITO_AUTH_POOL_ID   pool ids (default: the emulator's)
  *   TU_TIMEOUT_SCALE       multiplies every deadline (e.g. 20 under valgrind)
  */
@@ -96,9 +102,12 @@ void tu_credentials_cb(void *user_data, cognito_status_t status,
 
 /* ---- emulator ------------------------------------------------------------------------- */
 
-/* Reads the environment; exits with a FAIL line if COGNITO_EMULATOR_URL is missing. */
+/* Reads the environment; exits with a FAIL line if COGNITO_EMULATOR_URL is missing or malformed
+ * (or https without COGNITO_EMULATOR_CA and COGNITO_EMULATOR_ADMIN_URL). */
 void emu_setup(void);
 const char *emu_url(void);
+/* True when the emulator serves HTTPS (COGNITO_EMULATOR_URL is https://). */
+bool emu_tls(void);
 const char *emu_unauth_pool(void);
 const char *emu_auth_pool(void);
 
@@ -112,7 +121,9 @@ long emu_count(const char *operation); /* stats.counts[operation], 0 if absent, 
 /* A user pool id token for `provider`/`sub` (malloc'd; free()), NULL on error. */
 char *emu_mint_token(const char *provider, const char *sub);
 
-/* Provider options pointing at the emulator, plus `extra` (e.g. "\"max_attempts\":1" or ""). */
+/* Provider options pointing at the emulator, plus `extra` (e.g. "\"max_attempts\":1" or ""):
+ * over http with allow_http_loopback, over https with ca_bundle_file (the test CA). Records a
+ * failed check if `buf` is too small. */
 void emu_options(char *buf, size_t size, const char *extra);
 /* cognito_provider_new against the emulator; records a failed check and returns NULL on error. */
 cognito_provider_t *emu_provider(const char *pool_id, const char *extra_options);
