@@ -104,6 +104,23 @@ fn other_provider_completes_meanwhile(url: &str, blocking: &Blocking) {
     assert_eq!(cognito_provider_free(other), cognito_status::Ok);
 }
 
+/// Asks `p` for its identity id, which makes `blocking` block; meanwhile another provider gets
+/// credentials. Returns where `p`'s own completion arrives.
+fn identity_while_blocked(
+    p: *mut cognito_provider,
+    url: &str,
+    blocking: &Blocking,
+) -> mpsc::Receiver<Done> {
+    let (ud, rx) = user_data();
+    assert_eq!(
+        cognito_provider_get_identity_id(p, Some(on_identity), ud, std::ptr::null_mut()),
+        cognito_status::Ok
+    );
+    blocking.wait_entered();
+    other_provider_completes_meanwhile(url, blocking);
+    rx
+}
+
 /// The blocked provider's own call: completes once its blocking callback returned (its
 /// callbacks run in order), with an identity id.
 fn completes_after(rx: mpsc::Receiver<Done>, blocking: &Blocking) {
@@ -138,13 +155,7 @@ fn a_store_save_that_blocks_delays_no_other_provider() {
         ),
         cognito_status::Ok
     );
-    let (ud, rx) = user_data();
-    assert_eq!(
-        cognito_provider_get_identity_id(p, Some(on_identity), ud, std::ptr::null_mut()),
-        cognito_status::Ok
-    );
-    blocking.wait_entered();
-    other_provider_completes_meanwhile(&emu.url(), blocking);
+    let rx = identity_while_blocked(p, &emu.url(), blocking);
     // The id is saved before it is handed out.
     completes_after(rx, blocking);
     assert_eq!(cognito_provider_free(p), cognito_status::Ok);
@@ -164,13 +175,7 @@ fn an_identity_changed_callback_that_blocks_delays_no_other_provider() {
         ),
         cognito_status::Ok
     );
-    let (ud, rx) = user_data();
-    assert_eq!(
-        cognito_provider_get_identity_id(p, Some(on_identity), ud, std::ptr::null_mut()),
-        cognito_status::Ok
-    );
-    blocking.wait_entered();
-    other_provider_completes_meanwhile(&emu.url(), blocking);
+    let rx = identity_while_blocked(p, &emu.url(), blocking);
     // The identity change is told before the completion that brought it.
     completes_after(rx, blocking);
     assert_eq!(cognito_provider_free(p), cognito_status::Ok);
@@ -187,13 +192,7 @@ fn a_log_sink_that_blocks_delays_no_request() {
     );
     // The first line logged blocks the sink; every later one waits behind it, not the requests.
     let p = new_provider(&emu.url(), DEFAULT_UNAUTH_POOL_ID, "");
-    let (ud, rx) = user_data();
-    assert_eq!(
-        cognito_provider_get_identity_id(p, Some(on_identity), ud, std::ptr::null_mut()),
-        cognito_status::Ok
-    );
-    blocking.wait_entered();
-    other_provider_completes_meanwhile(&emu.url(), blocking);
+    let rx = identity_while_blocked(p, &emu.url(), blocking);
     let (status, _, err) = rx.recv_timeout(BLOCK * 5).expect("the call completes");
     assert_eq!(status, cognito_status::Ok, "{err:?}");
     assert_eq!(

@@ -414,16 +414,17 @@ async fn an_identity_id_is_stored_before_anyone_sees_it() {
     });
     // Whenever the id shows, the store holds it already: a second provider created at that
     // moment (or the next launch) finds it.
-    let mut seen = None;
-    for _ in 0..500 {
-        if let Some(id) = p.cached_identity_id() {
-            seen = Some(id);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    let seen = seen.expect("an identity id within 1 s");
-    assert_eq!(store.held.lock().unwrap().as_deref(), Some(seen.as_str()));
+    let mut observed = None;
+    eventually("an identity id", || {
+        // What the store holds at the moment the id shows.
+        observed = p
+            .cached_identity_id()
+            .map(|id| (id, store.held.lock().unwrap().clone()));
+        observed.is_some()
+    })
+    .await;
+    let (seen, held) = observed.unwrap();
+    assert_eq!(held.as_deref(), Some(seen.as_str()));
     assert_eq!(call.await.unwrap().unwrap().identity_id, seen);
 }
 
@@ -442,13 +443,10 @@ fn a_slow_store_write_does_not_hold_up_the_runtime() {
         .unwrap();
         let other = provider(&emu, DEFAULT_UNAUTH_POOL_ID);
         let writing = tokio::spawn(async move { stalled.identity_id().await });
-        // Wait until the slow write is under way (GetId answered).
-        for _ in 0..500 {
-            if emu.request_count(Operation::GetId) == 1 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+        eventually("the slow write under way (GetId answered)", || {
+            emu.request_count(Operation::GetId) == 1
+        })
+        .await;
         let started = std::time::Instant::now();
         other.credentials().await.unwrap();
         assert!(

@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The library's callback threads: its runtime, while it runs. Without it (before the first
 /// start, after shutdown) posted callbacks run on the posting thread, which then cannot be one
@@ -183,19 +183,10 @@ impl CallbackGate {
         if self.nested() > 0 {
             return;
         }
-        let deadline = Instant::now() + limit;
-        let mut q = lock(&self.queue);
-        while q.draining {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return;
-            }
-            q = self
-                .emptied
-                .wait_timeout(q, left)
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
-        }
+        let _ = self
+            .emptied
+            .wait_timeout_while(lock(&self.queue), limit, |q| q.draining)
+            .unwrap_or_else(|p| p.into_inner());
     }
 
     pub fn close(&self) {

@@ -17,7 +17,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::oneshot;
 
 /// Threads for host callbacks and identity store writes (the runtime's blocking pool), apart
@@ -382,19 +382,12 @@ impl Library {
 
     /// Waits (bounded) until every started call has delivered its completion.
     fn wait_drained(&self, limit: Duration) {
-        let deadline = Instant::now() + limit;
-        let mut pending = lock(&self.pending);
-        while !pending.is_empty() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                tracing::warn!(pending = pending.len(), "shutdown: calls still pending");
-                return;
-            }
-            pending = self
-                .drained
-                .wait_timeout(pending, left)
-                .unwrap_or_else(|p| p.into_inner())
-                .0;
+        let (pending, waited) = self
+            .drained
+            .wait_timeout_while(lock(&self.pending), limit, |p| !p.is_empty())
+            .unwrap_or_else(|p| p.into_inner());
+        if waited.timed_out() {
+            tracing::warn!(pending = pending.len(), "shutdown: calls still pending");
         }
     }
 }
