@@ -557,6 +557,98 @@ cognito_provider_new_with_store (
     cognito_provider_t * * out_provider);
 
 /** \brief
+ *  An HTTP header: NUL-terminated name and value.
+ */
+typedef struct cognito_header {
+    /** <No documentation available> */
+    char const * name;
+
+    /** <No documentation available> */
+    char const * value;
+} cognito_header_t;
+
+/** \brief
+ *  A request to sign (cognito_provider_sign / _presign). Read inside the call that takes it:
+ *  its pointers need to stay valid only until that call returns.
+ */
+typedef struct cognito_sign_request {
+    /** \brief
+     *  "GET", "PUT", "POST"...
+     */
+    char const * method;
+
+    /** \brief
+     *  The full http(s) URL as it will be sent, query included.
+     */
+    char const * url;
+
+    /** \brief
+     *  Headers that will be sent and must be signed (`header_count` of them; NULL if none).
+     */
+    cognito_header_t const * headers;
+
+    /** <No documentation available> */
+    size_t header_count;
+
+    /** \brief
+     *  The body (`body_len` bytes; NULL if empty). Hashed inside the call.
+     */
+    uint8_t const * body;
+
+    /** <No documentation available> */
+    size_t body_len;
+
+    /** \brief
+     *  Nullable: the body's SHA-256 as 64 hex digits, instead of the body (streamed uploads).
+     */
+    char const * payload_sha256;
+
+    /** \brief
+     *  Sign UNSIGNED-PAYLOAD instead of the body (S3 only).
+     */
+    bool unsigned_payload;
+
+    /** \brief
+     *  The service's signing name: "s3", "dynamodb", "lambda", "execute-api", "kinesis"...
+     */
+    char const * service;
+
+    /** \brief
+     *  Nullable: the region to sign for (default: the provider's).
+     */
+    char const * region;
+} cognito_sign_request_t;
+
+/** \brief
+ *  A presigned URL for `request` (signed in the query), valid for `expires_secs` (1 to 604800,
+ *  S3's 7 days), cut to the credentials' remaining lifetime: the callback receives the URL and
+ *  when it expires. S3 URLs sign UNSIGNED-PAYLOAD (any body); for other services the body (or
+ *  its SHA-256) is signed. `out_call_id` (nullable) receives an id for cognito_cancel.
+ *  Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_provider_presign (
+    cognito_provider_t * provider,
+    cognito_sign_request_t const * request,
+    uint32_t expires_secs,
+    void (*callback)(void *, cognito_status_t, char const *, int64_t, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  cognito_provider_presign with the cached credentials, at once, without any I/O: writes the
+ *  URL (free it with cognito_string_free) and its expiration (seconds since the Unix epoch, server
+ *  time); COGNITO_STATUS_ERR_NOT_FOUND when there are no valid cached credentials.
+ */
+cognito_status_t
+cognito_provider_presign_cached (
+    cognito_provider_t * provider,
+    cognito_sign_request_t const * request,
+    uint32_t expires_secs,
+    char * * out_url,
+    int64_t * out_expiration);
+
+/** \brief
  *  Removes a login (token or logins provider); COGNITO_STATUS_ERR_NOT_FOUND if there was none.
  */
 cognito_status_t
@@ -599,6 +691,46 @@ cognito_provider_set_logins_provider (
     void * user_data);
 
 /** \brief
+ *  Signs `request` with the provider's credentials (refreshed first when needed): the callback
+ *  receives the headers to add to the request. S3 (service "s3") signs the path as sent and adds
+ *  x-amz-content-sha256; other services double-encode and normalise the path. Signed at the
+ *  server's time (a wrong device clock corrected). A request the library cannot sign (bad URL,
+ *  unknown service name, too many headers...) fails here, before anything starts.
+ *  `out_call_id` (nullable) receives an id for cognito_cancel. Completion: see the contract at
+ *  the top.
+ */
+cognito_status_t
+cognito_provider_sign (
+    cognito_provider_t * provider,
+    cognito_sign_request_t const * request,
+    void (*callback)(void *, cognito_status_t, cognito_header_t const *, size_t, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  Headers that sign a request, from cognito_provider_sign_cached: add each to the request as
+ *  it is. Free with cognito_signed_headers_free.
+ */
+typedef struct cognito_signed_headers {
+    /** <No documentation available> */
+    cognito_header_t const * headers;
+
+    /** <No documentation available> */
+    size_t count;
+} cognito_signed_headers_t;
+
+/** \brief
+ *  Signs `request` with the cached credentials, at once, without any I/O: writes the headers to
+ *  add (free them with cognito_signed_headers_free); COGNITO_STATUS_ERR_NOT_FOUND when there are
+ *  no valid cached credentials (then use cognito_provider_sign).
+ */
+cognito_status_t
+cognito_provider_sign_cached (
+    cognito_provider_t * provider,
+    cognito_sign_request_t const * request,
+    cognito_signed_headers_t * * out_headers);
+
+/** \brief
  *  Sends the library's log lines (secrets never included) at `level` and above (1 error ..
  *  5 trace) to `callback`, in order, on a library callback thread (on the logging thread while
  *  the library is not running). A sink that cannot keep up loses lines beyond 10,000 waiting,
@@ -618,6 +750,13 @@ cognito_set_log_sink (
  */
 cognito_status_t
 cognito_shutdown (void);
+
+/** \brief
+ *  Frees headers from cognito_provider_sign_cached. NULL is a no-op.
+ */
+void
+cognito_signed_headers_free (
+    cognito_signed_headers_t * headers);
 
 /** \brief
  *  Frees a string returned by this library. NULL is a no-op.

@@ -27,6 +27,7 @@ pub mod logins;
 pub mod provider;
 pub mod retry;
 pub mod secret;
+pub mod signing;
 pub mod store;
 mod wire;
 
@@ -43,5 +44,6 @@ pub use logins::LoginsProvider;
 pub use provider::CredentialsProvider;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use signing::{Payload, PresignedUrl, SignRequest, SignedHeaders};
 pub use store::{FileIdentityStore, IdentityStore, MemoryIdentityStore};
 pub use wire::http::{HttpClient, TlsOptions};

@@ -305,6 +305,12 @@ impl CredentialsProvider {
         self.inner.listeners.unsubscribe(id)
     }
 
+    /// The server's current time, as learned from its `Date` headers (a wrong device clock
+    /// corrected): what signatures are dated with.
+    pub(crate) fn server_now(&self) -> std::time::SystemTime {
+        self.inner.wire.clock.now()
+    }
+
     /// Server clock minus local clock in milliseconds (negative when the server is behind).
     pub fn server_clock_offset_ms(&self) -> i64 {
         self.inner.wire.clock.offset_ms()

@@ -5,6 +5,7 @@ use crate::credentials::Credentials;
 use crate::developer_client::DeveloperIdentityLookup;
 use crate::developer_source::DeveloperIdentity;
 use crate::error::{Error, ErrorKind};
+use crate::signing::{PresignedUrl, SignedHeaders};
 use safer_ffi::c_char;
 use std::sync::Arc;
 
@@ -15,6 +16,8 @@ pub(crate) enum Callback {
     DeveloperToken(cognito_developer_token_cb),
     DeveloperLookup(cognito_developer_lookup_cb),
     Done(cognito_done_cb),
+    Signed(cognito_signed_cb),
+    Presigned(cognito_presigned_cb),
 }
 
 pub(crate) enum Outcome {
@@ -23,6 +26,8 @@ pub(crate) enum Outcome {
     DeveloperToken(DeveloperIdentity),
     DeveloperLookup(DeveloperIdentityLookup),
     Done,
+    Signed(SignedHeaders),
+    Presigned(PresignedUrl),
 }
 
 /// Completes an asynchronous call exactly once: `complete` consumes it, and dropping it
@@ -109,6 +114,24 @@ fn deliver(
             }
         }
         (Callback::Done(f), Ok(Outcome::Done)) => unsafe { f(ud, cognito_status::Ok, null()) },
+        (Callback::Signed(f), Ok(Outcome::Signed(h))) => {
+            let owned = CSignedHeaders::new(&h);
+            let list = owned.list();
+            unsafe { f(ud, cognito_status::Ok, list.headers, list.count, null()) }
+        }
+        (Callback::Presigned(f), Ok(Outcome::Presigned(p))) => {
+            let url = c_string(p.url());
+            let expiration = epoch_seconds(p.expires_at());
+            unsafe {
+                f(
+                    ud,
+                    cognito_status::Ok,
+                    url.as_ptr().cast(),
+                    expiration,
+                    null(),
+                )
+            }
+        }
         (cb, result) => {
             let (status, e) = match result {
                 Err(failure) => failure,
@@ -127,6 +150,8 @@ fn deliver(
                     f(ud, status, null(), null(), 0, null(), &view)
                 },
                 Callback::Done(f) => unsafe { f(ud, status, &view) },
+                Callback::Signed(f) => unsafe { f(ud, status, null(), 0, &view) },
+                Callback::Presigned(f) => unsafe { f(ud, status, null(), 0, &view) },
             }
         }
     }

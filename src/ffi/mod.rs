@@ -13,12 +13,14 @@ mod library;
 mod log;
 pub(crate) mod options;
 mod provider;
+mod signing;
 mod types;
 
 pub use developer_client::*;
 pub use global::*;
 pub use host_requests::*;
 pub use provider::*;
+pub use signing::*;
 pub use types::*;
 
 /// The contract, at the top of the generated header.

@@ -198,6 +198,122 @@ pub type cognito_store_save_cb = unsafe extern "C" fn(
 pub type cognito_store_clear_cb =
     unsafe extern "C" fn(user_data: *mut c_void, pool_id: *const c_char);
 
+/// An HTTP header: NUL-terminated name and value.
+#[derive_ReprC]
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct cognito_header {
+    pub name: *const c_char,
+    pub value: *const c_char,
+}
+
+/// A request to sign (cognito_provider_sign / _presign). Read inside the call that takes it:
+/// its pointers need to stay valid only until that call returns.
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_sign_request {
+    /// "GET", "PUT", "POST"...
+    pub method: *const c_char,
+    /// The full http(s) URL as it will be sent, query included.
+    pub url: *const c_char,
+    /// Headers that will be sent and must be signed (`header_count` of them; NULL if none).
+    pub headers: *const cognito_header,
+    pub header_count: usize,
+    /// The body (`body_len` bytes; NULL if empty). Hashed inside the call.
+    pub body: *const u8,
+    pub body_len: usize,
+    /// Nullable: the body's SHA-256 as 64 hex digits, instead of the body (streamed uploads).
+    pub payload_sha256: *const c_char,
+    /// Sign UNSIGNED-PAYLOAD instead of the body (S3 only).
+    pub unsigned_payload: bool,
+    /// The service's signing name: "s3", "dynamodb", "lambda", "execute-api", "kinesis"...
+    pub service: *const c_char,
+    /// Nullable: the region to sign for (default: the provider's).
+    pub region: *const c_char,
+}
+
+/// Headers that sign a request, from cognito_provider_sign_cached: add each to the request as
+/// it is. Free with cognito_signed_headers_free.
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_signed_headers {
+    pub headers: *const cognito_header,
+    pub count: usize,
+}
+
+/// Completion of `cognito_provider_sign`: on COGNITO_STATUS_OK, the `count` headers to add to the
+/// request (`authorization`, `x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256` for
+/// S3); `error` otherwise.
+pub type cognito_signed_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    headers: *const cognito_header,
+    count: usize,
+    error: *const cognito_error,
+);
+
+/// Completion of `cognito_provider_presign`: on COGNITO_STATUS_OK, the presigned URL (it carries
+/// the session token: treat it as a secret) and when it expires (seconds since the Unix epoch,
+/// server time); `error` otherwise.
+pub type cognito_presigned_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    url: *const c_char,
+    expiration: i64,
+    error: *const cognito_error,
+);
+
+/// Headers as C sees them: the array first (so a pointer to this is a pointer to the list), then
+/// the NUL-terminated copies its entries point into.
+#[repr(C)]
+pub(crate) struct CSignedHeaders {
+    list: cognito_signed_headers,
+    _entries: Vec<cognito_header>,
+    _strings: Vec<CString>,
+}
+
+// SAFETY: the entries point into the CStrings this owns, never changed (moving a CString or a Vec
+// does not move its heap buffer).
+unsafe impl Send for CSignedHeaders {}
+unsafe impl Sync for CSignedHeaders {}
+
+impl CSignedHeaders {
+    pub fn new(headers: &crate::signing::SignedHeaders) -> CSignedHeaders {
+        let strings: Vec<CString> = headers
+            .iter()
+            .flat_map(|(k, v)| [c_string(k), c_string(v)])
+            .collect();
+        let entries: Vec<cognito_header> = strings
+            .chunks(2)
+            .map(|kv| cognito_header {
+                name: kv[0].as_ptr().cast(),
+                value: kv[1].as_ptr().cast(),
+            })
+            .collect();
+        CSignedHeaders {
+            list: cognito_signed_headers {
+                headers: entries.as_ptr(),
+                count: entries.len(),
+            },
+            _entries: entries,
+            _strings: strings,
+        }
+    }
+
+    /// The list, valid while `self` lives.
+    pub fn list(&self) -> &cognito_signed_headers {
+        &self.list
+    }
+}
+
+/// Seconds since the Unix epoch (0 for a time before it), as the C types carry times.
+pub(crate) fn epoch_seconds(t: std::time::SystemTime) -> i64 {
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(_) => 0,
+    }
+}
+
 /// A C string from Rust text; interior NULs (only possible in server messages) become '?'.
 pub(crate) fn c_string(s: &str) -> CString {
     CString::new(s).unwrap_or_else(|_| CString::new(s.replace('\0', "?")).unwrap_or_default())
@@ -257,10 +373,7 @@ unsafe impl Sync for CCredentials {}
 
 impl CCredentials {
     pub fn new(c: &Credentials) -> CCredentials {
-        let expiration = match c.expiration.duration_since(std::time::UNIX_EPOCH) {
-            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-            Err(_) => 0,
-        };
+        let expiration = epoch_seconds(c.expiration);
         let access_key_id = c_string(&c.access_key_id);
         let secret_access_key = c_string(c.secret_access_key.expose());
         let session_token = c_string(c.session_token.expose());

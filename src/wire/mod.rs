@@ -2,7 +2,7 @@
 
 pub mod cognito;
 pub mod http;
-mod sign;
+pub(crate) mod sign;
 pub mod sts;
 
 use crate::clock::ServerClock;
@@ -145,7 +145,7 @@ impl Wire {
                         "POST",
                         url.as_str(),
                         &headers,
-                        &body,
+                        aws_sigv4::http_request::SignableBody::Bytes(&body),
                         &sign::SigningScope {
                             credentials,
                             region: &self.region,
