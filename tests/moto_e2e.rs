@@ -3,8 +3,10 @@
 //!
 //! moto is installed into target/moto-venv by scripts/moto-env.sh (run here if needed).
 
+mod common;
+
 use cognito_native::{Config, CredentialsProvider, RetryPolicy};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -18,16 +20,6 @@ impl Drop for Moto {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn venv() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(root.join("scripts/moto-env.sh"))
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run scripts/moto-env.sh");
-    assert!(out.status.success(), "installing moto failed");
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }
 
 fn free_port() -> u16 {
@@ -94,7 +86,7 @@ fn config(moto: &Moto, pool: &Pool) -> Config {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_pool_sign_in_to_credentials_against_moto() {
-    let venv = venv();
+    let venv = common::python_venv();
     let moto = start_moto(&venv);
     let pool = set_up_pool(&venv, &moto);
     // A real RS256 JWT from moto's user pool.
