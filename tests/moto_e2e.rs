@@ -6,7 +6,7 @@
 mod common;
 
 use cognito_native::{Config, CredentialsProvider, RetryPolicy};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
