@@ -29,6 +29,7 @@ pub mod retry;
 pub mod secret;
 pub mod signing;
 pub mod store;
+pub mod user_pool;
 mod wire;
 
 pub use config::Config;
