@@ -341,6 +341,70 @@ enum cognito_error_kind {
      */
     COGNITO_ERROR_KIND_REGION_DISABLED = 26,
     /** \brief
+     *  UserNotFoundException
+     */
+    COGNITO_ERROR_KIND_USER_NOT_FOUND = 30,
+    /** \brief
+     *  UserNotConfirmedException
+     */
+    COGNITO_ERROR_KIND_USER_NOT_CONFIRMED = 31,
+    /** \brief
+     *  PasswordResetRequiredException
+     */
+    COGNITO_ERROR_KIND_PASSWORD_RESET_REQUIRED = 32,
+    /** \brief
+     *  CodeMismatchException
+     */
+    COGNITO_ERROR_KIND_CODE_MISMATCH = 33,
+    /** \brief
+     *  ExpiredCodeException
+     */
+    COGNITO_ERROR_KIND_EXPIRED_CODE = 34,
+    /** \brief
+     *  InvalidPasswordException
+     */
+    COGNITO_ERROR_KIND_INVALID_PASSWORD = 35,
+    /** \brief
+     *  UsernameExistsException
+     */
+    COGNITO_ERROR_KIND_USERNAME_EXISTS = 36,
+    /** \brief
+     *  AliasExistsException
+     */
+    COGNITO_ERROR_KIND_ALIAS_EXISTS = 37,
+    /** \brief
+     *  CodeDeliveryFailureException
+     */
+    COGNITO_ERROR_KIND_CODE_DELIVERY_FAILURE = 38,
+    /** \brief
+     *  InvalidUserPoolConfigurationException
+     */
+    COGNITO_ERROR_KIND_INVALID_USER_POOL_CONFIGURATION = 39,
+    /** \brief
+     *  TooManyFailedAttemptsException
+     */
+    COGNITO_ERROR_KIND_TOO_MANY_FAILED_ATTEMPTS = 40,
+    /** \brief
+     *  MFAMethodNotFoundException
+     */
+    COGNITO_ERROR_KIND_MFA_METHOD_NOT_FOUND = 41,
+    /** \brief
+     *  SoftwareTokenMFANotFoundException
+     */
+    COGNITO_ERROR_KIND_SOFTWARE_TOKEN_MFA_NOT_FOUND = 42,
+    /** \brief
+     *  EnableSoftwareTokenMFAException
+     */
+    COGNITO_ERROR_KIND_ENABLE_SOFTWARE_TOKEN_MFA = 43,
+    /** \brief
+     *  UserLambdaValidationException
+     */
+    COGNITO_ERROR_KIND_USER_LAMBDA_VALIDATION = 44,
+    /** \brief
+     *  ForbiddenException
+     */
+    COGNITO_ERROR_KIND_FORBIDDEN = 45,
+    /** \brief
      *  AmazonServiceException
      *  A service error code this library does not know; the error's code is the name it sent.
      */
@@ -390,6 +454,11 @@ enum cognito_error_kind {
      *  A bug in this library (a panic caught at a boundary).
      */
     COGNITO_ERROR_KIND_INTERNAL = 58,
+    /** \brief
+     *  UnsupportedChallengeError
+     *  The user pool asked for a sign-in challenge this library cannot answer.
+     */
+    COGNITO_ERROR_KIND_UNSUPPORTED_CHALLENGE = 59,
 }
 #ifndef DOXYGEN
 ; typedef uint32_t

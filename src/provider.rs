@@ -317,6 +317,22 @@ impl CredentialsProvider {
     }
 }
 
+/// A handle that does not keep the provider alive (for hooks the provider must not outlive).
+#[derive(Clone)]
+pub(crate) struct WeakProvider(std::sync::Weak<Inner>);
+
+impl WeakProvider {
+    pub fn upgrade(&self) -> Option<CredentialsProvider> {
+        self.0.upgrade().map(|inner| CredentialsProvider { inner })
+    }
+}
+
+impl CredentialsProvider {
+    pub(crate) fn downgrade(&self) -> WeakProvider {
+        WeakProvider(Arc::downgrade(&self.inner))
+    }
+}
+
 impl std::fmt::Debug for CredentialsProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CredentialsProvider")

@@ -140,9 +140,11 @@ impl SrpSession {
         timestamp: &str,
     ) -> Result<String> {
         let key = self.key(verifier, password)?;
+        // Cognito sends base64; a server that sends something else (moto sends a UUID) gets its
+        // bytes signed as they are: they are only ever an input of the HMAC.
         let secret_block = BASE64
             .decode(verifier.secret_block)
-            .map_err(|_| bad_challenge("SECRET_BLOCK is not base64".into()))?;
+            .unwrap_or_else(|_| verifier.secret_block.as_bytes().to_vec());
         let mut mac = Hmac::<Sha256>::new_from_slice(&key)
             .map_err(|_| Error::new(ErrorKind::Internal, "HMAC key"))?;
         mac.update(verifier.pool_name.as_bytes());

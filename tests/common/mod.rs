@@ -2,6 +2,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod ffi;
+pub mod moto;
 
 use cognito_emulator::{Emulator, EmulatorConfig};
 use cognito_native::{Config, CredentialsProvider, IdentityChange, RetryPolicy};
