@@ -46,7 +46,7 @@ pub fn cognito_developer_client_new(
         let mut config = options.apply(pool_id)?;
         config.runtime = Some(lib.handle.clone());
         let client = DeveloperIdentityClient::new(config, credentials)?;
-        let id = lib.add_developer_client(client);
+        let id = lib.developer_clients.add(client);
         // SAFETY: checked non-NULL above.
         unsafe { *out = id as *mut cognito_developer_client };
         Ok(())
@@ -60,7 +60,7 @@ pub fn cognito_developer_client_free(client: *mut cognito_developer_client) -> c
         if client.is_null() {
             return Ok(());
         }
-        library()?.remove_developer_client(client)
+        library()?.developer_clients.remove(client).map(drop)
     })
 }
 
@@ -200,7 +200,7 @@ where
 {
     let lib = library()?;
     let completer = Completer::new(callback, UserData(user_data));
-    Ok(match lib.developer_client(client) {
+    Ok(match lib.developer_clients.get(client) {
         Ok(c) => {
             let fut = work(c);
             lib.start_call(None, completer, async move { fut.await.map_err(failed) })

@@ -13,6 +13,7 @@ mod library;
 mod log;
 pub(crate) mod options;
 mod provider;
+mod registry;
 mod signing;
 mod types;
 

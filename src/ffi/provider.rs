@@ -92,7 +92,7 @@ fn new_provider(
         config.identity_store = store;
     }
     let provider = CredentialsProvider::new(config)?;
-    let id = lib.add_provider(ProviderEntry::new(provider, gate));
+    let id = lib.providers.add(ProviderEntry::new(provider, gate));
     // SAFETY: checked non-NULL above; the caller provides a writable pointer.
     unsafe { *out = id as *mut cognito_provider };
     Ok(())
