@@ -11,6 +11,7 @@ use crate::developer_client::DeveloperIdentityClient;
 use crate::error::{Error, ErrorKind};
 use crate::events::SubscriptionId;
 use crate::provider::CredentialsProvider;
+use crate::user_pool::{Challenge, UserPool, UserPoolSession};
 use futures_util::FutureExt;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
@@ -41,6 +42,10 @@ pub(crate) struct Library {
     pub handle: tokio::runtime::Handle,
     pub providers: Registry<ProviderEntry>,
     pub developer_clients: Registry<DeveloperIdentityClient>,
+    pub user_pools: Registry<UserPool>,
+    pub user_sessions: Registry<SessionEntry>,
+    /// Open challenges; answering one (MFA set-up) may renew its session in place.
+    pub challenges: Registry<Mutex<Challenge>>,
     pending: Mutex<HashMap<u64, PendingCall>>,
     drained: Condvar,
 }
@@ -64,6 +69,14 @@ impl PendingCall {
             None => false,
         }
     }
+}
+
+/// A signed-in user as the C side holds it, with the gate of its ended callback.
+pub(crate) struct SessionEntry {
+    pub session: UserPoolSession,
+    pub gate: Arc<CallbackGate>,
+    /// The host's ended callback, once set (read when the session ends).
+    pub ended: Arc<Mutex<Option<(cognito_session_ended_cb, UserData)>>>,
 }
 
 /// A provider as the C side holds it.
@@ -169,6 +182,11 @@ fn shutdown_serialized() -> FfiResult {
         p.gate.close();
     }
     lib.developer_clients.drain();
+    for session in lib.user_sessions.drain() {
+        session.gate.close();
+    }
+    lib.user_pools.drain();
+    lib.challenges.drain();
     lib.cancel_all();
     lib.wait_drained(SHUTDOWN_DRAIN);
     drop(providers);
@@ -207,6 +225,9 @@ impl Library {
             runtime: Mutex::new(Some(runtime)),
             providers: Registry::new("provider"),
             developer_clients: Registry::new("developer client"),
+            user_pools: Registry::new("user pool"),
+            user_sessions: Registry::new("user session"),
+            challenges: Registry::new("challenge"),
             pending: Mutex::new(HashMap::new()),
             drained: Condvar::new(),
         })

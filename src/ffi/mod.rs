@@ -16,6 +16,7 @@ mod provider;
 mod registry;
 mod signing;
 mod types;
+mod user_pool;
 
 pub use developer_client::*;
 pub use global::*;
@@ -23,6 +24,7 @@ pub use host_requests::*;
 pub use provider::*;
 pub use signing::*;
 pub use types::*;
+pub use user_pool::*;
 
 /// The contract, at the top of the generated header.
 pub const HEADER_BANNER: &str = "\

@@ -306,6 +306,125 @@ impl CSignedHeaders {
     }
 }
 
+/// A Cognito user pool's app client (cognito_user_pool_new). Opaque handle.
+#[derive_ReprC]
+#[repr(opaque)]
+pub struct cognito_user_pool {
+    _private: (),
+}
+
+/// A signed-in user: tokens kept fresh, the session kept between runs. Opaque handle, from a
+/// sign-in's callback; free with cognito_user_session_free.
+#[derive_ReprC]
+#[repr(opaque)]
+pub struct cognito_user_session {
+    _private: (),
+}
+
+/// A sign-in challenge to answer (cognito_user_pool_respond). Opaque handle, from a sign-in's
+/// callback; free with cognito_challenge_free.
+#[derive_ReprC]
+#[repr(opaque)]
+pub struct cognito_challenge {
+    _private: (),
+}
+
+/// How to sign in.
+#[derive_ReprC]
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum cognito_auth_flow {
+    /// USER_SRP_AUTH: the password never leaves the device.
+    Srp = 0,
+    /// USER_PASSWORD_AUTH: the password is sent (over TLS); the app client must allow it.
+    Password = 1,
+}
+
+/// Where a sign-in stands, in its callback (valid only during it): signed in (`session` set), or
+/// a challenge to answer (`challenge` set, with its name and parameters).
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_sign_in {
+    /// The signed-in user's handle (yours to free), or NULL when a challenge is asked.
+    pub session: *mut cognito_user_session,
+    /// The challenge's handle (yours to free), or NULL when signed in.
+    pub challenge: *mut cognito_challenge,
+    /// "NEW_PASSWORD_REQUIRED", "SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SELECT_MFA_TYPE",
+    /// "MFA_SETUP", "CUSTOM_CHALLENGE"; NULL when signed in.
+    pub challenge_name: *const c_char,
+    /// The challenge's parameters as name/value pairs (CODE_DELIVERY_DESTINATION,
+    /// requiredAttributes, MFAS_CAN_CHOOSE...).
+    pub parameters: *const cognito_header,
+    pub parameter_count: usize,
+}
+
+/// Completion of a sign-in step (sign-in, respond, resume): `result` on COGNITO_STATUS_OK,
+/// `error` otherwise.
+pub type cognito_sign_in_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    result: *const cognito_sign_in,
+    error: *const cognito_error,
+);
+
+/// A signed-in user's tokens (secrets: never log them). Valid only during the callback.
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_user_tokens {
+    /// What an identity pool takes as the user's login.
+    pub id_token: *const c_char,
+    pub access_token: *const c_char,
+    /// NULL when the session has none.
+    pub refresh_token: *const c_char,
+    /// The user's name in the pool.
+    pub username: *const c_char,
+    /// The id token's expiration, seconds since the Unix epoch (server time).
+    pub expiration: i64,
+}
+
+/// Completion of cognito_user_session_tokens / _refresh: `tokens` on COGNITO_STATUS_OK.
+pub type cognito_user_tokens_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    tokens: *const cognito_user_tokens,
+    error: *const cognito_error,
+);
+
+/// What a sign-up did, in its callback.
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_sign_up_result {
+    /// Confirmed already, or waiting for cognito_user_pool_confirm_sign_up.
+    pub user_confirmed: bool,
+    /// The user's `sub`, or NULL.
+    pub user_sub: *const c_char,
+    /// Where the confirmation code went ("EMAIL", "SMS"; NULL if none) and to whom (masked).
+    pub delivery_medium: *const c_char,
+    pub destination: *const c_char,
+}
+
+/// Completion of cognito_user_pool_sign_up: `result` on COGNITO_STATUS_OK.
+pub type cognito_sign_up_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    result: *const cognito_sign_up_result,
+    error: *const cognito_error,
+);
+
+/// Completion of cognito_user_pool_associate_software_token: the secret to show the user (as a
+/// QR code) on COGNITO_STATUS_OK.
+pub type cognito_secret_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    secret: *const c_char,
+    error: *const cognito_error,
+);
+
+/// A session ended: `refused` is false after a sign-out, true when the user pool refused the
+/// refresh token (`error` says why; sign in again).
+pub type cognito_session_ended_cb =
+    unsafe extern "C" fn(user_data: *mut c_void, refused: bool, error: *const cognito_error);
+
 /// Seconds since the Unix epoch (0 for a time before it), as the C types carry times.
 pub(crate) fn epoch_seconds(t: std::time::SystemTime) -> i64 {
     match t.duration_since(std::time::UNIX_EPOCH) {
