@@ -11,8 +11,9 @@ use super::options;
 use super::types::*;
 use crate::credentials::AwsCredentials;
 use crate::developer_client::DeveloperIdentityClient;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::secret::Secret;
+use futures_util::FutureExt;
 use safer_ffi::prelude::*;
 use std::ffi::c_void;
 use std::sync::Arc;
@@ -200,13 +201,10 @@ where
 {
     let lib = library()?;
     let completer = Completer::new(callback, UserData(user_data));
-    Ok(match lib.developer_clients.get(client) {
-        Ok(c) => {
-            let fut = work(c);
-            lib.start_call(None, completer, async move { fut.await.map_err(failed) })
-        }
-        Err(f) => lib.start_call(None, completer, async move {
-            Err((f.status, Error::new(ErrorKind::InvalidInput, f.message)))
-        }),
-    })
+    let mut id = 0;
+    lib.start_on(lib.developer_clients.get(client), completer, &mut id, |c| {
+        let fut = work(c);
+        async move { fut.await.map_err(failed) }.boxed()
+    });
+    Ok(id)
 }

@@ -15,7 +15,6 @@ use crate::user_pool::{Challenge, UserPool, UserPoolSession};
 use futures_util::FutureExt;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
-use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
@@ -256,15 +255,15 @@ impl Library {
 
     /// Starts an asynchronous call whose completion goes to `completer`, on a runtime thread.
     /// Returns the call's id (for `cognito_cancel`).
-    pub fn start_call<F>(
+    ///
+    /// Not generic: one copy of this machinery serves every call (a generic one cost the library
+    /// a copy per export).
+    pub fn start_call(
         self: &Arc<Self>,
         entry: Option<&Arc<ProviderEntry>>,
         completer: Completer,
-        work: F,
-    ) -> u64
-    where
-        F: Future<Output = Result<Outcome, (cognito_status, Error)>> + Send + 'static,
-    {
+        work: CallWork,
+    ) -> u64 {
         let id = NEXT_CALL.fetch_add(1, Ordering::Relaxed);
         let (cancel, cancelled) = oneshot::channel::<()>();
         if let Some(e) = entry {
@@ -319,6 +318,26 @@ impl Library {
         id
     }
 
+    /// Starts a call on an object of a handle (`object`: its lookup), writing the call's id to
+    /// `out_call_id` (nullable); a bad handle is reported through the callback, like any failure
+    /// of the call.
+    pub fn start_on<T>(
+        self: &Arc<Self>,
+        object: FfiResult<T>,
+        completer: Completer,
+        out_call_id: *mut u64,
+        work: impl FnOnce(T) -> CallWork,
+    ) {
+        let id = match object {
+            Ok(o) => self.start_call(None, completer, work(o)),
+            Err(f) => self.start_call(None, completer, failing(f)),
+        };
+        if !out_call_id.is_null() {
+            // SAFETY: non-NULL; the caller provides a writable pointer.
+            unsafe { *out_call_id = id };
+        }
+    }
+
     /// Asks a pending call to complete with COGNITO_STATUS_ERR_CANCELLED; false if it is unknown,
     /// finished, or already cancelled.
     pub fn cancel(&self, id: u64) -> bool {
@@ -343,6 +362,22 @@ impl Library {
             tracing::warn!(pending = pending.len(), "shutdown: calls still pending");
         }
     }
+}
+
+/// What an asynchronous call does, to completion.
+pub(crate) type CallWork =
+    futures_util::future::BoxFuture<'static, Result<Outcome, (cognito_status, Error)>>;
+
+/// A call that fails at once with `failure` (a bad handle): reported through the callback, like
+/// any failure of the call.
+pub(crate) fn failing(failure: Failure) -> CallWork {
+    async move {
+        Err((
+            failure.status,
+            Error::new(ErrorKind::InvalidInput, failure.message),
+        ))
+    }
+    .boxed()
 }
 
 /// The status a failed call completes with.

@@ -9,10 +9,10 @@ use super::guard::{
     FfiResult,
 };
 use super::host_requests::{HostDeveloperSource, HostLoginsProvider, HostStore};
-use super::library::{failed, library, ProviderEntry};
+use super::library::{failed, failing, library, ProviderEntry};
 use super::options;
 use super::types::*;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::provider::CredentialsProvider;
 use crate::secret::Secret;
 use crate::store::IdentityStore;
@@ -288,10 +288,7 @@ pub(super) fn start_provider_call(
             let fut = work(entry.provider.clone());
             lib.start_call(Some(&entry), completer, fut)
         }
-        // A bad handle is reported through the callback, like any failure of the call.
-        Err(f) => lib.start_call(None, completer, async move {
-            Err((f.status, Error::new(ErrorKind::InvalidInput, f.message)))
-        }),
+        Err(f) => lib.start_call(None, completer, failing(f)),
     };
     write_call_id(out_call_id, id);
     Ok(())

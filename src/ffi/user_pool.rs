@@ -5,41 +5,30 @@
 use super::callbacks::{Callback, ChallengeHandle, Completer, Outcome, SignInHandles};
 use super::gate::CallbackGate;
 use super::guard::{
-    callback_arg, guard, opt_str_arg, out_arg, str_arg, str_field, write_call_id, Failure,
-    FfiResult,
+    callback_arg, guard, opt_str_arg, out_arg, str_arg, str_field, Failure, FfiResult,
 };
-use super::library::{failed, library, Library, SessionEntry};
+use super::library::{failed, library, CallWork, Library, SessionEntry};
 use super::options::UserPoolOptions;
 use super::types::*;
 use crate::error::{Error, ErrorKind};
 use crate::secret::Secret;
 use crate::user_pool::{SessionEnded, SignIn, UserPool, UserPoolSession};
-use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 use safer_ffi::prelude::*;
 use std::ffi::c_void;
 use std::sync::{Arc, Mutex};
 
-type Work = BoxFuture<'static, Result<Outcome, (cognito_status, Error)>>;
-
-/// Starts an asynchronous call on a live object of `registry`; a bad handle is reported
-/// through the callback, like any failure of the call.
+/// Starts a call on a live object (`object`: its handle's lookup).
 fn start<T>(
     lib: &Arc<Library>,
-    object: FfiResult<Arc<T>>,
+    object: FfiResult<T>,
     callback: Callback,
     user_data: *mut c_void,
     out_call_id: *mut u64,
-    work: impl FnOnce(Arc<T>) -> Work,
+    work: impl FnOnce(T) -> CallWork,
 ) -> FfiResult {
     let completer = Completer::new(callback, UserData(user_data));
-    let id = match object {
-        Ok(o) => lib.start_call(None, completer, work(o)),
-        Err(f) => lib.start_call(None, completer, async move {
-            Err((f.status, Error::new(ErrorKind::InvalidInput, f.message)))
-        }),
-    };
-    write_call_id(out_call_id, id);
+    lib.start_on(object, completer, out_call_id, work);
     Ok(())
 }
 
@@ -242,16 +231,13 @@ pub fn cognito_user_pool_respond(
         let challenge = lib.challenges.get(challenge);
         start(
             &lib,
-            lib.user_pools
-                .get(pool)
-                .and_then(|p| Ok((p, challenge?)))
-                .map(Arc::new),
+            lib.user_pools.get(pool).and_then(|p| Ok((p, challenge?))),
             Callback::SignIn(callback),
             user_data,
             out_call_id,
             move |pc| {
                 async move {
-                    let (pool, challenge) = &*pc;
+                    let (pool, challenge) = &pc;
                     let c = challenge.lock().unwrap_or_else(|p| p.into_inner()).clone();
                     registered(pool.respond(&c, &refs(&answers)).await)
                 }
@@ -278,16 +264,13 @@ pub fn cognito_user_pool_associate_software_token(
         let challenge = lib.challenges.get(challenge);
         start(
             &lib,
-            lib.user_pools
-                .get(pool)
-                .and_then(|p| Ok((p, challenge?)))
-                .map(Arc::new),
+            lib.user_pools.get(pool).and_then(|p| Ok((p, challenge?))),
             Callback::Secret(callback),
             user_data,
             out_call_id,
             move |pc| {
                 async move {
-                    let (pool, challenge) = &*pc;
+                    let (pool, challenge) = &pc;
                     let c = challenge.lock().unwrap_or_else(|p| p.into_inner()).clone();
                     let (secret, next) = pool.associate_software_token(&c).await.map_err(failed)?;
                     *challenge.lock().unwrap_or_else(|p| p.into_inner()) = next;
@@ -319,16 +302,13 @@ pub fn cognito_user_pool_verify_software_token(
         let challenge = lib.challenges.get(challenge);
         start(
             &lib,
-            lib.user_pools
-                .get(pool)
-                .and_then(|p| Ok((p, challenge?)))
-                .map(Arc::new),
+            lib.user_pools.get(pool).and_then(|p| Ok((p, challenge?))),
             Callback::SignIn(callback),
             user_data,
             out_call_id,
             move |pc| {
                 async move {
-                    let (pool, challenge) = &*pc;
+                    let (pool, challenge) = &pc;
                     let c = challenge.lock().unwrap_or_else(|p| p.into_inner()).clone();
                     registered(
                         pool.verify_software_token(&c, code.expose(), device_name.as_deref())
