@@ -78,6 +78,10 @@ namespace CognitoNative
             internal Action ClearIdentityCache { get; private set; }
 
             internal Func<Task<IdentityState>> RefreshIdentityAsync { get; private set; }
+
+            /// <summary>The object whose engine calls these (set by its constructor, before the engine
+            /// first calls one: the wrapping object's base methods reach the engine through it).</summary>
+            internal CognitoAWSCredentials Native { get; set; }
         }
 
         /// <summary>
@@ -142,6 +146,12 @@ namespace CognitoNative
                     return new Dictionary<string, string>(_tokens, StringComparer.Ordinal);
                 }
             }
+        }
+
+        /// <summary>CloneLogins for the AwsSdk bridge's facade.</summary>
+        internal Dictionary<string, string> LoginsCopy()
+        {
+            return CloneLogins;
         }
 
         /// <summary>Which of <see cref="HookOverrides"/>' methods <paramref name="type"/> overrides below

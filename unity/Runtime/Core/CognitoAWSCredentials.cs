@@ -134,6 +134,7 @@ namespace CognitoNative
             _eventContext = SynchronizationContext.Current;
             _identityBridge = new IdentityChangedBridge(this);
             _hooks = hooks ?? OwnHooks();
+            _hooks.Native = this;
             _refreshIdentityBridge = CreateRefreshIdentityBridge();
             _developerSource = _refreshIdentityBridge;
             _handle = CreateProvider(null);
@@ -731,7 +732,9 @@ namespace CognitoNative
             Dispatch.Run(_eventContext, () => handler(this, args), "an IdentityChangedEvent handler");
         }
 
-        private ImmutableCredentials TryGetCachedCredentials()
+        /// <summary>The cached credentials if they are valid, else null. No I/O; no managed allocation while
+        /// they are the ones decoded last. Also used by the AwsSdk bridge.</summary>
+        internal ImmutableCredentials TryGetCachedCredentials()
         {
             var handle = AcquireProvider();
             try
