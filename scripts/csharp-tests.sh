@@ -47,28 +47,36 @@ echo "== Unity glue, against the UnityEngine stub"
   -r:"$bin/CognitoNative.dll" -r:"$out/UnityEngine.dll" -r:"$out/UnityEditor.dll" \
   -out:"$out/CognitoNative.Unity.dll" unity/Runtime/Unity/*.cs
 # The package compiles as Unity compiles it: the Runtime asmdef's assembly (the library and the Unity
-# glue), in the Editor (also with the Unity 2021.2+ API) and in an iOS player; and the AWS SDK bridge's
-# own asmdef assembly (Runtime/AwsSdk) against it and AWSSDK.Core 3.7 and 4 (the define its asmdef's
-# versionDefines, or AwsSdkDefine, sets; plus the v4 one). The bridge's file name is its assembly's.
+# glue) in the Editor (also with the Unity 2021.2+ API) and in an iOS player; the AWS SDK bridge's own
+# asmdef assembly (Runtime/AwsSdk) against it and AWSSDK.Core 3.7 or 4 (the define its asmdef's
+# versionDefines, or AwsSdkDefine, sets; plus the v4 one), in the Editor and an iOS player; and the
+# bridge's sample (Samples~/AwsSdkSample, its own asmdef). An assembly's file name is its name.
 mapfile -t runtime < <(find unity/Runtime -name '*.cs' -not -path '*/AwsSdk/*' | LC_ALL=C sort)
 mapfile -t bridge < <(find unity/Runtime/AwsSdk -name '*.cs' | LC_ALL=C sort)
 check="$out/unity-check"
 for variant in editor editor-2021 ios; do
   defines=(-d:UNITY_5_3_OR_NEWER -d:UNITY_EDITOR)
   refs=(-r:"$out/UnityEngine.dll" -r:"$out/UnityEditor.dll")
+  versions=(3.7 4)
   case "$variant" in
-    editor-2021) defines+=(-d:UNITY_2021_2_OR_NEWER) ;;
-    ios) defines=(-d:UNITY_5_3_OR_NEWER -d:UNITY_IOS); refs=(-r:"$out/UnityEngine.dll") ;;
+    editor-2021) defines+=(-d:UNITY_2021_2_OR_NEWER); versions=() ;;
+    ios) defines=(-d:UNITY_5_3_OR_NEWER -d:UNITY_IOS); refs=(-r:"$out/UnityEngine.dll"); versions=(3.7) ;;
   esac
   mkdir -p "$check/$variant"
   "${MCS[@]}" -target:library -unsafe "${defines[@]}" "${refs[@]}" \
     -out:"$check/$variant/CognitoNative.Runtime.dll" "${runtime[@]}"
-  for v in 3.7 4; do
+  for v in "${versions[@]}"; do
     aws=(-d:COGNITO_NATIVE_AWSSDK)
     [ "$v" = 4 ] && aws+=(-d:COGNITO_NATIVE_AWSSDK_V4)
-    mkdir -p "$check/$variant/awssdk-$v"
+    dir="$check/$variant/awssdk-$v"
+    mkdir -p "$dir"
     "${MCS[@]}" -target:library "${defines[@]}" "${aws[@]}" -r:"$check/$variant/CognitoNative.Runtime.dll" \
-      -r:"$bin/awssdk-stub/$v/AWSSDK.Core.dll" -out:"$check/$variant/awssdk-$v/CognitoNative.AwsSdk.dll" "${bridge[@]}"
+      -r:"$bin/awssdk-stub/$v/AWSSDK.Core.dll" -out:"$dir/CognitoNative.AwsSdk.dll" "${bridge[@]}"
+    if [ "$variant" = editor ]; then
+      "${MCS[@]}" -target:library "${defines[@]}" "${aws[@]}" -r:"$out/UnityEngine.dll" \
+        -r:"$check/$variant/CognitoNative.Runtime.dll" -r:"$dir/CognitoNative.AwsSdk.dll" -r:"$bin/awssdk-stub/$v/AWSSDK.Core.dll" \
+        -out:"$dir/CognitoNative.AwsSdk.Sample.dll" unity/Samples~/AwsSdkSample/*.cs
+    fi
   done
 done
 rm -rf "$check"
