@@ -105,6 +105,19 @@ cognito_cancel (
     uint64_t call_id);
 
 /** \brief
+ *  A sign-in challenge to answer (cognito_user_pool_respond). Opaque handle, from a sign-in's
+ *  callback; free with cognito_challenge_free.
+ */
+typedef struct cognito_challenge cognito_challenge_t;
+
+/** \brief
+ *  Frees a challenge handle. NULL is a no-op.
+ */
+cognito_status_t
+cognito_challenge_free (
+    cognito_challenge_t * challenge);
+
+/** \brief
  *  Temporary AWS credentials, read-only. In a callback, valid only during it; from
  *  `cognito_provider_cached_credentials`, valid until `cognito_credentials_free`.
  */
@@ -341,6 +354,70 @@ enum cognito_error_kind {
      */
     COGNITO_ERROR_KIND_REGION_DISABLED = 26,
     /** \brief
+     *  UserNotFoundException
+     */
+    COGNITO_ERROR_KIND_USER_NOT_FOUND = 30,
+    /** \brief
+     *  UserNotConfirmedException
+     */
+    COGNITO_ERROR_KIND_USER_NOT_CONFIRMED = 31,
+    /** \brief
+     *  PasswordResetRequiredException
+     */
+    COGNITO_ERROR_KIND_PASSWORD_RESET_REQUIRED = 32,
+    /** \brief
+     *  CodeMismatchException
+     */
+    COGNITO_ERROR_KIND_CODE_MISMATCH = 33,
+    /** \brief
+     *  ExpiredCodeException
+     */
+    COGNITO_ERROR_KIND_EXPIRED_CODE = 34,
+    /** \brief
+     *  InvalidPasswordException
+     */
+    COGNITO_ERROR_KIND_INVALID_PASSWORD = 35,
+    /** \brief
+     *  UsernameExistsException
+     */
+    COGNITO_ERROR_KIND_USERNAME_EXISTS = 36,
+    /** \brief
+     *  AliasExistsException
+     */
+    COGNITO_ERROR_KIND_ALIAS_EXISTS = 37,
+    /** \brief
+     *  CodeDeliveryFailureException
+     */
+    COGNITO_ERROR_KIND_CODE_DELIVERY_FAILURE = 38,
+    /** \brief
+     *  InvalidUserPoolConfigurationException
+     */
+    COGNITO_ERROR_KIND_INVALID_USER_POOL_CONFIGURATION = 39,
+    /** \brief
+     *  TooManyFailedAttemptsException
+     */
+    COGNITO_ERROR_KIND_TOO_MANY_FAILED_ATTEMPTS = 40,
+    /** \brief
+     *  MFAMethodNotFoundException
+     */
+    COGNITO_ERROR_KIND_MFA_METHOD_NOT_FOUND = 41,
+    /** \brief
+     *  SoftwareTokenMFANotFoundException
+     */
+    COGNITO_ERROR_KIND_SOFTWARE_TOKEN_MFA_NOT_FOUND = 42,
+    /** \brief
+     *  EnableSoftwareTokenMFAException
+     */
+    COGNITO_ERROR_KIND_ENABLE_SOFTWARE_TOKEN_MFA = 43,
+    /** \brief
+     *  UserLambdaValidationException
+     */
+    COGNITO_ERROR_KIND_USER_LAMBDA_VALIDATION = 44,
+    /** \brief
+     *  ForbiddenException
+     */
+    COGNITO_ERROR_KIND_FORBIDDEN = 45,
+    /** \brief
      *  AmazonServiceException
      *  A service error code this library does not know; the error's code is the name it sent.
      */
@@ -390,6 +467,11 @@ enum cognito_error_kind {
      *  A bug in this library (a panic caught at a boundary).
      */
     COGNITO_ERROR_KIND_INTERNAL = 58,
+    /** \brief
+     *  UnsupportedChallengeError
+     *  The user pool asked for a sign-in challenge this library cannot answer.
+     */
+    COGNITO_ERROR_KIND_UNSUPPORTED_CHALLENGE = 59,
 }
 #ifndef DOXYGEN
 ; typedef uint32_t
@@ -557,6 +639,98 @@ cognito_provider_new_with_store (
     cognito_provider_t * * out_provider);
 
 /** \brief
+ *  An HTTP header: NUL-terminated name and value.
+ */
+typedef struct cognito_header {
+    /** <No documentation available> */
+    char const * name;
+
+    /** <No documentation available> */
+    char const * value;
+} cognito_header_t;
+
+/** \brief
+ *  A request to sign (cognito_provider_sign / _presign). Read inside the call that takes it:
+ *  its pointers need to stay valid only until that call returns.
+ */
+typedef struct cognito_sign_request {
+    /** \brief
+     *  "GET", "PUT", "POST"...
+     */
+    char const * method;
+
+    /** \brief
+     *  The full http(s) URL as it will be sent, query included.
+     */
+    char const * url;
+
+    /** \brief
+     *  Headers that will be sent and must be signed (`header_count` of them; NULL if none).
+     */
+    cognito_header_t const * headers;
+
+    /** <No documentation available> */
+    size_t header_count;
+
+    /** \brief
+     *  The body (`body_len` bytes; NULL if empty). Hashed inside the call.
+     */
+    uint8_t const * body;
+
+    /** <No documentation available> */
+    size_t body_len;
+
+    /** \brief
+     *  Nullable: the body's SHA-256 as 64 hex digits, instead of the body (streamed uploads).
+     */
+    char const * payload_sha256;
+
+    /** \brief
+     *  Sign UNSIGNED-PAYLOAD instead of the body (S3 only).
+     */
+    bool unsigned_payload;
+
+    /** \brief
+     *  The service's signing name: "s3", "dynamodb", "lambda", "execute-api", "kinesis"...
+     */
+    char const * service;
+
+    /** \brief
+     *  Nullable: the region to sign for (default: the provider's).
+     */
+    char const * region;
+} cognito_sign_request_t;
+
+/** \brief
+ *  A presigned URL for `request` (signed in the query), valid for `expires_secs` (1 to 604800,
+ *  S3's 7 days), cut to the credentials' remaining lifetime: the callback receives the URL and
+ *  when it expires. S3 URLs sign UNSIGNED-PAYLOAD (any body); for other services the body (or
+ *  its SHA-256) is signed. `out_call_id` (nullable) receives an id for cognito_cancel.
+ *  Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_provider_presign (
+    cognito_provider_t * provider,
+    cognito_sign_request_t const * request,
+    uint32_t expires_secs,
+    void (*callback)(void *, cognito_status_t, char const *, int64_t, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  cognito_provider_presign with the cached credentials, at once, without any I/O: writes the
+ *  URL (free it with cognito_string_free) and its expiration (seconds since the Unix epoch, server
+ *  time); COGNITO_STATUS_ERR_NOT_FOUND when there are no valid cached credentials.
+ */
+cognito_status_t
+cognito_provider_presign_cached (
+    cognito_provider_t * provider,
+    cognito_sign_request_t const * request,
+    uint32_t expires_secs,
+    char * * out_url,
+    int64_t * out_expiration);
+
+/** \brief
  *  Removes a login (token or logins provider); COGNITO_STATUS_ERR_NOT_FOUND if there was none.
  */
 cognito_status_t
@@ -599,6 +773,61 @@ cognito_provider_set_logins_provider (
     void * user_data);
 
 /** \brief
+ *  A signed-in user: tokens kept fresh, the session kept between runs. Opaque handle, from a
+ *  sign-in's callback; free with cognito_user_session_free.
+ */
+typedef struct cognito_user_session cognito_user_session_t;
+
+/** \brief
+ *  Makes the session the provider's login for its user pool: its id token, kept fresh, goes
+ *  with every request; when the session ends, the login goes (and the credentials with it).
+ */
+cognito_status_t
+cognito_provider_set_user_pool_session (
+    cognito_provider_t * provider,
+    cognito_user_session_t * session);
+
+/** \brief
+ *  Signs `request` with the provider's credentials (refreshed first when needed): the callback
+ *  receives the headers to add to the request. S3 (service "s3") signs the path as sent and adds
+ *  x-amz-content-sha256; other services double-encode and normalise the path. Signed at the
+ *  server's time (a wrong device clock corrected). A request the library cannot sign (bad URL,
+ *  unknown service name, too many headers...) fails here, before anything starts.
+ *  `out_call_id` (nullable) receives an id for cognito_cancel. Completion: see the contract at
+ *  the top.
+ */
+cognito_status_t
+cognito_provider_sign (
+    cognito_provider_t * provider,
+    cognito_sign_request_t const * request,
+    void (*callback)(void *, cognito_status_t, cognito_header_t const *, size_t, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  Headers that sign a request, from cognito_provider_sign_cached: add each to the request as
+ *  it is. Free with cognito_signed_headers_free.
+ */
+typedef struct cognito_signed_headers {
+    /** <No documentation available> */
+    cognito_header_t const * headers;
+
+    /** <No documentation available> */
+    size_t count;
+} cognito_signed_headers_t;
+
+/** \brief
+ *  Signs `request` with the cached credentials, at once, without any I/O: writes the headers to
+ *  add (free them with cognito_signed_headers_free); COGNITO_STATUS_ERR_NOT_FOUND when there are
+ *  no valid cached credentials (then use cognito_provider_sign).
+ */
+cognito_status_t
+cognito_provider_sign_cached (
+    cognito_provider_t * provider,
+    cognito_sign_request_t const * request,
+    cognito_signed_headers_t * * out_headers);
+
+/** \brief
  *  Sends the library's log lines (secrets never included) at `level` and above (1 error ..
  *  5 trace) to `callback`, in order, on a library callback thread (on the logging thread while
  *  the library is not running). A sink that cannot keep up loses lines beyond 10,000 waiting,
@@ -620,6 +849,13 @@ cognito_status_t
 cognito_shutdown (void);
 
 /** \brief
+ *  Frees headers from cognito_provider_sign_cached. NULL is a no-op.
+ */
+void
+cognito_signed_headers_free (
+    cognito_signed_headers_t * headers);
+
+/** \brief
  *  Frees a string returned by this library. NULL is a no-op.
  */
 void
@@ -637,6 +873,83 @@ cognito_token_request_complete (
     char const * error_message);
 
 /** \brief
+ *  A Cognito user pool's app client (cognito_user_pool_new). Opaque handle.
+ */
+typedef struct cognito_user_pool cognito_user_pool_t;
+
+/** \brief
+ *  MFA_SETUP, step 1: the callback receives the secret to show the user (as a QR code:
+ *  otpauth://totp/...). The challenge handle then carries the next session: verify the app's
+ *  first code with cognito_user_pool_verify_software_token. Completion: see the contract.
+ */
+cognito_status_t
+cognito_user_pool_associate_software_token (
+    cognito_user_pool_t * pool,
+    cognito_challenge_t * challenge,
+    void (*callback)(void *, cognito_status_t, char const *, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  ConfirmForgotPassword: the code and the new password. Completion: see the contract.
+ */
+cognito_status_t
+cognito_user_pool_confirm_forgot_password (
+    cognito_user_pool_t * pool,
+    char const * username,
+    char const * code,
+    char const * new_password,
+    void (*callback)(void *, cognito_status_t, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  ConfirmSignUp with the code the user got. Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_user_pool_confirm_sign_up (
+    cognito_user_pool_t * pool,
+    char const * username,
+    char const * code,
+    void (*callback)(void *, cognito_status_t, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  ForgotPassword: sends the user a code to reset their password. Completion: see the contract.
+ */
+cognito_status_t
+cognito_user_pool_forgot_password (
+    cognito_user_pool_t * pool,
+    char const * username,
+    void (*callback)(void *, cognito_status_t, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  Frees a user pool client (calls in flight still complete; its sessions live on). NULL is a
+ *  no-op.
+ */
+cognito_status_t
+cognito_user_pool_free (
+    cognito_user_pool_t * pool);
+
+/** \brief
+ *  Creates a user pool app client. `options_json` (nullable): {"client_secret":"..",
+ *  "endpoint":"http://127.0.0.1:4566","allow_http_loopback":true,"session_store_dir":"/data"};
+ *  keys: client_secret, region, endpoint, allow_http_loopback, use_fips, use_environment,
+ *  ca_bundle_pem, ca_bundle_file, refresh_window_secs, attempt_timeout_ms, connect_timeout_ms,
+ *  max_attempts, retry_base_delay_ms, retry_max_delay_ms, refresh_token_rotation,
+ *  session_store_dir (keeps the signed-in session between runs, 0600).
+ */
+cognito_status_t
+cognito_user_pool_new (
+    char const * user_pool_id,
+    char const * client_id,
+    char const * options_json,
+    cognito_user_pool_t * * out_pool);
+
+/** \brief
  *  Writes the user pool provider name "cognito-idp.<region>.amazonaws.com/<userPoolId>" (the
  *  region is taken from the user pool id when `region` is NULL). Free with cognito_string_free.
  */
@@ -645,6 +958,251 @@ cognito_user_pool_provider_name (
     char const * region,
     char const * user_pool_id,
     char * * out_name);
+
+/** \brief
+ *  ResendConfirmationCode. Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_user_pool_resend_confirmation_code (
+    cognito_user_pool_t * pool,
+    char const * username,
+    void (*callback)(void *, cognito_status_t, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  Where a sign-in stands, in its callback (valid only during it): signed in (`session` set), or
+ *  a challenge to answer (`challenge` set, with its name and parameters).
+ */
+typedef struct cognito_sign_in {
+    /** \brief
+     *  The signed-in user's handle (yours to free), or NULL when a challenge is asked.
+     */
+    cognito_user_session_t * session;
+
+    /** \brief
+     *  The challenge's handle (yours to free), or NULL when signed in.
+     */
+    cognito_challenge_t * challenge;
+
+    /** \brief
+     *  "NEW_PASSWORD_REQUIRED", "SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SELECT_MFA_TYPE",
+     *  "MFA_SETUP", "CUSTOM_CHALLENGE"; NULL when signed in.
+     */
+    char const * challenge_name;
+
+    /** \brief
+     *  The challenge's parameters as name/value pairs (CODE_DELIVERY_DESTINATION,
+     *  requiredAttributes, MFAS_CAN_CHOOSE...).
+     */
+    cognito_header_t const * parameters;
+
+    /** <No documentation available> */
+    size_t parameter_count;
+} cognito_sign_in_t;
+
+/** \brief
+ *  Answers a challenge with name/value pairs (USERNAME and SECRET_HASH are added):
+ *  NEW_PASSWORD_REQUIRED → NEW_PASSWORD (+ "userAttributes.<name>"), SMS_MFA → SMS_MFA_CODE,
+ *  SOFTWARE_TOKEN_MFA → SOFTWARE_TOKEN_MFA_CODE, EMAIL_OTP → EMAIL_OTP_CODE, SELECT_MFA_TYPE →
+ *  ANSWER, CUSTOM_CHALLENGE → ANSWER. The callback receives the next step. The challenge handle
+ *  stays yours to free. Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_user_pool_respond (
+    cognito_user_pool_t * pool,
+    cognito_challenge_t * challenge,
+    cognito_header_t const * answers,
+    size_t answer_count,
+    void (*callback)(void *, cognito_status_t, cognito_sign_in_t const *, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  Signs in again with the session kept in the pool's session store (`session_store_dir`),
+ *  refreshed: the callback receives it, or COGNITO_STATUS_ERR_NOT_FOUND when none is kept (or
+ *  COGNITO_ERROR_KIND_NOT_AUTHORIZED when the pool refused it; it is then forgotten).
+ *  Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_user_pool_resume_saved (
+    cognito_user_pool_t * pool,
+    void (*callback)(void *, cognito_status_t, cognito_sign_in_t const *, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  How to sign in.
+ */
+/** \remark Has the same ABI as `int32_t` **/
+#ifdef DOXYGEN
+typedef
+#endif
+enum cognito_auth_flow {
+    /** \brief
+     *  USER_SRP_AUTH: the password never leaves the device.
+     */
+    COGNITO_AUTH_FLOW_SRP = 0,
+    /** \brief
+     *  USER_PASSWORD_AUTH: the password is sent (over TLS); the app client must allow it.
+     */
+    COGNITO_AUTH_FLOW_PASSWORD = 1,
+}
+#ifndef DOXYGEN
+; typedef int32_t
+#endif
+cognito_auth_flow_t;
+
+/** \brief
+ *  Signs a user in (`flow`: COGNITO_AUTH_FLOW_SRP, the password never leaves the device, or
+ *  COGNITO_AUTH_FLOW_PASSWORD): the callback receives a session, or a challenge to answer with
+ *  cognito_user_pool_respond. A wrong password is COGNITO_ERROR_KIND_NOT_AUTHORIZED ("Incorrect
+ *  username or password."), never retried. Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_user_pool_sign_in (
+    cognito_user_pool_t * pool,
+    char const * username,
+    char const * password,
+    cognito_auth_flow_t flow,
+    void (*callback)(void *, cognito_status_t, cognito_sign_in_t const *, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  What a sign-up did, in its callback.
+ */
+typedef struct cognito_sign_up_result {
+    /** \brief
+     *  Confirmed already, or waiting for cognito_user_pool_confirm_sign_up.
+     */
+    bool user_confirmed;
+
+    /** \brief
+     *  The user's `sub`, or NULL.
+     */
+    char const * user_sub;
+
+    /** \brief
+     *  Where the confirmation code went ("EMAIL", "SMS"; NULL if none) and to whom (masked).
+     */
+    char const * delivery_medium;
+
+    /** <No documentation available> */
+    char const * destination;
+} cognito_sign_up_result_t;
+
+/** \brief
+ *  Signs up a user with `password` and attributes (name/value pairs, e.g. "email"); the callback
+ *  says whether they are confirmed already and where the code went. Completion: see the contract.
+ */
+cognito_status_t
+cognito_user_pool_sign_up (
+    cognito_user_pool_t * pool,
+    char const * username,
+    char const * password,
+    cognito_header_t const * attributes,
+    size_t attribute_count,
+    void (*callback)(void *, cognito_status_t, cognito_sign_up_result_t const *, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  MFA_SETUP, step 2: the authenticator app's first code (`device_name` nullable); the callback
+ *  receives the next step (signed in when the code is right). Completion: see the contract.
+ */
+cognito_status_t
+cognito_user_pool_verify_software_token (
+    cognito_user_pool_t * pool,
+    cognito_challenge_t * challenge,
+    char const * code,
+    char const * device_name,
+    void (*callback)(void *, cognito_status_t, cognito_sign_in_t const *, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  ChangePassword for the signed-in user. Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_user_session_change_password (
+    cognito_user_session_t * session,
+    char const * previous_password,
+    char const * proposed_password,
+    void (*callback)(void *, cognito_status_t, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  Frees a session handle: its ended callback stops (the session itself stays signed in: sign out
+ *  first to end it). NULL is a no-op.
+ */
+cognito_status_t
+cognito_user_session_free (
+    cognito_user_session_t * session);
+
+/** \brief
+ *  Calls `callback` (on a library thread) once when the session ends: signed out, or the pool
+ *  refused the refresh token. Replaces the previous callback; NULL removes it.
+ */
+cognito_status_t
+cognito_user_session_set_ended_callback (
+    cognito_user_session_t * session,
+    void (*callback)(void *, bool, cognito_error_t const *),
+    void * user_data);
+
+/** \brief
+ *  Signs the user out: with `everywhere`, GlobalSignOut (every refresh token of the user dies);
+ *  otherwise the refresh token is revoked. The session ends (also in the store) whatever the pool
+ *  answers. Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_user_session_sign_out (
+    cognito_user_session_t * session,
+    bool everywhere,
+    void (*callback)(void *, cognito_status_t, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  A signed-in user's tokens (secrets: never log them). Valid only during the callback.
+ */
+typedef struct cognito_user_tokens {
+    /** \brief
+     *  What an identity pool takes as the user's login.
+     */
+    char const * id_token;
+
+    /** <No documentation available> */
+    char const * access_token;
+
+    /** \brief
+     *  NULL when the session has none.
+     */
+    char const * refresh_token;
+
+    /** \brief
+     *  The user's name in the pool.
+     */
+    char const * username;
+
+    /** \brief
+     *  The id token's expiration, seconds since the Unix epoch (server time).
+     */
+    int64_t expiration;
+} cognito_user_tokens_t;
+
+/** \brief
+ *  The session's tokens, refreshed first when the id token is near its expiry (`refresh`
+ *  false), or refreshed now (`refresh` true). Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_user_session_tokens (
+    cognito_user_session_t * session,
+    bool refresh,
+    void (*callback)(void *, cognito_status_t, cognito_user_tokens_t const *, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
 
 /** \brief
  *  The library's version, e.g. "0.1.0". Static; do not free.

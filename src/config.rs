@@ -74,12 +74,10 @@ impl Config {
         }
     }
 
-    /// Points both services at one endpoint, e.g. the local emulator (`http://127.0.0.1:PORT`,
+    /// Points every service at one endpoint, e.g. the local emulator (`http://127.0.0.1:PORT`,
     /// which this also allows).
     pub fn with_local_endpoint(mut self, url: &str) -> Config {
-        self.endpoints.cognito_identity = Some(url.to_owned());
-        self.endpoints.sts = Some(url.to_owned());
-        self.endpoints.allow_http_loopback = true;
+        self.endpoints = self.endpoints.with_local_endpoint(url);
         self
     }
 
@@ -107,20 +105,51 @@ impl Config {
                 check_role_arn(what, arn)?;
             }
         }
+        if self.logins_timeout.is_zero() {
+            return Err(Error::invalid_config("logins timeout must be positive"));
+        }
+        let wire = Transport {
+            region,
+            endpoints: &self.endpoints,
+            attempt_timeout: self.attempt_timeout,
+            connect_timeout: self.connect_timeout,
+            retry: &self.retry,
+            ca_bundle_pem: &self.ca_bundle_pem,
+            http_client: &self.http_client,
+        }
+        .wire()?;
+        Ok(Validated {
+            wire,
+            runtime: runtime(&self.runtime, "the provider")?,
+        })
+    }
+}
+
+/// How to reach AWS, as every client of the library does (identity pools, user pools, the
+/// developer backend): endpoints, timeouts, retries, trust roots.
+pub(crate) struct Transport<'a> {
+    pub region: String,
+    pub endpoints: &'a EndpointConfig,
+    pub attempt_timeout: Duration,
+    pub connect_timeout: Duration,
+    pub retry: &'a RetryPolicy,
+    pub ca_bundle_pem: &'a Option<Vec<u8>>,
+    pub http_client: &'a Option<HttpClient>,
+}
+
+impl Transport<'_> {
+    pub fn wire(self) -> Result<Wire> {
         for (what, d) in [
             ("attempt timeout", self.attempt_timeout),
             ("connect timeout", self.connect_timeout),
-            ("logins timeout", self.logins_timeout),
         ] {
             if d.is_zero() {
                 return Err(Error::invalid_config(format!("{what} must be positive")));
             }
         }
         let env = |k: &str| std::env::var(k).ok();
-        let cognito_url =
-            endpoints::resolve(Service::CognitoIdentity, &region, &self.endpoints, &env)?;
-        let sts_url = endpoints::resolve(Service::Sts, &region, &self.endpoints, &env)?;
-        let http = match &self.http_client {
+        let url = |service| endpoints::resolve(service, &self.region, self.endpoints, &env);
+        let http = match self.http_client {
             Some(client) => client.clone(),
             None => HttpClient::shared(&TlsOptions {
                 extra_ca_pem: self.ca_bundle_pem.clone(),
@@ -128,24 +157,31 @@ impl Config {
                 ..Default::default()
             })?,
         };
-        let runtime = match &self.runtime {
-            Some(h) => h.clone(),
-            None => tokio::runtime::Handle::try_current().map_err(|_| {
-                Error::invalid_config(
-                    "create the provider inside a tokio runtime, or set Config::runtime",
-                )
-            })?,
-        };
-        let wire = Wire {
-            region,
+        Ok(Wire {
+            cognito_url: url(Service::CognitoIdentity)?,
+            sts_url: url(Service::Sts)?,
+            user_pool_url: url(Service::CognitoIdentityProvider)?,
+            region: self.region,
             http,
-            cognito_url,
-            sts_url,
             clock: ServerClock::default(),
             retry: self.retry.clone(),
             attempt_timeout: self.attempt_timeout,
-        };
-        Ok(Validated { wire, runtime })
+        })
+    }
+}
+
+/// Where background work runs: the given runtime, or the current one.
+pub(crate) fn runtime(
+    given: &Option<tokio::runtime::Handle>,
+    what: &str,
+) -> Result<tokio::runtime::Handle> {
+    match given {
+        Some(h) => Ok(h.clone()),
+        None => tokio::runtime::Handle::try_current().map_err(|_| {
+            Error::invalid_config(format!(
+                "create {what} inside a tokio runtime, or set its runtime"
+            ))
+        }),
     }
 }
 

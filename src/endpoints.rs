@@ -69,6 +69,8 @@ fn dns_suffix(region: &str) -> &'static str {
 pub enum Service {
     CognitoIdentity,
     Sts,
+    /// Cognito user pools (`cognito-idp`).
+    CognitoIdentityProvider,
 }
 
 impl Service {
@@ -76,6 +78,7 @@ impl Service {
         match self {
             Service::CognitoIdentity => "cognito-identity",
             Service::Sts => "sts",
+            Service::CognitoIdentityProvider => "cognito-idp",
         }
     }
 
@@ -84,6 +87,7 @@ impl Service {
         match self {
             Service::CognitoIdentity => "AWS_ENDPOINT_URL_COGNITO_IDENTITY",
             Service::Sts => "AWS_ENDPOINT_URL_STS",
+            Service::CognitoIdentityProvider => "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
         }
     }
 }
@@ -97,11 +101,26 @@ pub struct EndpointConfig {
     pub cognito_identity: Option<String>,
     /// Explicit STS endpoint; beats the environment.
     pub sts: Option<String>,
-    /// Read `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_COGNITO_IDENTITY` and `AWS_ENDPOINT_URL_STS`
-    /// (unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), as the AWS SDKs do.
+    /// Explicit Cognito user pools (`cognito-idp`) endpoint; beats the environment.
+    pub cognito_identity_provider: Option<String>,
+    /// Read `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_COGNITO_IDENTITY`, `AWS_ENDPOINT_URL_STS` and
+    /// `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` (unless
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), as the AWS SDKs do.
     pub use_environment: bool,
     /// Accept `http://` endpoints on loopback addresses (for the local emulator). Never for other hosts.
     pub allow_http_loopback: bool,
+}
+
+impl EndpointConfig {
+    /// Every service at one endpoint, e.g. the local emulator (`http://127.0.0.1:PORT`, which
+    /// this also allows).
+    pub fn with_local_endpoint(mut self, url: &str) -> EndpointConfig {
+        self.cognito_identity = Some(url.to_owned());
+        self.sts = Some(url.to_owned());
+        self.cognito_identity_provider = Some(url.to_owned());
+        self.allow_http_loopback = true;
+        self
+    }
 }
 
 /// Resolves the endpoint of `service` in `region`. `env` reads an environment variable (a parameter
@@ -115,6 +134,7 @@ pub fn resolve(
     let explicit = match service {
         Service::CognitoIdentity => config.cognito_identity.clone(),
         Service::Sts => config.sts.clone(),
+        Service::CognitoIdentityProvider => config.cognito_identity_provider.clone(),
     };
     let from_env = || {
         let ignored = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")

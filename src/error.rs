@@ -26,6 +26,23 @@ macro_rules! error_kinds {
             AccessDenied = 24 => "AccessDeniedException",
             Validation = 25 => "ValidationException",
             RegionDisabled = 26 => "RegionDisabledException",
+            // Cognito user pool errors.
+            UserNotFound = 30 => "UserNotFoundException",
+            UserNotConfirmed = 31 => "UserNotConfirmedException",
+            PasswordResetRequired = 32 => "PasswordResetRequiredException",
+            CodeMismatch = 33 => "CodeMismatchException",
+            ExpiredCode = 34 => "ExpiredCodeException",
+            InvalidPassword = 35 => "InvalidPasswordException",
+            UsernameExists = 36 => "UsernameExistsException",
+            AliasExists = 37 => "AliasExistsException",
+            CodeDeliveryFailure = 38 => "CodeDeliveryFailureException",
+            InvalidUserPoolConfiguration = 39 => "InvalidUserPoolConfigurationException",
+            TooManyFailedAttempts = 40 => "TooManyFailedAttemptsException",
+            MfaMethodNotFound = 41 => "MFAMethodNotFoundException",
+            SoftwareTokenMfaNotFound = 42 => "SoftwareTokenMFANotFoundException",
+            EnableSoftwareTokenMfa = 43 => "EnableSoftwareTokenMFAException",
+            UserLambdaValidation = 44 => "UserLambdaValidationException",
+            Forbidden = 45 => "ForbiddenException",
             /// A service error code this library does not know; the error's code is the name it sent.
             UnknownService = 49 => "AmazonServiceException",
             // Local errors.
@@ -47,6 +64,8 @@ macro_rules! error_kinds {
             Store = 57 => "IdentityStoreError",
             /// A bug in this library (a panic caught at a boundary).
             Internal = 58 => "InternalLibraryError",
+            /// The user pool asked for a sign-in challenge this library cannot answer.
+            UnsupportedChallenge = 59 => "UnsupportedChallengeError",
         }
     };
 }
@@ -100,6 +119,22 @@ impl ErrorKind {
             "AccessDenied" => AccessDenied,
             "Validation" | "ValidationError" => Validation,
             "RegionDisabled" => RegionDisabled,
+            "UserNotFound" => UserNotFound,
+            "UserNotConfirmed" => UserNotConfirmed,
+            "PasswordResetRequired" => PasswordResetRequired,
+            "CodeMismatch" => CodeMismatch,
+            "ExpiredCode" => ExpiredCode,
+            "InvalidPassword" => InvalidPassword,
+            "UsernameExists" => UsernameExists,
+            "AliasExists" => AliasExists,
+            "CodeDeliveryFailure" => CodeDeliveryFailure,
+            "InvalidUserPoolConfiguration" => InvalidUserPoolConfiguration,
+            "TooManyFailedAttempts" => TooManyFailedAttempts,
+            "MFAMethodNotFound" => MfaMethodNotFound,
+            "SoftwareTokenMFANotFound" => SoftwareTokenMfaNotFound,
+            "EnableSoftwareTokenMFA" => EnableSoftwareTokenMfa,
+            "UserLambdaValidation" => UserLambdaValidation,
+            "Forbidden" => Forbidden,
             _ => UnknownService,
         }
     }

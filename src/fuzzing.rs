@@ -73,3 +73,35 @@ pub fn developer_request(
 pub fn validate(config: &Config) -> Result<String> {
     config.validate().map(|v| v.wire.region)
 }
+
+/// USER_SRP_AUTH's client side with a given secret `a` (hex): `(SRP_A, PASSWORD_CLAIM_SIGNATURE,
+/// TIMESTAMP)` for a PASSWORD_VERIFIER challenge, signed at `at`.
+#[allow(clippy::too_many_arguments)]
+pub fn srp_password_claim(
+    a_hex: &str,
+    pool_name: &str,
+    user_id_for_srp: &str,
+    password: &str,
+    salt_hex: &str,
+    srp_b_hex: &str,
+    secret_block: &str,
+    at: std::time::SystemTime,
+) -> Result<(String, String, String)> {
+    use crate::user_pool::srp;
+    let session = srp::SrpSession::with_secret(srp::from_hex("a", a_hex)?);
+    let verifier = srp::Verifier {
+        pool_name,
+        user_id_for_srp,
+        salt_hex,
+        srp_b_hex,
+        secret_block,
+    };
+    let timestamp = srp::timestamp(at);
+    let signature = session.password_claim(&verifier, password, &timestamp)?;
+    Ok((session.srp_a(), signature, timestamp))
+}
+
+/// SECRET_HASH of an app client with a secret.
+pub fn srp_secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
+    crate::user_pool::srp::secret_hash(client_secret, username, client_id)
+}

@@ -27,7 +27,9 @@ pub mod logins;
 pub mod provider;
 pub mod retry;
 pub mod secret;
+pub mod signing;
 pub mod store;
+pub mod user_pool;
 mod wire;
 
 pub use config::Config;
@@ -43,5 +45,6 @@ pub use logins::LoginsProvider;
 pub use provider::CredentialsProvider;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use signing::{Payload, PresignedUrl, SignRequest, SignedHeaders};
 pub use store::{FileIdentityStore, IdentityStore, MemoryIdentityStore};
 pub use wire::http::{HttpClient, TlsOptions};

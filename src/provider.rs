@@ -305,9 +305,31 @@ impl CredentialsProvider {
         self.inner.listeners.unsubscribe(id)
     }
 
+    /// The server's current time, as learned from its `Date` headers (a wrong device clock
+    /// corrected): what signatures are dated with.
+    pub(crate) fn server_now(&self) -> std::time::SystemTime {
+        self.inner.wire.clock.now()
+    }
+
     /// Server clock minus local clock in milliseconds (negative when the server is behind).
     pub fn server_clock_offset_ms(&self) -> i64 {
         self.inner.wire.clock.offset_ms()
+    }
+}
+
+/// A handle that does not keep the provider alive (for hooks the provider must not outlive).
+#[derive(Clone)]
+pub(crate) struct WeakProvider(std::sync::Weak<Inner>);
+
+impl WeakProvider {
+    pub fn upgrade(&self) -> Option<CredentialsProvider> {
+        self.0.upgrade().map(|inner| CredentialsProvider { inner })
+    }
+}
+
+impl CredentialsProvider {
+    pub(crate) fn downgrade(&self) -> WeakProvider {
+        WeakProvider(Arc::downgrade(&self.inner))
     }
 }
 

@@ -3,8 +3,10 @@
 use std::fmt;
 
 /// Holds a secret. `Debug` prints a placeholder, there is no `Display`; read it with
-/// [`Secret::expose`] only where it goes on the wire or to the caller.
-#[derive(Clone, PartialEq, Eq, Default)]
+/// [`Secret::expose`] only where it goes on the wire, to the caller or to a store (it serializes
+/// as the plain string, for the stores that keep sessions).
+#[derive(Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {

@@ -121,6 +121,36 @@ impl FileIdentityStore {
         }
     }
 
+    /// Writes `path` (in this folder) atomically, readable by the owner only.
+    pub(crate) fn write(&self, path: &Path, body: &[u8]) -> Result<()> {
+        let _guard = lock(&self.write_lock);
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| self.store_error("creating the store folder", e))?;
+        // tempfile creates the file with mode 0600 on Unix.
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(&self.dir)
+            .map_err(|e| self.store_error("creating a temporary file", e))?;
+        tmp.write_all(body)
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| self.store_error("writing", e))?;
+        tmp.persist(path)
+            .map_err(|e| self.store_error("replacing the file", e.error))?;
+        self.remove_stale_temp_files();
+        Ok(())
+    }
+
+    /// Removes `path` (in this folder); nothing there is fine.
+    pub(crate) fn remove(&self, path: &Path) -> Result<()> {
+        let _guard = lock(&self.write_lock);
+        match std::fs::remove_file(path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(self.store_error("removing", e)),
+        }
+    }
+
     fn store_error(&self, action: &str, e: std::io::Error) -> Error {
         Error::new(
             ErrorKind::Store,
@@ -151,33 +181,13 @@ impl IdentityStore for FileIdentityStore {
     }
 
     fn save(&self, pool_id: &str, identity_id: &str) -> Result<()> {
-        let _guard = lock(&self.write_lock);
         let body = serde_json::to_vec(&HashMap::from([(identity_id_key(pool_id), identity_id)]))
             .map_err(|e| Error::new(ErrorKind::Store, e.to_string()))?;
-        std::fs::create_dir_all(&self.dir)
-            .map_err(|e| self.store_error("creating the store folder", e))?;
-        // tempfile creates the file with mode 0600 on Unix.
-        let mut tmp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
-            .tempfile_in(&self.dir)
-            .map_err(|e| self.store_error("creating a temporary file", e))?;
-        tmp.write_all(&body)
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| self.store_error("writing the identity id", e))?;
-        tmp.persist(self.path_for(pool_id))
-            .map_err(|e| self.store_error("replacing the identity file", e.error))?;
-        self.remove_stale_temp_files();
-        Ok(())
+        self.write(&self.path_for(pool_id), &body)
     }
 
     fn clear(&self, pool_id: &str) -> Result<()> {
-        let _guard = lock(&self.write_lock);
-        match std::fs::remove_file(self.path_for(pool_id)) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(self.store_error("removing the identity id", e)),
-        }
+        self.remove(&self.path_for(pool_id))
     }
 }
 

@@ -3,60 +3,11 @@
 //!
 //! moto is installed into target/moto-venv by scripts/moto-env.sh (run here if needed).
 
+mod common;
+
 use cognito_native::{Config, CredentialsProvider, RetryPolicy};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
-
-struct Moto {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn venv() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(root.join("scripts/moto-env.sh"))
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run scripts/moto-env.sh");
-    assert!(out.status.success(), "installing moto failed");
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start_moto(venv: &Path) -> Moto {
-    let port = free_port();
-    let child = Command::new(venv.join("bin/moto_server"))
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start moto_server");
-    let moto = Moto {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto did not start within 60 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    moto
-}
+use std::path::Path;
+use std::time::SystemTime;
 
 struct Pool {
     identity_pool_id: String,
@@ -65,17 +16,8 @@ struct Pool {
     id_token: String,
 }
 
-fn set_up_pool(venv: &Path, moto: &Moto) -> Pool {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/setup_pool.py");
-    let out = Command::new(venv.join("bin/python"))
-        .arg(script)
-        .arg(&moto.url)
-        .stderr(Stdio::inherit())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "setting up the pools in moto failed");
-    let line = String::from_utf8(out.stdout).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+fn set_up_pool(venv: &Path, moto: &common::moto::Moto) -> Pool {
+    let v = common::moto::set_up(venv, moto, "setup_pool.py");
     let s = |k: &str| v[k].as_str().unwrap().to_owned();
     Pool {
         identity_pool_id: s("identity_pool_id"),
@@ -85,7 +27,7 @@ fn set_up_pool(venv: &Path, moto: &Moto) -> Pool {
     }
 }
 
-fn config(moto: &Moto, pool: &Pool) -> Config {
+fn config(moto: &common::moto::Moto, pool: &Pool) -> Config {
     let mut c = Config::new(&pool.identity_pool_id).with_local_endpoint(&moto.url);
     c.endpoints.use_environment = false;
     c.retry = RetryPolicy::no_retry();
@@ -94,8 +36,8 @@ fn config(moto: &Moto, pool: &Pool) -> Config {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_pool_sign_in_to_credentials_against_moto() {
-    let venv = venv();
-    let moto = start_moto(&venv);
+    let venv = common::python_venv();
+    let moto = common::moto::start(&venv);
     let pool = set_up_pool(&venv, &moto);
     // A real RS256 JWT from moto's user pool.
     assert_eq!(pool.id_token.split('.').count(), 3);

@@ -5,6 +5,9 @@ use crate::credentials::Credentials;
 use crate::developer_client::DeveloperIdentityLookup;
 use crate::developer_source::DeveloperIdentity;
 use crate::error::{Error, ErrorKind};
+use crate::secret::Secret;
+use crate::signing::{PresignedUrl, SignedHeaders};
+use crate::user_pool::{SignUpResult, Tokens};
 use safer_ffi::c_char;
 use std::sync::Arc;
 
@@ -15,6 +18,12 @@ pub(crate) enum Callback {
     DeveloperToken(cognito_developer_token_cb),
     DeveloperLookup(cognito_developer_lookup_cb),
     Done(cognito_done_cb),
+    Signed(cognito_signed_cb),
+    Presigned(cognito_presigned_cb),
+    SignIn(cognito_sign_in_cb),
+    UserTokens(cognito_user_tokens_cb),
+    SignUp(cognito_sign_up_cb),
+    Secret(cognito_secret_cb),
 }
 
 pub(crate) enum Outcome {
@@ -23,6 +32,26 @@ pub(crate) enum Outcome {
     DeveloperToken(DeveloperIdentity),
     DeveloperLookup(DeveloperIdentityLookup),
     Done,
+    Signed(SignedHeaders),
+    Presigned(PresignedUrl),
+    /// A sign-in step, its session or challenge already registered as handles.
+    SignIn(SignInHandles),
+    UserTokens(Tokens),
+    SignUp(SignUpResult),
+    Secret(Secret),
+}
+
+/// A sign-in step as C receives it: the handle of the session, or of the challenge with its name
+/// and parameters.
+pub(crate) struct SignInHandles {
+    pub session: Option<usize>,
+    pub challenge: Option<ChallengeHandle>,
+}
+
+pub(crate) struct ChallengeHandle {
+    pub handle: usize,
+    pub name: &'static str,
+    pub parameters: Vec<(String, String)>,
 }
 
 /// Completes an asynchronous call exactly once: `complete` consumes it, and dropping it
@@ -109,6 +138,85 @@ fn deliver(
             }
         }
         (Callback::Done(f), Ok(Outcome::Done)) => unsafe { f(ud, cognito_status::Ok, null()) },
+        (Callback::Signed(f), Ok(Outcome::Signed(h))) => {
+            let owned = CSignedHeaders::new(&h);
+            let list = owned.list();
+            unsafe { f(ud, cognito_status::Ok, list.headers, list.count, null()) }
+        }
+        (Callback::SignIn(f), Ok(Outcome::SignIn(s))) => {
+            let (challenge, name, params) = match &s.challenge {
+                Some(c) => (c.handle, Some(c_string(c.name)), c.parameters.as_slice()),
+                None => (0, None, &[][..]),
+            };
+            let strings: Vec<_> = params
+                .iter()
+                .flat_map(|(k, v)| [c_string(k), c_string(v)])
+                .collect();
+            let pairs: Vec<cognito_header> = strings
+                .chunks(2)
+                .map(|kv| cognito_header {
+                    name: kv[0].as_ptr().cast(),
+                    value: kv[1].as_ptr().cast(),
+                })
+                .collect();
+            let view = cognito_sign_in {
+                session: s.session.unwrap_or(0) as *mut cognito_user_session,
+                challenge: challenge as *mut cognito_challenge,
+                challenge_name: name.as_ref().map_or(null(), |n| n.as_ptr().cast()),
+                parameters: pairs.as_ptr(),
+                parameter_count: pairs.len(),
+            };
+            unsafe { f(ud, cognito_status::Ok, &view, null()) }
+        }
+        (Callback::UserTokens(f), Ok(Outcome::UserTokens(t))) => {
+            let (id, access) = (
+                c_string(t.id_token.expose()),
+                c_string(t.access_token.expose()),
+            );
+            let refresh = t.refresh_token.as_ref().map(|r| c_string(r.expose()));
+            let username = c_string(&t.username);
+            let view = cognito_user_tokens {
+                id_token: id.as_ptr().cast(),
+                access_token: access.as_ptr().cast(),
+                refresh_token: refresh.as_ref().map_or(null(), |r| r.as_ptr().cast()),
+                username: username.as_ptr().cast(),
+                expiration: epoch_seconds(t.expires_at),
+            };
+            unsafe { f(ud, cognito_status::Ok, &view, null()) }
+        }
+        (Callback::SignUp(f), Ok(Outcome::SignUp(r))) => {
+            let opt = |s: Option<&String>| s.map(|s| c_string(s));
+            let sub = opt(r.user_sub.as_ref());
+            let delivery = r.code_delivery.as_ref();
+            let medium = opt(delivery.and_then(|d| d.delivery_medium.as_ref()));
+            let destination = opt(delivery.and_then(|d| d.destination.as_ref()));
+            let ptr =
+                |s: &Option<std::ffi::CString>| s.as_ref().map_or(null(), |s| s.as_ptr().cast());
+            let view = cognito_sign_up_result {
+                user_confirmed: r.user_confirmed,
+                user_sub: ptr(&sub),
+                delivery_medium: ptr(&medium),
+                destination: ptr(&destination),
+            };
+            unsafe { f(ud, cognito_status::Ok, &view, null()) }
+        }
+        (Callback::Secret(f), Ok(Outcome::Secret(secret))) => {
+            let secret = c_string(secret.expose());
+            unsafe { f(ud, cognito_status::Ok, secret.as_ptr().cast(), null()) }
+        }
+        (Callback::Presigned(f), Ok(Outcome::Presigned(p))) => {
+            let url = c_string(p.url());
+            let expiration = epoch_seconds(p.expires_at());
+            unsafe {
+                f(
+                    ud,
+                    cognito_status::Ok,
+                    url.as_ptr().cast(),
+                    expiration,
+                    null(),
+                )
+            }
+        }
         (cb, result) => {
             let (status, e) = match result {
                 Err(failure) => failure,
@@ -127,6 +235,12 @@ fn deliver(
                     f(ud, status, null(), null(), 0, null(), &view)
                 },
                 Callback::Done(f) => unsafe { f(ud, status, &view) },
+                Callback::Signed(f) => unsafe { f(ud, status, null(), 0, &view) },
+                Callback::Presigned(f) => unsafe { f(ud, status, null(), 0, &view) },
+                Callback::SignIn(f) => unsafe { f(ud, status, null(), &view) },
+                Callback::UserTokens(f) => unsafe { f(ud, status, null(), &view) },
+                Callback::SignUp(f) => unsafe { f(ud, status, null(), &view) },
+                Callback::Secret(f) => unsafe { f(ud, status, null(), &view) },
             }
         }
     }

@@ -3,7 +3,9 @@
 //! with its own AWS credentials.
 
 use super::callbacks::{Callback, Completer, Outcome};
-use super::guard::{guard, opt_str_arg, out_arg, str_arg, write_call_id, Failure, FfiResult};
+use super::guard::{
+    callback_arg, guard, opt_str_arg, out_arg, str_arg, write_call_id, Failure, FfiResult,
+};
 use super::library::{failed, library};
 use super::options;
 use super::types::*;
@@ -44,7 +46,7 @@ pub fn cognito_developer_client_new(
         let mut config = options.apply(pool_id)?;
         config.runtime = Some(lib.handle.clone());
         let client = DeveloperIdentityClient::new(config, credentials)?;
-        let id = lib.add_developer_client(client);
+        let id = lib.developer_clients.add(client);
         // SAFETY: checked non-NULL above.
         unsafe { *out = id as *mut cognito_developer_client };
         Ok(())
@@ -58,7 +60,7 @@ pub fn cognito_developer_client_free(client: *mut cognito_developer_client) -> c
         if client.is_null() {
             return Ok(());
         }
-        library()?.remove_developer_client(client)
+        library()?.developer_clients.remove(client).map(drop)
     })
 }
 
@@ -78,8 +80,7 @@ pub fn cognito_developer_client_get_token(
     out_call_id: *mut u64,
 ) -> cognito_status {
     guard("cognito_developer_client_get_token", || {
-        let callback = callback
-            .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "callback is NULL"))?;
+        let callback = callback_arg(callback)?;
         let pool = str_arg("identity_pool_id", identity_pool_id)?;
         let provider_name = str_arg("developer_provider_name", developer_provider_name)?;
         let user_id = str_arg("developer_user_id", developer_user_id)?;
@@ -120,8 +121,7 @@ pub fn cognito_developer_client_lookup(
     out_call_id: *mut u64,
 ) -> cognito_status {
     guard("cognito_developer_client_lookup", || {
-        let callback = callback
-            .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "callback is NULL"))?;
+        let callback = callback_arg(callback)?;
         let pool = str_arg("identity_pool_id", identity_pool_id)?.to_owned();
         let identity_id = opt_str_arg("identity_id", identity_id)?.map(str::to_owned);
         let user_id = opt_str_arg("developer_user_id", developer_user_id)?.map(str::to_owned);
@@ -167,8 +167,7 @@ pub fn cognito_developer_client_unlink(
     out_call_id: *mut u64,
 ) -> cognito_status {
     guard("cognito_developer_client_unlink", || {
-        let callback = callback
-            .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "callback is NULL"))?;
+        let callback = callback_arg(callback)?;
         let pool = str_arg("identity_pool_id", identity_pool_id)?.to_owned();
         let identity_id = str_arg("identity_id", identity_id)?.to_owned();
         let provider = str_arg("developer_provider_name", developer_provider_name)?.to_owned();
@@ -201,7 +200,7 @@ where
 {
     let lib = library()?;
     let completer = Completer::new(callback, UserData(user_data));
-    Ok(match lib.developer_client(client) {
+    Ok(match lib.developer_clients.get(client) {
         Ok(c) => {
             let fut = work(c);
             lib.start_call(None, completer, async move { fut.await.map_err(failed) })

@@ -3,6 +3,7 @@
 
 use super::types::*;
 use crate::error::{Error, ErrorKind};
+use safer_ffi::c_char;
 use safer_ffi::prelude::char_p;
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -104,7 +105,22 @@ pub(crate) fn guard(name: &str, body: impl FnOnce() -> FfiResult) -> cognito_sta
 pub(crate) fn str_arg<'a>(what: &str, s: Option<char_p::Ref<'a>>) -> FfiResult<&'a str> {
     let s =
         s.ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, format!("{what} is NULL")))?;
-    let bytes = s.to_bytes();
+    text(what, s.to_bytes())
+}
+
+/// Reads a nullable string field of a struct the caller passed.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string valid for `'a` (the header's contract).
+pub(crate) unsafe fn str_field<'a>(what: &str, p: *const c_char) -> FfiResult<Option<&'a str>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    text(what, std::ffi::CStr::from_ptr(p.cast()).to_bytes()).map(Some)
+}
+
+/// Checks the bytes of a string argument: bounded, UTF-8.
+fn text<'a>(what: &str, bytes: &'a [u8]) -> FfiResult<&'a str> {
     if bytes.len() > MAX_STRING_ARG {
         return Err(Failure::new(
             cognito_status::ErrInvalidArgument,
@@ -128,6 +144,11 @@ pub(crate) fn opt_str_arg<'a>(
         None => Ok(None),
         some => str_arg(what, some).map(Some),
     }
+}
+
+/// Checks a required callback.
+pub(crate) fn callback_arg<T>(callback: Option<T>) -> FfiResult<T> {
+    callback.ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "callback is NULL"))
 }
 
 /// Checks an output pointer.

@@ -4,18 +4,20 @@
 use super::callbacks::{Completer, Outcome};
 use super::gate::{set_callback_threads, CallbackGate};
 use super::guard::{Failure, FfiResult};
+use super::registry::Registry;
 use super::types::*;
 use crate::credentials::Credentials;
 use crate::developer_client::DeveloperIdentityClient;
 use crate::error::{Error, ErrorKind};
 use crate::events::SubscriptionId;
 use crate::provider::CredentialsProvider;
+use crate::user_pool::{Challenge, UserPool, UserPoolSession};
 use futures_util::FutureExt;
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -38,15 +40,18 @@ pub(crate) static STATE: RwLock<State> = RwLock::new(State::Uninitialized);
 pub(crate) struct Library {
     runtime: Mutex<Option<tokio::runtime::Runtime>>,
     pub handle: tokio::runtime::Handle,
-    providers: RwLock<HashMap<usize, Arc<ProviderEntry>>>,
-    developer_clients: RwLock<HashMap<usize, Arc<DeveloperIdentityClient>>>,
+    pub providers: Registry<ProviderEntry>,
+    pub developer_clients: Registry<DeveloperIdentityClient>,
+    pub user_pools: Registry<UserPool>,
+    pub user_sessions: Registry<SessionEntry>,
+    /// Open challenges; answering one (MFA set-up) may renew its session in place.
+    pub challenges: Registry<Mutex<Challenge>>,
     pending: Mutex<HashMap<u64, PendingCall>>,
     drained: Condvar,
 }
 
-/// Provider handles and call ids are never reused, not even after a shutdown and a new init: a
-/// freed handle (or one from before the shutdown) stays invalid, a finished call id stays unknown.
-static NEXT_PROVIDER: AtomicUsize = AtomicUsize::new(1);
+/// Call ids are never reused, not even after a shutdown and a new init: a finished call id stays
+/// unknown (handles: see `registry`).
 static NEXT_CALL: AtomicU64 = AtomicU64::new(1);
 
 /// A started call; `cancel` is taken once the call was asked to stop.
@@ -64,6 +69,14 @@ impl PendingCall {
             None => false,
         }
     }
+}
+
+/// A signed-in user as the C side holds it, with the gate of its ended callback.
+pub(crate) struct SessionEntry {
+    pub session: UserPoolSession,
+    pub gate: Arc<CallbackGate>,
+    /// The host's ended callback, once set (read when the session ends).
+    pub ended: Arc<Mutex<Option<(cognito_session_ended_cb, UserData)>>>,
 }
 
 /// A provider as the C side holds it.
@@ -164,12 +177,16 @@ fn shutdown_serialized() -> FfiResult {
             _ => return Ok(()), // another thread shut it down meanwhile
         }
     }
-    let providers: Vec<Arc<ProviderEntry>> =
-        write(&lib.providers).drain().map(|(_, p)| p).collect();
+    let providers = lib.providers.drain();
     for p in &providers {
         p.gate.close();
     }
-    write(&lib.developer_clients).clear();
+    lib.developer_clients.drain();
+    for session in lib.user_sessions.drain() {
+        session.gate.close();
+    }
+    lib.user_pools.drain();
+    lib.challenges.drain();
     lib.cancel_all();
     lib.wait_drained(SHUTDOWN_DRAIN);
     drop(providers);
@@ -206,87 +223,23 @@ impl Library {
         Ok(Library {
             handle: runtime.handle().clone(),
             runtime: Mutex::new(Some(runtime)),
-            providers: RwLock::new(HashMap::new()),
-            developer_clients: RwLock::new(HashMap::new()),
+            providers: Registry::new("provider"),
+            developer_clients: Registry::new("developer client"),
+            user_pools: Registry::new("user pool"),
+            user_sessions: Registry::new("user session"),
+            challenges: Registry::new("challenge"),
             pending: Mutex::new(HashMap::new()),
             drained: Condvar::new(),
         })
     }
 
-    pub fn add_provider(&self, entry: ProviderEntry) -> usize {
-        let id = NEXT_PROVIDER.fetch_add(1, Ordering::Relaxed);
-        write(&self.providers).insert(id, Arc::new(entry));
-        id
-    }
-
-    pub fn add_developer_client(&self, client: DeveloperIdentityClient) -> usize {
-        let id = NEXT_PROVIDER.fetch_add(1, Ordering::Relaxed);
-        write(&self.developer_clients).insert(id, Arc::new(client));
-        id
-    }
-
-    pub fn developer_client(
-        &self,
-        handle: *const cognito_developer_client,
-    ) -> FfiResult<Arc<DeveloperIdentityClient>> {
-        if handle.is_null() {
-            return Err(Failure::new(
-                cognito_status::ErrNullArgument,
-                "client is NULL",
-            ));
-        }
-        read(&self.developer_clients)
-            .get(&(handle as usize))
-            .cloned()
-            .ok_or_else(|| {
-                Failure::new(
-                    cognito_status::ErrInvalidHandle,
-                    "not a live developer client handle",
-                )
-            })
-    }
-
-    /// Frees a developer client; calls in flight still complete normally.
-    pub fn remove_developer_client(&self, handle: *const cognito_developer_client) -> FfiResult {
-        write(&self.developer_clients)
-            .remove(&(handle as usize))
-            .map(drop)
-            .ok_or_else(|| {
-                Failure::new(
-                    cognito_status::ErrInvalidHandle,
-                    "not a live developer client handle",
-                )
-            })
-    }
-
     pub fn provider(&self, handle: *const cognito_provider) -> FfiResult<Arc<ProviderEntry>> {
-        if handle.is_null() {
-            return Err(Failure::new(
-                cognito_status::ErrNullArgument,
-                "provider is NULL",
-            ));
-        }
-        read(&self.providers)
-            .get(&(handle as usize))
-            .cloned()
-            .ok_or_else(|| {
-                Failure::new(
-                    cognito_status::ErrInvalidHandle,
-                    "not a live provider handle",
-                )
-            })
+        self.providers.get(handle)
     }
 
     /// Frees a provider: its pending calls complete with COGNITO_STATUS_ERR_CANCELLED, its callbacks stop.
     pub fn remove_provider(&self, handle: *const cognito_provider) -> FfiResult {
-        let entry = write(&self.providers)
-            .remove(&(handle as usize))
-            .ok_or_else(|| {
-                Failure::new(
-                    cognito_status::ErrInvalidHandle,
-                    "not a live provider handle",
-                )
-            })?;
+        let entry = self.providers.remove(handle)?;
         entry.gate.close();
         if let Some(sub) = lock(&entry.identity_subscription).take() {
             entry.provider.unsubscribe(sub);

@@ -13,13 +13,18 @@ mod library;
 mod log;
 pub(crate) mod options;
 mod provider;
+mod registry;
+mod signing;
 mod types;
+mod user_pool;
 
 pub use developer_client::*;
 pub use global::*;
 pub use host_requests::*;
 pub use provider::*;
+pub use signing::*;
 pub use types::*;
+pub use user_pool::*;
 
 /// The contract, at the top of the generated header.
 pub const HEADER_BANNER: &str = "\

@@ -4,7 +4,9 @@ use crate::config::Config;
 use crate::developer_client::{check_developer_request, DeveloperTokenRequest};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
+use crate::secret::Secret;
 use crate::store::FileIdentityStore;
+use crate::user_pool::{FileSessionStore, UserPoolConfig};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -58,14 +60,7 @@ impl ProviderOptions {
         c.endpoints.allow_http_loopback = self.allow_http_loopback;
         c.endpoints.use_fips = self.use_fips;
         c.endpoints.use_environment = self.use_environment.unwrap_or(true);
-        c.ca_bundle_pem = match (self.ca_bundle_pem, self.ca_bundle_file) {
-            (Some(pem), _) => Some(pem.into_bytes()),
-            (None, Some(path)) => Some(crate::wire::http::read_ca_bundle(
-                std::path::Path::new(&path),
-                "ca_bundle_file",
-            )?),
-            (None, None) => None,
-        };
+        c.ca_bundle_pem = ca_bundle(self.ca_bundle_pem, self.ca_bundle_file)?;
         let ms = Duration::from_millis;
         if let Some(s) = self.refresh_window_secs {
             c.refresh_window = Duration::from_secs(s);
@@ -79,17 +74,100 @@ impl ProviderOptions {
         if let Some(v) = self.logins_timeout_ms {
             c.logins_timeout = ms(v);
         }
-        let defaults = RetryPolicy::default();
-        c.retry = RetryPolicy {
-            max_attempts: self
-                .max_attempts
-                .unwrap_or(defaults.max_attempts)
-                .clamp(1, 10),
-            base_delay: self.retry_base_delay_ms.map_or(defaults.base_delay, ms),
-            max_delay: self.retry_max_delay_ms.map_or(defaults.max_delay, ms),
-        };
+        c.retry = retry_policy(
+            self.max_attempts,
+            self.retry_base_delay_ms,
+            self.retry_max_delay_ms,
+        );
         if let Some(dir) = self.identity_store_dir {
             c.identity_store = Arc::new(FileIdentityStore::new(dir));
+        }
+        Ok(c)
+    }
+}
+
+/// Extra trust roots: PEM text, or a file's.
+fn ca_bundle(pem: Option<String>, file: Option<String>) -> Result<Option<Vec<u8>>> {
+    Ok(match (pem, file) {
+        (Some(pem), _) => Some(pem.into_bytes()),
+        (None, Some(path)) => Some(crate::wire::http::read_ca_bundle(
+            std::path::Path::new(&path),
+            "ca_bundle_file",
+        )?),
+        (None, None) => None,
+    })
+}
+
+fn retry_policy(
+    max_attempts: Option<u32>,
+    base_ms: Option<u64>,
+    max_ms: Option<u64>,
+) -> RetryPolicy {
+    let defaults = RetryPolicy::default();
+    RetryPolicy {
+        max_attempts: max_attempts.unwrap_or(defaults.max_attempts).clamp(1, 10),
+        base_delay: base_ms.map_or(defaults.base_delay, Duration::from_millis),
+        max_delay: max_ms.map_or(defaults.max_delay, Duration::from_millis),
+    }
+}
+
+/// `cognito_user_pool_new`'s `options_json`. Unknown keys are errors.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct UserPoolOptions {
+    /// The app client's secret, for clients that have one.
+    client_secret: Option<String>,
+    region: Option<String>,
+    /// The user pools' endpoint (e.g. the local emulator).
+    endpoint: Option<String>,
+    allow_http_loopback: bool,
+    use_fips: bool,
+    use_environment: Option<bool>,
+    ca_bundle_pem: Option<String>,
+    ca_bundle_file: Option<String>,
+    refresh_window_secs: Option<u64>,
+    attempt_timeout_ms: Option<u64>,
+    connect_timeout_ms: Option<u64>,
+    max_attempts: Option<u32>,
+    retry_base_delay_ms: Option<u64>,
+    retry_max_delay_ms: Option<u64>,
+    /// The app client rotates refresh tokens (GetTokensFromRefreshToken).
+    refresh_token_rotation: bool,
+    /// Keep the signed-in session in a file in this folder (0600), to stay signed in.
+    session_store_dir: Option<String>,
+}
+
+impl UserPoolOptions {
+    pub fn parse(json: Option<&str>) -> Result<UserPoolOptions> {
+        parse_object("options_json", json)
+    }
+
+    pub fn apply(self, user_pool_id: &str, client_id: &str) -> Result<UserPoolConfig> {
+        let mut c = UserPoolConfig::new(user_pool_id, client_id);
+        c.client_secret = self.client_secret.map(Secret::new);
+        c.region = self.region;
+        c.endpoints.cognito_identity_provider = self.endpoint;
+        c.endpoints.allow_http_loopback = self.allow_http_loopback;
+        c.endpoints.use_fips = self.use_fips;
+        c.endpoints.use_environment = self.use_environment.unwrap_or(true);
+        c.ca_bundle_pem = ca_bundle(self.ca_bundle_pem, self.ca_bundle_file)?;
+        if let Some(s) = self.refresh_window_secs {
+            c.refresh_window = Duration::from_secs(s);
+        }
+        if let Some(v) = self.attempt_timeout_ms {
+            c.attempt_timeout = Duration::from_millis(v);
+        }
+        if let Some(v) = self.connect_timeout_ms {
+            c.connect_timeout = Duration::from_millis(v);
+        }
+        c.retry = retry_policy(
+            self.max_attempts,
+            self.retry_base_delay_ms,
+            self.retry_max_delay_ms,
+        );
+        c.refresh_token_rotation = self.refresh_token_rotation;
+        if let Some(dir) = self.session_store_dir {
+            c.session_store = Some(Arc::new(FileSessionStore::new(dir)));
         }
         Ok(c)
     }

@@ -5,7 +5,8 @@
 use super::callbacks::{Callback, Completer, Outcome};
 use super::gate::CallbackGate;
 use super::guard::{
-    guard, opt_str_arg, out_arg, owned_c_string, str_arg, write_call_id, Failure, FfiResult,
+    callback_arg, guard, opt_str_arg, out_arg, owned_c_string, str_arg, write_call_id, Failure,
+    FfiResult,
 };
 use super::host_requests::{HostDeveloperSource, HostLoginsProvider, HostStore};
 use super::library::{failed, library, ProviderEntry};
@@ -91,7 +92,7 @@ fn new_provider(
         config.identity_store = store;
     }
     let provider = CredentialsProvider::new(config)?;
-    let id = lib.add_provider(ProviderEntry::new(provider, gate));
+    let id = lib.providers.add(ProviderEntry::new(provider, gate));
     // SAFETY: checked non-NULL above; the caller provides a writable pointer.
     unsafe { *out = id as *mut cognito_provider };
     Ok(())
@@ -212,8 +213,7 @@ pub fn cognito_provider_set_logins_provider(
 ) -> cognito_status {
     guard("cognito_provider_set_logins_provider", || {
         let name = str_arg("provider_name", provider_name)?;
-        let callback = callback
-            .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "callback is NULL"))?;
+        let callback = callback_arg(callback)?;
         with_provider(provider, |e| {
             let host = HostLoginsProvider {
                 callback,
@@ -236,8 +236,7 @@ pub fn cognito_provider_set_developer_identity_source(
     user_data: *mut c_void,
 ) -> cognito_status {
     guard("cognito_provider_set_developer_identity_source", || {
-        let callback = callback
-            .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "callback is NULL"))?;
+        let callback = callback_arg(callback)?;
         with_provider(provider, |e| {
             let source = HostDeveloperSource {
                 callback,
@@ -249,6 +248,16 @@ pub fn cognito_provider_set_developer_identity_source(
     })
 }
 
+/// A call's work: what it does with the provider once its handle checked out.
+pub(super) type ProviderWork = Box<
+    dyn FnOnce(
+        CredentialsProvider,
+    ) -> futures_util::future::BoxFuture<
+        'static,
+        Result<Outcome, (cognito_status, Error)>,
+    >,
+>;
+
 /// Starts an asynchronous call; see the contract at the top.
 fn start_async(
     name: &str,
@@ -256,31 +265,36 @@ fn start_async(
     callback: Option<Callback>,
     user_data: *mut c_void,
     out_call_id: *mut u64,
-    work: impl FnOnce(
-        CredentialsProvider,
-    ) -> futures_util::future::BoxFuture<
-        'static,
-        Result<Outcome, (cognito_status, Error)>,
-    >,
+    work: ProviderWork,
 ) -> cognito_status {
     guard(name, || {
-        let callback = callback
-            .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "callback is NULL"))?;
-        let lib = library()?;
-        let completer = Completer::new(callback, UserData(user_data));
-        let id = match lib.provider(provider) {
-            Ok(entry) => {
-                let fut = work(entry.provider.clone());
-                lib.start_call(Some(&entry), completer, fut)
-            }
-            // A bad handle is reported through the callback, like any failure of the call.
-            Err(f) => lib.start_call(None, completer, async move {
-                Err((f.status, Error::new(ErrorKind::InvalidInput, f.message)))
-            }),
-        };
-        write_call_id(out_call_id, id);
-        Ok(())
+        start_provider_call(provider, callback, user_data, out_call_id, work)
     })
+}
+
+/// [`start_async`] inside an export's own guard (one that checks more arguments first).
+pub(super) fn start_provider_call(
+    provider: *const cognito_provider,
+    callback: Option<Callback>,
+    user_data: *mut c_void,
+    out_call_id: *mut u64,
+    work: ProviderWork,
+) -> FfiResult {
+    let callback = callback_arg(callback)?;
+    let lib = library()?;
+    let completer = Completer::new(callback, UserData(user_data));
+    let id = match lib.provider(provider) {
+        Ok(entry) => {
+            let fut = work(entry.provider.clone());
+            lib.start_call(Some(&entry), completer, fut)
+        }
+        // A bad handle is reported through the callback, like any failure of the call.
+        Err(f) => lib.start_call(None, completer, async move {
+            Err((f.status, Error::new(ErrorKind::InvalidInput, f.message)))
+        }),
+    };
+    write_call_id(out_call_id, id);
+    Ok(())
 }
 
 /// Gets the identity id (cached, or from GetId). Completion: see the contract at the top.
@@ -299,7 +313,9 @@ pub fn cognito_provider_get_identity_id(
         callback.map(Callback::Identity),
         user_data,
         out_call_id,
-        |p| async move { p.identity_id().await.map(Outcome::Identity).map_err(failed) }.boxed(),
+        Box::new(|p| {
+            async move { p.identity_id().await.map(Outcome::Identity).map_err(failed) }.boxed()
+        }),
     )
 }
 
@@ -319,7 +335,7 @@ pub fn cognito_provider_get_credentials(
         callback.map(Callback::Credentials),
         user_data,
         out_call_id,
-        |p| {
+        Box::new(|p| {
             async move {
                 p.credentials()
                     .await
@@ -327,7 +343,7 @@ pub fn cognito_provider_get_credentials(
                     .map_err(failed)
             }
             .boxed()
-        },
+        }),
     )
 }
 

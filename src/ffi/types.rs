@@ -198,6 +198,241 @@ pub type cognito_store_save_cb = unsafe extern "C" fn(
 pub type cognito_store_clear_cb =
     unsafe extern "C" fn(user_data: *mut c_void, pool_id: *const c_char);
 
+/// An HTTP header: NUL-terminated name and value.
+#[derive_ReprC]
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct cognito_header {
+    pub name: *const c_char,
+    pub value: *const c_char,
+}
+
+/// A request to sign (cognito_provider_sign / _presign). Read inside the call that takes it:
+/// its pointers need to stay valid only until that call returns.
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_sign_request {
+    /// "GET", "PUT", "POST"...
+    pub method: *const c_char,
+    /// The full http(s) URL as it will be sent, query included.
+    pub url: *const c_char,
+    /// Headers that will be sent and must be signed (`header_count` of them; NULL if none).
+    pub headers: *const cognito_header,
+    pub header_count: usize,
+    /// The body (`body_len` bytes; NULL if empty). Hashed inside the call.
+    pub body: *const u8,
+    pub body_len: usize,
+    /// Nullable: the body's SHA-256 as 64 hex digits, instead of the body (streamed uploads).
+    pub payload_sha256: *const c_char,
+    /// Sign UNSIGNED-PAYLOAD instead of the body (S3 only).
+    pub unsigned_payload: bool,
+    /// The service's signing name: "s3", "dynamodb", "lambda", "execute-api", "kinesis"...
+    pub service: *const c_char,
+    /// Nullable: the region to sign for (default: the provider's).
+    pub region: *const c_char,
+}
+
+/// Headers that sign a request, from cognito_provider_sign_cached: add each to the request as
+/// it is. Free with cognito_signed_headers_free.
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_signed_headers {
+    pub headers: *const cognito_header,
+    pub count: usize,
+}
+
+/// Completion of `cognito_provider_sign`: on COGNITO_STATUS_OK, the `count` headers to add to the
+/// request (`authorization`, `x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256` for
+/// S3); `error` otherwise.
+pub type cognito_signed_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    headers: *const cognito_header,
+    count: usize,
+    error: *const cognito_error,
+);
+
+/// Completion of `cognito_provider_presign`: on COGNITO_STATUS_OK, the presigned URL (it carries
+/// the session token: treat it as a secret) and when it expires (seconds since the Unix epoch,
+/// server time); `error` otherwise.
+pub type cognito_presigned_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    url: *const c_char,
+    expiration: i64,
+    error: *const cognito_error,
+);
+
+/// Headers as C sees them: the array first (so a pointer to this is a pointer to the list), then
+/// the NUL-terminated copies its entries point into.
+#[repr(C)]
+pub(crate) struct CSignedHeaders {
+    list: cognito_signed_headers,
+    _entries: Vec<cognito_header>,
+    _strings: Vec<CString>,
+}
+
+// SAFETY: the entries point into the CStrings this owns, never changed (moving a CString or a Vec
+// does not move its heap buffer).
+unsafe impl Send for CSignedHeaders {}
+unsafe impl Sync for CSignedHeaders {}
+
+impl CSignedHeaders {
+    pub fn new(headers: &crate::signing::SignedHeaders) -> CSignedHeaders {
+        let strings: Vec<CString> = headers
+            .iter()
+            .flat_map(|(k, v)| [c_string(k), c_string(v)])
+            .collect();
+        let entries: Vec<cognito_header> = strings
+            .chunks(2)
+            .map(|kv| cognito_header {
+                name: kv[0].as_ptr().cast(),
+                value: kv[1].as_ptr().cast(),
+            })
+            .collect();
+        CSignedHeaders {
+            list: cognito_signed_headers {
+                headers: entries.as_ptr(),
+                count: entries.len(),
+            },
+            _entries: entries,
+            _strings: strings,
+        }
+    }
+
+    /// The list, valid while `self` lives.
+    pub fn list(&self) -> &cognito_signed_headers {
+        &self.list
+    }
+}
+
+/// A Cognito user pool's app client (cognito_user_pool_new). Opaque handle.
+#[derive_ReprC]
+#[repr(opaque)]
+pub struct cognito_user_pool {
+    _private: (),
+}
+
+/// A signed-in user: tokens kept fresh, the session kept between runs. Opaque handle, from a
+/// sign-in's callback; free with cognito_user_session_free.
+#[derive_ReprC]
+#[repr(opaque)]
+pub struct cognito_user_session {
+    _private: (),
+}
+
+/// A sign-in challenge to answer (cognito_user_pool_respond). Opaque handle, from a sign-in's
+/// callback; free with cognito_challenge_free.
+#[derive_ReprC]
+#[repr(opaque)]
+pub struct cognito_challenge {
+    _private: (),
+}
+
+/// How to sign in.
+#[derive_ReprC]
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum cognito_auth_flow {
+    /// USER_SRP_AUTH: the password never leaves the device.
+    Srp = 0,
+    /// USER_PASSWORD_AUTH: the password is sent (over TLS); the app client must allow it.
+    Password = 1,
+}
+
+/// Where a sign-in stands, in its callback (valid only during it): signed in (`session` set), or
+/// a challenge to answer (`challenge` set, with its name and parameters).
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_sign_in {
+    /// The signed-in user's handle (yours to free), or NULL when a challenge is asked.
+    pub session: *mut cognito_user_session,
+    /// The challenge's handle (yours to free), or NULL when signed in.
+    pub challenge: *mut cognito_challenge,
+    /// "NEW_PASSWORD_REQUIRED", "SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SELECT_MFA_TYPE",
+    /// "MFA_SETUP", "CUSTOM_CHALLENGE"; NULL when signed in.
+    pub challenge_name: *const c_char,
+    /// The challenge's parameters as name/value pairs (CODE_DELIVERY_DESTINATION,
+    /// requiredAttributes, MFAS_CAN_CHOOSE...).
+    pub parameters: *const cognito_header,
+    pub parameter_count: usize,
+}
+
+/// Completion of a sign-in step (sign-in, respond, resume): `result` on COGNITO_STATUS_OK,
+/// `error` otherwise.
+pub type cognito_sign_in_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    result: *const cognito_sign_in,
+    error: *const cognito_error,
+);
+
+/// A signed-in user's tokens (secrets: never log them). Valid only during the callback.
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_user_tokens {
+    /// What an identity pool takes as the user's login.
+    pub id_token: *const c_char,
+    pub access_token: *const c_char,
+    /// NULL when the session has none.
+    pub refresh_token: *const c_char,
+    /// The user's name in the pool.
+    pub username: *const c_char,
+    /// The id token's expiration, seconds since the Unix epoch (server time).
+    pub expiration: i64,
+}
+
+/// Completion of cognito_user_session_tokens / _refresh: `tokens` on COGNITO_STATUS_OK.
+pub type cognito_user_tokens_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    tokens: *const cognito_user_tokens,
+    error: *const cognito_error,
+);
+
+/// What a sign-up did, in its callback.
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_sign_up_result {
+    /// Confirmed already, or waiting for cognito_user_pool_confirm_sign_up.
+    pub user_confirmed: bool,
+    /// The user's `sub`, or NULL.
+    pub user_sub: *const c_char,
+    /// Where the confirmation code went ("EMAIL", "SMS"; NULL if none) and to whom (masked).
+    pub delivery_medium: *const c_char,
+    pub destination: *const c_char,
+}
+
+/// Completion of cognito_user_pool_sign_up: `result` on COGNITO_STATUS_OK.
+pub type cognito_sign_up_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    result: *const cognito_sign_up_result,
+    error: *const cognito_error,
+);
+
+/// Completion of cognito_user_pool_associate_software_token: the secret to show the user (as a
+/// QR code) on COGNITO_STATUS_OK.
+pub type cognito_secret_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    secret: *const c_char,
+    error: *const cognito_error,
+);
+
+/// A session ended: `refused` is false after a sign-out, true when the user pool refused the
+/// refresh token (`error` says why; sign in again).
+pub type cognito_session_ended_cb =
+    unsafe extern "C" fn(user_data: *mut c_void, refused: bool, error: *const cognito_error);
+
+/// Seconds since the Unix epoch (0 for a time before it), as the C types carry times.
+pub(crate) fn epoch_seconds(t: std::time::SystemTime) -> i64 {
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(_) => 0,
+    }
+}
+
 /// A C string from Rust text; interior NULs (only possible in server messages) become '?'.
 pub(crate) fn c_string(s: &str) -> CString {
     CString::new(s).unwrap_or_else(|_| CString::new(s.replace('\0', "?")).unwrap_or_default())
@@ -257,10 +492,7 @@ unsafe impl Sync for CCredentials {}
 
 impl CCredentials {
     pub fn new(c: &Credentials) -> CCredentials {
-        let expiration = match c.expiration.duration_since(std::time::UNIX_EPOCH) {
-            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-            Err(_) => 0,
-        };
+        let expiration = epoch_seconds(c.expiration);
         let access_key_id = c_string(&c.access_key_id);
         let secret_access_key = c_string(c.secret_access_key.expose());
         let session_token = c_string(c.session_token.expose());

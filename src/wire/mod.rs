@@ -2,7 +2,7 @@
 
 pub mod cognito;
 pub mod http;
-mod sign;
+pub(crate) mod sign;
 pub mod sts;
 
 use crate::clock::ServerClock;
@@ -23,6 +23,8 @@ pub(crate) struct Wire {
     pub http: HttpClient,
     pub cognito_url: Url,
     pub sts_url: Url,
+    /// Cognito user pools (`cognito-idp`).
+    pub user_pool_url: Url,
     pub clock: ServerClock,
     pub retry: RetryPolicy,
     /// Per attempt: connect, send and read the whole answer.
@@ -32,7 +34,12 @@ pub(crate) struct Wire {
 enum Protocol {
     CognitoJson,
     StsQuery,
+    /// Cognito user pools: JSON 1.1 as Cognito Identity, with its own target prefix and host.
+    UserPoolJson,
 }
+
+/// `X-Amz-Target` prefix of the user-pool operations.
+const USER_POOL_TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 
 impl Wire {
     /// A Cognito Identity operation signed with SigV4 (the developer identity operations).
@@ -49,6 +56,16 @@ impl Wire {
             Some(credentials),
         )
         .await
+    }
+
+    /// A user-pool operation (unsigned: the session or access token in the body authorises it).
+    pub async fn user_pool_call<T: serde::Serialize>(
+        &self,
+        operation: &'static str,
+        body: &T,
+    ) -> Result<RawResponse> {
+        self.send(Protocol::UserPoolJson, operation, json(body), None)
+            .await
     }
 
     pub async fn get_id(
@@ -125,15 +142,18 @@ impl Wire {
         body: Vec<u8>,
         signer: Option<&AwsCredentials>,
     ) -> Result<RawResponse> {
-        let target = format!("{}{operation}", cognito::TARGET_PREFIX);
+        let prefix = match protocol {
+            Protocol::UserPoolJson => USER_POOL_TARGET_PREFIX,
+            _ => cognito::TARGET_PREFIX,
+        };
+        let target = format!("{prefix}{operation}");
+        let json_headers = vec![
+            ("content-type", cognito::CONTENT_TYPE),
+            ("x-amz-target", target.as_str()),
+        ];
         let (url, headers): (&Url, Vec<(&str, &str)>) = match protocol {
-            Protocol::CognitoJson => (
-                &self.cognito_url,
-                vec![
-                    ("content-type", cognito::CONTENT_TYPE),
-                    ("x-amz-target", &target),
-                ],
-            ),
+            Protocol::CognitoJson => (&self.cognito_url, json_headers),
+            Protocol::UserPoolJson => (&self.user_pool_url, json_headers),
             Protocol::StsQuery => (&self.sts_url, vec![("content-type", sts::CONTENT_TYPE)]),
         };
         self.retry
@@ -145,7 +165,7 @@ impl Wire {
                         "POST",
                         url.as_str(),
                         &headers,
-                        &body,
+                        aws_sigv4::http_request::SignableBody::Bytes(&body),
                         &sign::SigningScope {
                             credentials,
                             region: &self.region,
@@ -176,7 +196,7 @@ impl Wire {
                     return Ok(r);
                 }
                 Err(match protocol {
-                    Protocol::CognitoJson => cognito::parse_error(
+                    Protocol::CognitoJson | Protocol::UserPoolJson => cognito::parse_error(
                         r.status,
                         r.error_type.as_deref(),
                         &r.body,

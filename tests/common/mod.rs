@@ -2,6 +2,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod ffi;
+pub mod moto;
 
 use cognito_emulator::{Emulator, EmulatorConfig};
 use cognito_native::{Config, CredentialsProvider, IdentityChange, RetryPolicy};
@@ -109,4 +110,19 @@ pub fn fragment(secret: &str) -> &str {
     let s = if s.len() >= 16 { s } else { secret };
     let mid = s.len() / 2;
     &s[mid.saturating_sub(8)..(mid + 8).min(s.len())]
+}
+
+/// The Python venv with moto, boto3 and botocore (target/moto-venv; scripts/moto-env.sh installs
+/// it if needed).
+pub fn python_venv() -> std::path::PathBuf {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new(root.join("scripts/moto-env.sh"))
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("run scripts/moto-env.sh");
+    assert!(
+        out.status.success(),
+        "installing moto (scripts/moto-env.sh) failed"
+    );
+    std::path::PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }

@@ -46,6 +46,38 @@ namespace CognitoNative
         Validation = 25,
         /// <summary>STS: <c>RegionDisabledException</c>.</summary>
         RegionDisabled = 26,
+        /// <summary>User pools: <c>UserNotFoundException</c>.</summary>
+        UserNotFound = 30,
+        /// <summary>User pools: <c>UserNotConfirmedException</c>.</summary>
+        UserNotConfirmed = 31,
+        /// <summary>User pools: <c>PasswordResetRequiredException</c>.</summary>
+        PasswordResetRequired = 32,
+        /// <summary>User pools: <c>CodeMismatchException</c>.</summary>
+        CodeMismatch = 33,
+        /// <summary>User pools: <c>ExpiredCodeException</c>.</summary>
+        ExpiredCode = 34,
+        /// <summary>User pools: <c>InvalidPasswordException</c>.</summary>
+        InvalidPassword = 35,
+        /// <summary>User pools: <c>UsernameExistsException</c>.</summary>
+        UsernameExists = 36,
+        /// <summary>User pools: <c>AliasExistsException</c>.</summary>
+        AliasExists = 37,
+        /// <summary>User pools: <c>CodeDeliveryFailureException</c>.</summary>
+        CodeDeliveryFailure = 38,
+        /// <summary>User pools: <c>InvalidUserPoolConfigurationException</c>.</summary>
+        InvalidUserPoolConfiguration = 39,
+        /// <summary>User pools: <c>TooManyFailedAttemptsException</c>.</summary>
+        TooManyFailedAttempts = 40,
+        /// <summary>User pools: <c>MFAMethodNotFoundException</c>.</summary>
+        MfaMethodNotFound = 41,
+        /// <summary>User pools: <c>SoftwareTokenMFANotFoundException</c>.</summary>
+        SoftwareTokenMfaNotFound = 42,
+        /// <summary>User pools: <c>EnableSoftwareTokenMFAException</c>.</summary>
+        EnableSoftwareTokenMfa = 43,
+        /// <summary>User pools: <c>UserLambdaValidationException</c>.</summary>
+        UserLambdaValidation = 44,
+        /// <summary>User pools: <c>ForbiddenException</c>.</summary>
+        Forbidden = 45,
         /// <summary>A service error this library does not know; <see cref="AmazonCognitoIdentityException.ErrorCode"/> has its name.</summary>
         UnknownService = 49,
 
@@ -67,5 +99,7 @@ namespace CognitoNative
         Store = 57,
         /// <summary>A bug in the native library (a caught panic).</summary>
         Internal = 58,
+        /// <summary>The user pool asked for a sign-in challenge the library cannot answer.</summary>
+        UnsupportedChallenge = 59,
     }
 }

@@ -1,0 +1,53 @@
+//! `emulate`: the bundled Cognito Identity + STS emulator, for offline work.
+
+use crate::CliResult;
+use clap::Args;
+use cognito_emulator::{Emulator, EmulatorConfig, DEFAULT_AUTH_POOL_ID, DEFAULT_UNAUTH_POOL_ID};
+use std::time::Duration;
+
+#[derive(Args)]
+pub(crate) struct EmulateArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Serve HTTPS with a generated test CA (see --ca-out).
+    #[arg(long)]
+    tls: bool,
+    /// Write the test CA certificate (PEM) here, for clients to trust.
+    #[arg(long, value_name = "FILE")]
+    ca_out: Option<std::path::PathBuf>,
+    /// Lifetime of issued credentials, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    credential_lifetime: u64,
+    /// Server clock skew in seconds (negative: behind).
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+    clock_skew: i64,
+}
+
+pub(crate) async fn emulate(args: EmulateArgs) -> CliResult {
+    let emu = Emulator::start(EmulatorConfig {
+        bind: ([127, 0, 0, 1], args.port).into(),
+        tls: args.tls,
+        credential_lifetime: Duration::from_secs(args.credential_lifetime),
+        clock_skew_secs: args.clock_skew,
+        ..Default::default()
+    })
+    .await?;
+    if let (Some(path), Some(pem)) = (&args.ca_out, emu.ca_pem()) {
+        std::fs::write(path, pem)?;
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "url": emu.url(),
+            "region": emu.region(),
+            "unauth_pool_id": DEFAULT_UNAUTH_POOL_ID,
+            "auth_only_pool_id": DEFAULT_AUTH_POOL_ID,
+            "admin": format!("{}/__emulator/stats", emu.url()),
+        })
+    );
+    eprintln!("emulator running; Ctrl-C stops it");
+    tokio::signal::ctrl_c().await?;
+    emu.shutdown().await;
+    Ok(())
+}
