@@ -90,7 +90,8 @@ namespace CognitoNative.AwsSdk
         /// The AWS SDK's exception for an error of the engine: the service's errors are
         /// <see cref="Amazon.Runtime.AmazonServiceException"/>s of the type AWS's clients throw for them
         /// (Cognito Identity's under <see cref="AmazonCognitoIdentityException"/>, STS's under
-        /// <see cref="AmazonSecurityTokenServiceException"/>), with AWS's error code, type, request id,
+        /// <see cref="AmazonSecurityTokenServiceException"/>, a user pool's as an
+        /// <see cref="Amazon.Runtime.AmazonServiceException"/>), with AWS's error code, type, request id,
         /// status and retryability; the errors on this side of the wire (network, timeouts, bad answers,
         /// a failing logins provider or store) are <see cref="CognitoClientException"/>s, as the AWS SDK
         /// reports its own with <see cref="Amazon.Runtime.AmazonClientException"/>. The engine's exception is
@@ -126,6 +127,11 @@ namespace CognitoNative.AwsSdk
                 case CognitoErrorKind.Validation:
                     return new AmazonSecurityTokenServiceException(m, e, type, code, id, status) { Details = Details(kind, retryable) };
                 default:
+                    if ((int)kind >= 30 && (int)kind < 49)
+                    {
+                        // A user pool's error (Cognito user pools, not Identity): AWS's own base type.
+                        return new Amazon.Runtime.AmazonServiceException(m, e, type, code, id, status);
+                    }
                     return new CognitoClientException(m, e);
             }
         }

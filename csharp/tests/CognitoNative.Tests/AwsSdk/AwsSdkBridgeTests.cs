@@ -311,6 +311,64 @@ namespace CognitoNative.Tests.AwsSdk
             Assert.Throws<ObjectDisposedException>(() => credentials.GetCredentialsAsync());
         }
 
+        /// <summary>Every kind of the library's errors becomes the AWS SDK's exception of its service:
+        /// Cognito Identity's (1-9, and unknown service errors), STS's (20-29), a user pool's (30-48) as
+        /// AWS's base type, and the local ones (50+) as AmazonClientException; with the details kept.</summary>
+        [Test]
+        public void Translate_GivesEveryKindItsAwsExceptionType()
+        {
+            var translate = typeof(CognitoNative.AwsSdk.CognitoAWSCredentials).Assembly.GetType("CognitoNative.AwsSdk.AwsBridge", true)
+                .GetMethod("Translate", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic);
+            foreach (CognitoErrorKind kind in Enum.GetValues(typeof(CognitoErrorKind)))
+            {
+                if (kind == CognitoErrorKind.None || kind == CognitoErrorKind.Cancelled)
+                {
+                    continue; // never an error of a call (cancellation is OperationCanceledException)
+                }
+                var engine = new global::CognitoNative.AmazonCognitoIdentityException("m", kind, "Code" + (int)kind, true, "req");
+                var e = (Exception)translate.Invoke(null, new object[] { engine });
+                var n = (int)kind;
+                Assert.AreSame(engine, e.InnerException, kind.ToString());
+                Assert.AreEqual("m", e.Message);
+                if (n < 50)
+                {
+                    var service = (Amazon.Runtime.AmazonServiceException)e;
+                    Assert.AreEqual("Code" + n, service.ErrorCode, kind.ToString());
+                    Assert.AreEqual("req", service.RequestId);
+                    Assert.AreEqual(engine.StatusCode, service.StatusCode);
+                    Assert.AreEqual((int)engine.ErrorType, (int)service.ErrorType);
+                    if (n < 10 || n == 49)
+                    {
+                        Assert.IsInstanceOf<AmazonCognitoIdentityException>(e, kind.ToString());
+                        Assert.AreEqual(kind, ((AmazonCognitoIdentityException)e).ErrorKind);
+                        Assert.IsNotNull(service.Retryable);
+                    }
+                    else if (n < 30)
+                    {
+                        Assert.IsInstanceOf<AmazonSecurityTokenServiceException>(e, kind.ToString());
+                        Assert.IsNotNull(service.Retryable);
+                    }
+                    else
+                    {
+                        Assert.AreEqual(typeof(Amazon.Runtime.AmazonServiceException), e.GetType(), kind.ToString());
+                    }
+                    if (n < 30 && n != 49 && n != 24 && n != 25)
+                    {
+                        StringAssert.EndsWith(kind == CognitoErrorKind.IdpCommunicationError ? "IDPCommunicationErrorException"
+                            : kind == CognitoErrorKind.IdpRejectedClaim ? "IDPRejectedClaimException" : kind + "Exception",
+                            e.GetType().Name, "AWS's class name");
+                    }
+                }
+                else
+                {
+                    var client = (CognitoClientException)e;
+                    Assert.AreEqual(kind, client.ErrorKind);
+                    Assert.AreEqual("Code" + n, client.ErrorCode);
+                    Assert.IsTrue(client.IsRetryable);
+                }
+            }
+        }
+
         private static void AssertServiceError(
             Amazon.Runtime.AmazonServiceException e, string code, HttpStatusCode status, Amazon.Runtime.ErrorType type)
         {
