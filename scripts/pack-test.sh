@@ -8,7 +8,10 @@
 # Both: the tarball's entries are under package/, it holds the library's sources (every
 # unity/Runtime/Core/**/*.cs git tracks), every asset has a .meta and every .meta an asset, GUIDs are
 # unique, no tooling (*.sh, *.in, .gitignore), versions agree (package.json, CHANGELOG, csproj,
-# Cargo.toml, nuspec), lib/netstandard2.0/CognitoNative.dll is a .NET assembly.
+# Cargo.toml, nuspec), lib/netstandard2.0/CognitoNative.dll is a .NET assembly; the .nupkg files
+# (CognitoNative, CognitoNative.AwsSdk) hold what they should and the bridge's depends on CognitoNative
+# and AWSSDK.Core >= 3.7. Then scripts/nuget-consumer-test.sh installs the real packages with NuGet's
+# client, builds a fresh project against them and runs it against the emulator.
 set -euo pipefail
 # shellcheck source=scripts/platforms/common.sh
 . "$(dirname "$0")/platforms/common.sh"
@@ -151,6 +154,41 @@ desc = subprocess.run(["file", "-b", dll], capture_output=True, text=True).stdou
 if "Mono/.Net assembly" not in desc: fail(f"lib/netstandard2.0/CognitoNative.dll: {desc.strip() or 'missing'}")
 if not os.path.isfile(os.path.join(nuget, "lib/netstandard2.0/CognitoNative.xml")): fail("no CognitoNative.xml")
 
+# the .nupkg files NuGet's packer made from the nuspecs
+import xml.etree.ElementTree as ET, zipfile
+def nupkg(package_id):
+    path = os.path.join(out, f"{package_id}.{nv}.nupkg")
+    if not os.path.isfile(path):
+        fail(f"no {package_id}.{nv}.nupkg"); return set(), None
+    with zipfile.ZipFile(path) as z:
+        entries = set(z.namelist())
+        specs = [n for n in entries if n.endswith(".nuspec") and "/" not in n]
+        if len(specs) != 1: fail(f"{package_id}: nuspecs {specs}"); return entries, None
+        meta = ET.fromstring(z.read(specs[0])).find("{*}metadata")
+    if meta.findtext("{*}id") != package_id: fail(f"{package_id}: id {meta.findtext('{*}id')}")
+    if meta.findtext("{*}version") != nv: fail(f"{package_id}: version {meta.findtext('{*}version')}")
+    return entries, meta
+entries, meta = nupkg("CognitoNative")
+want = {"lib/netstandard2.0/CognitoNative.dll", "lib/netstandard2.0/CognitoNative.xml"}
+want |= {f"runtimes/{rid}/native/{os.path.basename(path)}" for path, rid, kind in table if rid in packed}
+if entries and want - entries: fail(f"CognitoNative.nupkg lacks {sorted(want - entries)}")
+extra = {e for e in entries if e.startswith(("lib/", "runtimes/"))} - want
+if extra: fail(f"CognitoNative.nupkg has unexpected {sorted(extra)}")
+if meta is not None and meta.find("{*}dependencies") is not None and len(list(meta.find("{*}dependencies").iter())) > 1:
+    fail("CognitoNative.nupkg has dependencies")
+entries, meta = nupkg("CognitoNative.AwsSdk")
+want = {"lib/netstandard2.0/CognitoNative.AwsSdk.dll", "lib/netstandard2.0/CognitoNative.AwsSdk.xml"}
+if entries and {e for e in entries if e.startswith(("lib/", "runtimes/"))} != want:
+    fail(f"CognitoNative.AwsSdk.nupkg: {sorted(e for e in entries if e.startswith(('lib/', 'runtimes/')))}")
+if meta is not None:
+    deps = {d.get("id"): d.get("version") for d in meta.iter("{http://schemas.microsoft.com/packaging/2010/07/nuspec.xsd}dependency")}
+    deps = deps or {d.get("id"): d.get("version") for d in meta.iter() if d.tag.endswith("dependency")}
+    if deps != {"CognitoNative": f"[{nv}]", "AWSSDK.Core": "3.7.0"}:
+        fail(f"CognitoNative.AwsSdk's dependencies: {deps}")
+bridge = os.path.join(out, "nuget-awssdk/lib/netstandard2.0/CognitoNative.AwsSdk.dll")
+desc = subprocess.run(["file", "-b", bridge], capture_output=True, text=True).stdout if os.path.isfile(bridge) else ""
+if "Mono/.Net assembly" not in desc: fail(f"CognitoNative.AwsSdk.dll: {desc.strip() or 'missing'}")
+
 if errors:
     print(f"pack-test ({mode}): FAILED", file=sys.stderr)
     for e in errors: print("  " + e, file=sys.stderr)
@@ -164,3 +202,5 @@ scripts/pack.sh --out "$work/all" --plugins "$work/stub-plugins" 2>/dev/null
 check all "$work/all"
 scripts/pack.sh --out "$work/real" >/dev/null
 check real "$work/real"
+# a consumer installs the real packages with NuGet's client, builds and runs against them
+scripts/nuget-consumer-test.sh "$work/real"

@@ -7,7 +7,13 @@
 #   target/pack/nuget/                                         the NuGet layout:
 #       CognitoNative.nuspec, lib/netstandard2.0/CognitoNative.dll (+ .xml),
 #       runtimes/<rid>/native/<library> for each platform that was built
-#   target/pack/CognitoNative.<version>.nupkg                  when the .NET SDK (dotnet) is installed
+#   target/pack/nuget-awssdk/                                  the bridge's NuGet layout:
+#       CognitoNative.AwsSdk.nuspec (depends on CognitoNative and AWSSDK.Core >= 3.7),
+#       lib/netstandard2.0/CognitoNative.AwsSdk.dll (+ .xml), its AWSSDK.Core reference pointed at
+#       AWS's assembly (csharp/tools/Retarget.cs: it is compiled against a reference stub)
+#   target/pack/CognitoNative.<version>.nupkg, CognitoNative.AwsSdk.<version>.nupkg
+#                                                              made by NuGet's packer (`nuget pack`,
+#                                                              Debian's nuget under Mono) from the nuspecs
 #
 #   scripts/pack.sh [--out DIR] [--plugins DIR]
 #     --out DIR      where to write (default target/pack; emptied first)
@@ -15,7 +21,8 @@
 #                    instead of the package itself (used by scripts/pack-test.sh)
 # Without the .NET SDK, lib/netstandard2.0/CognitoNative.dll is built by csharp/build.sh (Mono's
 # mcs, against Mono's 4.7.1 profile; runs on Mono, Unity, Xamarin and .NET). With it, `dotnet build`
-# makes the netstandard2.0 assembly and `dotnet pack` the .nupkg.
+# makes the netstandard2.0 assembly. The bridge is built by csharp/build.sh either way. Needs nuget
+# (apt-get install -y nuget).
 set -euo pipefail
 # shellcheck source=scripts/platforms/common.sh
 . "$(dirname "$0")/platforms/common.sh"
@@ -73,19 +80,24 @@ mtime="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}"
 tar -C "$stage" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$mtime" -cf - package \
   | gzip -n -9 >"$tarball"
 
-# --- NuGet layout ------------------------------------------------------------------------------
+# --- NuGet layouts and packages ----------------------------------------------------------------
+command -v nuget >/dev/null || die "no nuget: apt-get install -y nuget"
+command -v mcs >/dev/null || die "no mcs: apt-get install -y mono-mcs mono-devel"
+csharp/build.sh >&2
 lib="$nuget/lib/netstandard2.0"
 mkdir -p "$lib"
 if command -v dotnet >/dev/null; then
   dotnet build -nologo -c Release csharp/CognitoNative.csproj >&2
   cp csharp/obj/dotnet-bin/netstandard2.0/CognitoNative.dll csharp/obj/dotnet-bin/netstandard2.0/CognitoNative.xml "$lib/"
-  dotnet pack -nologo -c Release --no-build csharp/CognitoNative.csproj -o "$out" \
-    -p:NativeRuntimesDir="$nuget/runtimes/" >&2
 else
-  command -v mcs >/dev/null || die "neither dotnet nor mcs: apt-get install mono-mcs mono-devel"
-  csharp/build.sh >&2
   cp csharp/bin/CognitoNative.dll csharp/bin/CognitoNative.xml "$lib/"
 fi
+# NuGet 2.8 (Debian's) predates license expressions and netstandard dependency groups (it would write
+# the group as "Unsupported0.0"): a license URL, and dependencies for every framework.
+files=("    <file src=\"lib/netstandard2.0/*\" target=\"lib/netstandard2.0\" />")
+for rid in "${included[@]}"; do
+  files+=("    <file src=\"runtimes/$rid/native/*\" target=\"runtimes/$rid/native\" />")
+done
 cat >"$nuget/CognitoNative.nuspec" <<NUSPEC
 <?xml version="1.0" encoding="utf-8"?>
 <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
@@ -93,15 +105,47 @@ cat >"$nuget/CognitoNative.nuspec" <<NUSPEC
     <id>CognitoNative</id>
     <version>$nuget_version</version>
     <authors>cognito-native</authors>
-    <license type="expression">Apache-2.0</license>
+    <licenseUrl>https://www.apache.org/licenses/LICENSE-2.0</licenseUrl>
     <description>AWS credentials from Amazon Cognito identity pools, backed by the native cognito-native engine: a drop-in for Amazon.CognitoIdentity.CognitoAWSCredentials (Xamarin, .NET, Unity).</description>
     <tags>aws cognito credentials identity-pool xamarin unity</tags>
-    <dependencies>
-      <group targetFramework=".NETStandard2.0" />
-    </dependencies>
   </metadata>
+  <files>
+$(printf '%s\n' "${files[@]}")
+  </files>
 </package>
 NUSPEC
 
+bridge="$out/nuget-awssdk"
+mkdir -p "$bridge/lib/netstandard2.0"
+cecil="$(find /usr/lib/mono/gac/Mono.Cecil -name Mono.Cecil.dll 2>/dev/null | sort -V | tail -n1)"
+[ -n "$cecil" ] || die "no Mono.Cecil (it comes with mono-devel)"
+mcs -sdk:4.7.1 -nologo -warnaserror+ -r:"$cecil" -r:System.Core.dll -out:"$stage/Retarget.exe" csharp/tools/Retarget.cs
+mono "$stage/Retarget.exe" csharp/bin/CognitoNative.AwsSdk.dll "$bridge/lib/netstandard2.0/CognitoNative.AwsSdk.dll"
+cp csharp/bin/CognitoNative.AwsSdk.xml "$bridge/lib/netstandard2.0/"
+cat >"$bridge/CognitoNative.AwsSdk.nuspec" <<NUSPEC
+<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+  <metadata>
+    <id>CognitoNative.AwsSdk</id>
+    <version>$nuget_version</version>
+    <authors>cognito-native</authors>
+    <licenseUrl>https://www.apache.org/licenses/LICENSE-2.0</licenseUrl>
+    <description>Hands CognitoNative's Amazon Cognito credentials to AWS SDK for .NET clients: ToAWSCredentials(), and a CognitoAWSCredentials that is an Amazon.Runtime.AWSCredentials with AWS's types (AWSSDK.Core 3.7 and 4).</description>
+    <tags>aws cognito credentials awssdk</tags>
+    <dependencies>
+      <dependency id="CognitoNative" version="[$nuget_version]" />
+      <dependency id="AWSSDK.Core" version="3.7.0" />
+    </dependencies>
+  </metadata>
+  <files>
+    <file src="lib/netstandard2.0/*" target="lib/netstandard2.0" />
+  </files>
+</package>
+NUSPEC
+for spec in "$nuget/CognitoNative.nuspec" "$bridge/CognitoNative.AwsSdk.nuspec"; do
+  nuget pack "$spec" -BasePath "$(dirname "$spec")" -OutputDirectory "$out" -NoPackageAnalysis -NonInteractive >&2
+done
+
 log "pack: ${tarball#"$repo"/} ($(du -h "$tarball" | cut -f1))"
-log "pack: ${nuget#"$repo"/}/ (runtimes: ${included[*]})"
+log "pack: ${nuget#"$repo"/}/ (runtimes: ${included[*]}), ${bridge#"$repo"/}/"
+log "pack: $(cd "$out" && echo ./*.nupkg)"

@@ -6,10 +6,11 @@
 # valgrind, a short fuzzing pass, the soak under ASan and valgrind, and the C# package's tests under
 # Mono; then the platforms: the Windows DLL (cross-built with MinGW-w64, smoke-tested under Wine),
 # the Android/Apple checks (scripts/platforms/check.sh) and the pack layout test
-# (scripts/pack-test.sh).
+# (scripts/pack-test.sh, which also installs the .nupkg files with NuGet's client into a fresh project
+# and runs it: scripts/nuget-consumer-test.sh).
 #
 # Installs what is missing on a Debian machine: rustfmt and clippy (rustup), python3-venv (moto,
-# into target/moto-venv), valgrind, Mono and NUnit; MinGW-w64, Wine, clang/llvm and shellcheck
+# into target/moto-venv), valgrind, Mono, NUnit and NuGet's client; MinGW-w64, Wine, clang/llvm and shellcheck
 # (apt-get, needs root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 command -v valgrind >/dev/null || need_apt+=(valgrind)
 command -v mcs >/dev/null || need_apt+=(mono-mcs mono-devel)
 command -v nunit-console >/dev/null || need_apt+=(nunit-console libnunit-cil-dev)
+command -v nuget >/dev/null || need_apt+=(nuget) # NuGet's own client (Mono): scripts/pack.sh, the consumer test
 # the platforms' tools, without recommends (Wine's would pull in a desktop)
 need_apt_nr=()
 command -v x86_64-w64-mingw32-gcc >/dev/null || need_apt_nr+=(gcc-mingw-w64-x86-64)

@@ -334,7 +334,7 @@ namespace CognitoNative.Tests
 
             public volatile string LastIdentityId;
 
-            protected override async Task<IdentityState> RefreshIdentityAsync()
+            public override async Task<IdentityState> RefreshIdentityAsync()
             {
                 Interlocked.Increment(ref _asked);
                 await Task.Yield();
@@ -402,8 +402,8 @@ namespace CognitoNative.Tests
         /// <summary>Records IdentityChangedEvent.</summary>
         private sealed class IdentityChanges
         {
-            private readonly System.Collections.Concurrent.ConcurrentQueue<IdentityChangedArgs> _seen =
-                new System.Collections.Concurrent.ConcurrentQueue<IdentityChangedArgs>();
+            private readonly System.Collections.Concurrent.ConcurrentQueue<CognitoAWSCredentials.IdentityChangedArgs> _seen =
+                new System.Collections.Concurrent.ConcurrentQueue<CognitoAWSCredentials.IdentityChangedArgs>();
 
             public IdentityChanges(CognitoAWSCredentials credentials)
             {

@@ -23,8 +23,10 @@ namespace CognitoNative.Tests
                 var e = (NotAuthorizedException)FailureOf(credentials.GetCredentialsAsync());
                 Assert.AreEqual("NotAuthorizedException", e.ErrorCode);
                 Assert.AreEqual(CognitoErrorKind.NotAuthorized, e.ErrorKind);
-                Assert.IsFalse(e.Retryable);
+                Assert.IsNull(e.Retryable, "not retryable");
                 Assert.IsNotNull(e.RequestId);
+                Assert.AreEqual(System.Net.HttpStatusCode.BadRequest, e.StatusCode);
+                Assert.AreEqual(ErrorType.Sender, e.ErrorType);
                 Assert.IsInstanceOf<AmazonCognitoIdentityException>(e);
                 // The synchronous form throws the same type, not an AggregateException.
                 Assert.Throws<NotAuthorizedException>(() => credentials.GetIdentityId());
@@ -77,7 +79,8 @@ namespace CognitoNative.Tests
             using (var credentials = Guest(options))
             {
                 var e = (TooManyRequestsException)FailureOf(credentials.GetIdentityIdAsync());
-                Assert.IsTrue(e.Retryable);
+                Assert.IsNotNull(e.Retryable);
+                Assert.IsTrue(e.Retryable.Throttling);
                 Assert.AreEqual(3, Emulator.Count("GetId"));
             }
         }
@@ -90,7 +93,10 @@ namespace CognitoNative.Tests
             {
                 var e = (AmazonCognitoIdentityException)FailureOf(credentials.GetIdentityIdAsync());
                 Assert.IsInstanceOf<InternalErrorException>(e);
-                Assert.IsTrue(e.Retryable);
+                Assert.IsNotNull(e.Retryable);
+                Assert.IsFalse(e.Retryable.Throttling);
+                Assert.AreEqual(System.Net.HttpStatusCode.InternalServerError, e.StatusCode);
+                Assert.AreEqual(ErrorType.Receiver, e.ErrorType);
             }
         }
 
@@ -103,7 +109,10 @@ namespace CognitoNative.Tests
             {
                 var e = FailureOf(credentials.GetIdentityIdAsync());
                 Assert.AreEqual(typeof(NetworkException), e.GetType());
-                Assert.IsTrue(((NetworkException)e).Retryable);
+                Assert.IsNotNull(((NetworkException)e).Retryable);
+                Assert.IsFalse(((NetworkException)e).Retryable.Throttling);
+                Assert.AreEqual((System.Net.HttpStatusCode)0, ((NetworkException)e).StatusCode);
+                Assert.AreEqual(ErrorType.Unknown, ((NetworkException)e).ErrorType);
             }
         }
 
@@ -163,7 +172,7 @@ namespace CognitoNative.Tests
             Assert.AreEqual("InvalidConfigError", kind.ErrorCode);
             StringAssert.Contains("not-a-pool", kind.Message);
             Assert.AreEqual(kind.ErrorCode + ": " + kind.Message, e.Message, "the message is the library's");
-            Assert.IsFalse(kind.Retryable);
+            Assert.IsNull(kind.Retryable);
         }
 
         [Test]

@@ -123,7 +123,7 @@ namespace CognitoNative.Tests
             }
             using (var credentials = Guest())
             {
-                var events = new List<IdentityChangedArgs>();
+                var events = new List<CognitoAWSCredentials.IdentityChangedArgs>();
                 credentials.IdentityChangedEvent += (sender, e) =>
                 {
                     Assert.AreSame(credentials, sender);

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using System.Threading;
+using DocSnippets;
 using NUnit.Framework;
 
 namespace CognitoNative.Tests
@@ -52,6 +55,107 @@ namespace CognitoNative.Tests
                 {
                     created.ForEach(c => c.Dispose());
                 }
+            }
+        }
+
+        [Test]
+        public void SwitchingIdentities_XamarinSnippet_SeesTheMerge()
+        {
+            string carolsIdentity;
+            using (var carol = Guest())
+            {
+                carol.AddLogin(Emulator.UserPoolProvider, Emulator.Token("carol-x"));
+                carolsIdentity = Await(carol.GetIdentityIdAsync());
+            }
+            var console = Console.Out;
+            var output = new StringWriter();
+            Console.SetOut(TextWriter.Synchronized(output));
+            try
+            {
+                using (var credentialsProvider = new CognitoAWSCredentials(Emulator.UnauthPoolId, RegionEndpoint.USEast1))
+                {
+                    Snippets.SwitchingIdentitiesXamarin(credentialsProvider);
+                    var guest = Await(credentialsProvider.GetIdentityIdAsync());
+                    credentialsProvider.AddLogin(Emulator.UserPoolProvider, Emulator.Token("carol-x"));
+                    Await(credentialsProvider.GetCredentialsAsync());
+                    var merged = "Identity changed from " + guest + " to " + carolsIdentity;
+                    Assert.IsTrue(SpinWait.SpinUntil(() => output.ToString().Contains(merged), Timeout), "printed: " + output);
+                    StringAssert.Contains("Identity changed from  to " + guest, output.ToString());
+                }
+            }
+            finally
+            {
+                Console.SetOut(console);
+            }
+        }
+
+        [Test]
+        public void SwitchingIdentities_UnitySnippet_LogsOnTheMainThread()
+        {
+            UnityStub.Harness.ClearLogs();
+            using (var main = new PumpContext())
+            {
+                CognitoAWSCredentials credentialsProvider = null;
+                main.Send(_ =>
+                {
+                    credentialsProvider = new CognitoAWSCredentials(Emulator.UnauthPoolId, RegionEndpoint.USEast1);
+                    UnitySnippets.SwitchingIdentities(credentialsProvider);
+                }, null);
+                try
+                {
+                    var identityId = Await(credentialsProvider.GetIdentityIdAsync());
+                    var line = "Identity changed from  to " + identityId;
+                    Assert.IsTrue(SpinWait.SpinUntil(
+                        () => UnityStub.Harness.LogsSnapshot().Any(l => l.Key == "Log" && l.Value == line), Timeout));
+                }
+                finally
+                {
+                    credentialsProvider.Dispose();
+                }
+            }
+        }
+
+        [Test]
+        public void DeveloperAuthenticatedIdentities_XamarinSnippet_GetsTheBackendsIdentity()
+        {
+            using (var credentials = new DeveloperAuthenticatedCredentials("snippet-hero"))
+            {
+                var c = Await(credentials.GetCredentialsAsync());
+                StringAssert.StartsWith("ASIA", c.AccessKey);
+                StringAssert.StartsWith("us-east-1:", credentials.GetCachedIdentityId());
+                Assert.AreEqual(0, Emulator.Count("GetId"), "the backend named the identity");
+                Assert.AreEqual(1, Emulator.Count("GetCredentialsForIdentity"));
+            }
+        }
+
+        [Test]
+        public void CachingTheIdentityId_OverridingTheHooks_KeepsItInTheAppsSettings()
+        {
+            var key = "CognitoIdentity:IdentityId:" + Emulator.UnauthPoolId;
+            AppSettings.Remove(key);
+            string identityId;
+            using (var credentials = new SettingsCognitoAWSCredentials(Emulator.UnauthPoolId, RegionEndpoint.USEast1))
+            {
+                identityId = Await(credentials.GetIdentityIdAsync());
+                Assert.IsTrue(SpinWait.SpinUntil(() => AppSettings.Get(key) == identityId, Timeout));
+            }
+            using (var credentials = new SettingsCognitoAWSCredentials(Emulator.UnauthPoolId, RegionEndpoint.USEast1))
+            {
+                Assert.AreEqual(identityId, credentials.GetCachedIdentityId());
+                Assert.AreEqual(identityId, Await(credentials.GetIdentityIdAsync()));
+                Assert.AreEqual(1, Emulator.Count("GetId"), "the next launch reuses the cached id");
+                credentials.Clear();
+                Assert.IsNull(AppSettings.Get(key), "Clear() clears the app's cache through the override");
+            }
+        }
+
+        [Test]
+        public void PreemptExpiryTime_Snippet_SetsTheRefreshWindow()
+        {
+            using (var credentials = Snippets.PreemptExpiryTime())
+            {
+                Assert.AreEqual(TimeSpan.FromMinutes(10), credentials.PreemptExpiryTime);
+                StringAssert.StartsWith("ASIA", Await(credentials.GetCredentialsAsync()).AccessKey);
             }
         }
     }

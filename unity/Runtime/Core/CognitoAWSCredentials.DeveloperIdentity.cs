@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using CognitoNative.Interop;
@@ -19,17 +17,6 @@ namespace CognitoNative
             "CognitoAWSCredentials has no base implementation of RefreshIdentity / RefreshIdentityAsync to call:"
             + " without an override the native engine gets the identity from Cognito (GetId) itself. Override"
             + " one of them to supply a developer-authenticated identity, and do not call the base method.";
-
-        private static readonly Dictionary<Type, RefreshOverrides> OverridesByType = new Dictionary<Type, RefreshOverrides>();
-
-        /// <summary>Which of the two hooks a subclass overrides.</summary>
-        [Flags]
-        private enum RefreshOverrides
-        {
-            None = 0,
-            Sync = 1,
-            Async = 2,
-        }
 
         /// <summary>
         /// Sets where a developer-authenticated identity comes from, for apps that do not subclass (a
@@ -91,11 +78,11 @@ namespace CognitoNative
         /// <returns><c>new IdentityState(identityId, providerName, token, false)</c>.</returns>
         protected virtual IdentityState RefreshIdentity()
         {
-            if ((_refreshOverrides & RefreshOverrides.Async) == 0)
+            if ((_hooks.Overridden & HookOverrides.RefreshIdentityAsync) == 0)
             {
                 throw new NotSupportedException(NoBaseRefresh);
             }
-            return RefreshIdentityAsync().GetAwaiter().GetResult();
+            return _hooks.RefreshIdentityAsync().GetAwaiter().GetResult();
         }
 
         /// <summary>
@@ -113,60 +100,20 @@ namespace CognitoNative
         /// called (and fails if it is).
         /// </summary>
         /// <returns><c>new IdentityState(identityId, providerName, token, false)</c>.</returns>
-        protected virtual Task<IdentityState> RefreshIdentityAsync()
+        public virtual Task<IdentityState> RefreshIdentityAsync()
         {
-            if ((_refreshOverrides & RefreshOverrides.Sync) == 0)
+            if ((_hooks.Overridden & HookOverrides.RefreshIdentity) == 0)
             {
                 return Task.FromException<IdentityState>(new NotSupportedException(NoBaseRefresh));
             }
             return Task.Run(() => RefreshIdentity());
         }
 
-        /// <summary>
-        /// Which hooks the object's class overrides, found once per class. A metadata query (the declaring
-        /// type of the most derived <c>RefreshIdentity[Async]</c>), which generates no code and so works
-        /// under IL2CPP and full AOT; the methods themselves are kept by the linker as overrides of
-        /// methods that are called. The base class itself needs no reflection at all.
-        /// </summary>
-        private static RefreshOverrides FindRefreshOverrides(Type type)
-        {
-            if (type == typeof(CognitoAWSCredentials))
-            {
-                return RefreshOverrides.None;
-            }
-            lock (OverridesByType)
-            {
-                RefreshOverrides found;
-                if (!OverridesByType.TryGetValue(type, out found))
-                {
-                    found = (Overrides(type, "RefreshIdentity") ? RefreshOverrides.Sync : RefreshOverrides.None)
-                        | (Overrides(type, "RefreshIdentityAsync") ? RefreshOverrides.Async : RefreshOverrides.None);
-                    OverridesByType[type] = found;
-                }
-                return found;
-            }
-        }
-
-        private static bool Overrides(Type type, string name)
-        {
-            MethodInfo method;
-            try
-            {
-                method = type.GetMethod(
-                    name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, null, Type.EmptyTypes, null);
-            }
-            catch (AmbiguousMatchException)
-            {
-                return true; // declared again by a subclass
-            }
-            return method != null && method.DeclaringType != typeof(CognitoAWSCredentials);
-        }
-
         /// <summary>The source of a subclass overriding a hook, or null. Holds the object weakly, so that
         /// an object nobody references can still be collected (its provider is then freed).</summary>
         private DeveloperIdentityBridge CreateRefreshIdentityBridge()
         {
-            if (_refreshOverrides == RefreshOverrides.None)
+            if ((_hooks.Overridden & HookOverrides.Refresh) == 0)
             {
                 return null;
             }
@@ -178,11 +125,11 @@ namespace CognitoNative
                 {
                     throw new ObjectDisposedException(typeof(CognitoAWSCredentials).Name);
                 }
-                return target.RefreshIdentityAsync();
+                return target._hooks.RefreshIdentityAsync();
             };
             return new DeveloperIdentityBridge(
                 refresh,
-                (_refreshOverrides & RefreshOverrides.Async) != 0 ? "RefreshIdentityAsync" : "RefreshIdentity",
+                (_hooks.Overridden & HookOverrides.RefreshIdentityAsync) != 0 ? "RefreshIdentityAsync" : "RefreshIdentity",
                 _eventContext,
                 _options.LoginsTimeout ?? DefaultLoginsTimeout,
                 _disposing.Token);

@@ -24,6 +24,7 @@ namespace CognitoNative
     {
         private static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         private static readonly TimeSpan DefaultLoginsTimeout = TimeSpan.FromSeconds(30);
+        private static readonly TimeSpan DefaultRefreshWindow = TimeSpan.FromMinutes(5); // the native default
 
         private readonly object _sync = new object();
         private readonly CognitoOptions _options;
@@ -38,9 +39,12 @@ namespace CognitoNative
         private readonly Dictionary<string, LoginsProviderBridge> _loginsProviders =
             new Dictionary<string, LoginsProviderBridge>(StringComparer.Ordinal);
 
+        // Where the engine's calls of the overridable methods (RefreshIdentity[Async], the identity
+        // cache) go, and which of them are overridden; fixed at construction.
+        private readonly Hooks _hooks;
+
         // The developer identity source: a subclass's RefreshIdentity[Async] override (fixed at
         // construction), or the delegate of SetDeveloperIdentitySource; null for Cognito's GetId.
-        private readonly RefreshOverrides _refreshOverrides;
         private readonly DeveloperIdentityBridge _refreshIdentityBridge;
         private DeveloperIdentityBridge _developerSource;
 
@@ -97,6 +101,21 @@ namespace CognitoNative
             string authRoleArn,
             RegionEndpoint region,
             CognitoOptions options)
+            : this(accountId, identityPoolId, unAuthRoleArn, authRoleArn, region, options, null)
+        {
+        }
+
+        /// <summary>The constructor of all others. <paramref name="hooks"/> is null for this object's own
+        /// virtual methods, or the overridable methods of another object (the AwsSdk bridge's facade,
+        /// which wraps this one).</summary>
+        internal CognitoAWSCredentials(
+            string accountId,
+            string identityPoolId,
+            string unAuthRoleArn,
+            string authRoleArn,
+            RegionEndpoint region,
+            CognitoOptions options,
+            Hooks hooks)
         {
             if (string.IsNullOrEmpty(identityPoolId))
             {
@@ -114,7 +133,8 @@ namespace CognitoNative
             _options = (options ?? CognitoOptions.Default).Clone();
             _eventContext = SynchronizationContext.Current;
             _identityBridge = new IdentityChangedBridge(this);
-            _refreshOverrides = FindRefreshOverrides(GetType());
+            _hooks = hooks ?? OwnHooks();
+            _hooks.Native = this;
             _refreshIdentityBridge = CreateRefreshIdentityBridge();
             _developerSource = _refreshIdentityBridge;
             _handle = CreateProvider(null);
@@ -127,6 +147,23 @@ namespace CognitoNative
         /// else on the thread pool.
         /// </summary>
         public event EventHandler<IdentityChangedArgs> IdentityChangedEvent;
+
+        /// <summary>The identity id of a <see cref="CognitoAWSCredentials"/> changed (as the AWS SDK's
+        /// <c>CognitoAWSCredentials.IdentityChangedArgs</c>).</summary>
+        public class IdentityChangedArgs : EventArgs
+        {
+            internal IdentityChangedArgs(string oldIdentityId, string newIdentityId)
+            {
+                OldIdentityId = oldIdentityId;
+                NewIdentityId = newIdentityId;
+            }
+
+            /// <summary>The previous identity id; null when there was none.</summary>
+            public string OldIdentityId { get; private set; }
+
+            /// <summary>The new identity id.</summary>
+            public string NewIdentityId { get; private set; }
+        }
 
         /// <summary>The AWS account id given at construction, or null.</summary>
         public string AccountId { get; private set; }
@@ -163,15 +200,68 @@ namespace CognitoNative
                     {
                         return;
                     }
-                    // The native option is fixed at creation: switch to a new provider with the same
-                    // logins and identity store. The old one is freed when its calls complete.
-                    var replacement = CreateProvider(value);
-                    var previous = _handle;
+                    ReplaceProvider(value);
                     _customRoleArn = value;
-                    Volatile.Write(ref _handle, replacement);
-                    _lastCredentials = null;
-                    previous.Dispose();
                 }
+            }
+        }
+
+        /// <summary>
+        /// How long before the credentials expire they are refreshed (as the AWS SDK's
+        /// <c>RefreshingAWSCredentials.PreemptExpiryTime</c>, "the time before actual expiration to
+        /// expire the credentials"): the engine refreshes them in the background that long ahead, at
+        /// most halfway through their lifetime, while readers keep getting the valid cached ones.
+        /// Default: <see cref="CognitoOptions.RefreshWindow"/> of the options given, else 5 minutes (the
+        /// AWS SDK's default is zero: refresh only once expired). Whole seconds; a change applies to the
+        /// next credentials fetched and clears the cached credentials (calls in flight finish with the
+        /// previous setting).
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">A negative value.</exception>
+        public TimeSpan PreemptExpiryTime
+        {
+            get
+            {
+                lock (_sync)
+                {
+                    return _options.RefreshWindow ?? DefaultRefreshWindow;
+                }
+            }
+            set
+            {
+                if (value < TimeSpan.Zero)
+                {
+                    throw new ArgumentOutOfRangeException("value", "PreemptExpiryTime cannot be negative");
+                }
+                lock (_sync)
+                {
+                    ThrowIfDisposed();
+                    var previous = _options.RefreshWindow;
+                    if ((previous ?? DefaultRefreshWindow) == value)
+                    {
+                        return;
+                    }
+                    _options.RefreshWindow = value;
+                    try
+                    {
+                        ReplaceProvider(_customRoleArn);
+                    }
+                    catch
+                    {
+                        _options.RefreshWindow = previous;
+                        throw;
+                    }
+                }
+            }
+        }
+
+        /// <summary>When the cached credentials expire (UTC, server time), or null when none are cached
+        /// (as the AWS SDK v4's <c>AWSCredentials.Expiration</c>). No I/O.</summary>
+        public virtual DateTime? Expiration
+        {
+            get
+            {
+                var cached = TryGetCachedCredentials();
+                return cached == null ? (DateTime?)null : cached.Expiration;
             }
         }
 
@@ -359,8 +449,8 @@ namespace CognitoNative
             }
         }
 
-        /// <summary>The identity id if one is cached (in memory or in the identity store), else null. No I/O.</summary>
-        public string GetCachedIdentityId()
+        /// <summary>The identity id the engine holds (in memory, or loaded from the identity store at creation), else null. No I/O.</summary>
+        private string NativeCachedIdentityId()
         {
             var handle = AcquireProvider();
             try
@@ -389,13 +479,19 @@ namespace CognitoNative
         /// <exception cref="AmazonCognitoIdentityException">The service or network failed.</exception>
         public string GetIdentityId()
         {
-            var cached = GetCachedIdentityId();
+            var cached = NativeCachedIdentityId();
             if (cached != null)
             {
                 return cached;
             }
             ThrowIfBlockingIsUnsafe("GetIdentityId");
             return GetIdentityIdAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        /// <summary>The identity id: the cached one at once, else a new one from Cognito.</summary>
+        public Task<string> GetIdentityIdAsync()
+        {
+            return GetIdentityIdAsync(CancellationToken.None);
         }
 
         /// <summary>The identity id: the cached one at once, else a new one from Cognito.</summary>
@@ -407,7 +503,7 @@ namespace CognitoNative
             {
                 return Task.FromCanceled<string>(cancellationToken);
             }
-            var cached = GetCachedIdentityId();
+            var cached = NativeCachedIdentityId();
             if (cached != null)
             {
                 return Task.FromResult(cached);
@@ -455,6 +551,13 @@ namespace CognitoNative
             }
             ThrowIfBlockingIsUnsafe("GetCredentials");
             return GetCredentialsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        /// <summary>Valid credentials: the cached ones at once, else new ones from Cognito.
+        /// Concurrent callers share one request.</summary>
+        public Task<ImmutableCredentials> GetCredentialsAsync()
+        {
+            return GetCredentialsAsync(CancellationToken.None);
         }
 
         /// <summary>Valid credentials: the cached ones at once, else new ones from Cognito.
@@ -508,6 +611,8 @@ namespace CognitoNative
             lock (_sync)
             {
                 var handle = AcquireProvider();
+                var outer = t_inEngineClear;
+                t_inEngineClear = this; // the identity cache hook, if overridden, runs inside this call
                 try
                 {
                     Errors.Check(NativeMethods.cognito_provider_clear(handle), "cognito_provider_clear");
@@ -523,22 +628,18 @@ namespace CognitoNative
                 }
                 finally
                 {
+                    t_inEngineClear = outer;
                     handle.DangerousRelease();
                 }
             }
         }
 
-        /// <summary>Forgets the cached credentials; the next call gets new ones.</summary>
-        public void ClearCredentials()
+        /// <summary>Forgets the cached credentials; the next call gets new ones (the identity id and logins
+        /// are kept). Virtual as in the AWS SDK; the engine clears its own cache when logins change
+        /// without calling it.</summary>
+        public virtual void ClearCredentials()
         {
             Invoke(NativeMethods.cognito_provider_clear_credentials, "cognito_provider_clear_credentials");
-            _lastCredentials = null;
-        }
-
-        /// <summary>Forgets the identity id (also in the store) and the credentials; keeps the logins.</summary>
-        public void ClearIdentityCache()
-        {
-            Invoke(NativeMethods.cognito_provider_clear_identity_cache, "cognito_provider_clear_identity_cache");
             _lastCredentials = null;
         }
 
@@ -631,7 +732,9 @@ namespace CognitoNative
             Dispatch.Run(_eventContext, () => handler(this, args), "an IdentityChangedEvent handler");
         }
 
-        private ImmutableCredentials TryGetCachedCredentials()
+        /// <summary>The cached credentials if they are valid, else null. No I/O; no managed allocation while
+        /// they are the ones decoded last. Also used by the AwsSdk bridge.</summary>
+        internal ImmutableCredentials TryGetCachedCredentials()
         {
             var handle = AcquireProvider();
             try
@@ -698,6 +801,18 @@ namespace CognitoNative
             return call.Task;
         }
 
+        /// <summary>Switches to a new native provider with the current options, logins and identity store
+        /// (the options it was created with are fixed). The old one is freed when its calls complete.
+        /// Under <see cref="_sync"/>.</summary>
+        private void ReplaceProvider(string customRoleArn)
+        {
+            var replacement = CreateProvider(customRoleArn);
+            var previous = _handle;
+            Volatile.Write(ref _handle, replacement);
+            _lastCredentials = null;
+            previous.Dispose();
+        }
+
         private ProviderHandle CreateProvider(string customRoleArn)
         {
             try
@@ -720,7 +835,19 @@ namespace CognitoNative
             var handle = new ProviderHandle();
             IntPtr provider;
             CognitoStatus status;
-            if (_options.IdentityStore != null)
+            if (HooksAreTheStore)
+            {
+                // A subclass overrides the identity-cache hooks: they are the store (load runs in this call).
+                status = NativeMethods.cognito_provider_new_with_store(
+                    pool,
+                    options,
+                    HookStoreBridge.LoadCallback,
+                    HookStoreBridge.SaveCallback,
+                    HookStoreBridge.ClearCallback,
+                    handle.Pin(new HookStoreBridge(this)),
+                    out provider);
+            }
+            else if (_options.IdentityStore != null)
             {
                 status = NativeMethods.cognito_provider_new_with_store(
                     pool,

@@ -3,12 +3,24 @@ using System;
 namespace CognitoNative
 {
     /// <summary>Temporary AWS credentials, as <c>Amazon.Runtime.ImmutableCredentials</c> has them, plus their expiry.</summary>
-    public sealed class ImmutableCredentials : IEquatable<ImmutableCredentials>
+    public class ImmutableCredentials : IEquatable<ImmutableCredentials>
     {
         /// <summary>Creates credentials that do not expire (as the AWS SDK's constructor).</summary>
         public ImmutableCredentials(string awsAccessKeyId, string awsSecretAccessKey, string token)
             : this(awsAccessKeyId, awsSecretAccessKey, token, DateTime.MaxValue)
         {
+        }
+
+        /// <summary>Creates credentials that do not expire, with the account id they belong to (as the AWS
+        /// SDK's constructor, which uses it for account-based endpoints).</summary>
+        /// <param name="awsAccessKeyId">The access key id.</param>
+        /// <param name="awsSecretAccessKey">The secret access key.</param>
+        /// <param name="token">The session token (may be null for long-term keys).</param>
+        /// <param name="accountId">The 12-digit AWS account id, or null.</param>
+        public ImmutableCredentials(string awsAccessKeyId, string awsSecretAccessKey, string token, string accountId)
+            : this(awsAccessKeyId, awsSecretAccessKey, token, DateTime.MaxValue)
+        {
+            AccountId = accountId;
         }
 
         /// <summary>Creates credentials.</summary>
@@ -47,13 +59,17 @@ namespace CognitoNative
             get { return !string.IsNullOrEmpty(Token); }
         }
 
+        /// <summary>The AWS account id the credentials belong to, or null (Cognito does not say, so
+        /// credentials from a <see cref="CognitoAWSCredentials"/> have none).</summary>
+        public string AccountId { get; private set; }
+
         /// <summary>When the credentials expire, in UTC, as AWS stated it (server time).</summary>
         public DateTime Expiration { get; private set; }
 
         /// <summary>A copy (the object is immutable; kept for AWS SDK compatibility).</summary>
-        public ImmutableCredentials Copy()
+        public virtual ImmutableCredentials Copy()
         {
-            return new ImmutableCredentials(AccessKey, SecretKey, Token, Expiration);
+            return new ImmutableCredentials(AccessKey, SecretKey, Token, Expiration) { AccountId = AccountId };
         }
 
         /// <inheritdoc />
@@ -63,7 +79,8 @@ namespace CognitoNative
                 && AccessKey == other.AccessKey
                 && SecretKey == other.SecretKey
                 && Token == other.Token
-                && Expiration == other.Expiration;
+                && Expiration == other.Expiration
+                && AccountId == other.AccountId;
         }
 
         /// <inheritdoc />
