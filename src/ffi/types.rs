@@ -74,6 +74,9 @@ pub struct cognito_error {
     pub retryable: bool,
     /// AWS request id, or NULL.
     pub request_id: *const c_char,
+    /// The HTTP status of the service's answer, or 0 for a failure with no answer (network,
+    /// timeout, local checks).
+    pub http_status: u16,
 }
 
 /// Temporary AWS credentials, read-only. In a callback, valid only during it; from
@@ -442,6 +445,7 @@ pub(crate) fn c_string(s: &str) -> CString {
 pub(crate) struct CError {
     kind: ErrorKind,
     retryable: bool,
+    http_status: u16,
     code: CString,
     message: CString,
     request_id: Option<CString>,
@@ -452,6 +456,7 @@ impl CError {
         CError {
             kind: e.kind(),
             retryable: e.is_retryable(),
+            http_status: e.http_status().unwrap_or(0),
             code: c_string(e.code()),
             message: c_string(e.message()),
             request_id: e.request_id().map(c_string),
@@ -469,6 +474,7 @@ impl CError {
                 .request_id
                 .as_ref()
                 .map_or(std::ptr::null(), |s| s.as_ptr().cast()),
+            http_status: self.http_status,
         }
     }
 }

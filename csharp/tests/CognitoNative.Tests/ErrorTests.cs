@@ -95,7 +95,8 @@ namespace CognitoNative.Tests
                 Assert.IsInstanceOf<InternalErrorException>(e);
                 Assert.IsNotNull(e.Retryable);
                 Assert.IsFalse(e.Retryable.Throttling);
-                Assert.AreEqual(System.Net.HttpStatusCode.InternalServerError, e.StatusCode);
+                // The status the server answered, from the library (not inferred from the kind).
+                Assert.AreEqual(System.Net.HttpStatusCode.ServiceUnavailable, e.StatusCode);
                 Assert.AreEqual(ErrorType.Receiver, e.ErrorType);
             }
         }

@@ -137,6 +137,14 @@ namespace CognitoNative
 
         /// <summary>The status Cognito and STS answer an error of <paramref name="kind"/> with (their JSON and
         /// query protocols send 400 for every error of the request), 0 for local errors.</summary>
+        /// <summary>The status the service answered with (instead of the one inferred from the
+        /// kind), and the error type it implies.</summary>
+        internal void UseHttpStatus(int status)
+        {
+            StatusCode = (HttpStatusCode)status;
+            ErrorType = TypeFor(StatusCode);
+        }
+
         internal static HttpStatusCode StatusFor(CognitoErrorKind kind)
         {
             var n = (int)kind;

@@ -83,12 +83,17 @@ namespace CognitoNative.Interop
                 case CognitoStatus.ErrPanic:
                     return new InternalLibraryException(message);
             }
-            return Create(
+            var exception = Create(
                 e->Kind,
                 Utf8.FromNative(e->Code),
                 message,
                 e->Retryable != 0,
                 Utf8.FromNative(e->RequestId));
+            if (e->HttpStatus != 0)
+            {
+                exception.UseHttpStatus(e->HttpStatus);
+            }
+            return exception;
         }
 
         /// <summary>The exception type AWS uses for <paramref name="kind"/>.</summary>

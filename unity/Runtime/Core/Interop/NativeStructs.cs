@@ -25,5 +25,7 @@ namespace CognitoNative.Interop
         public IntPtr Message;
         public byte Retryable;
         public IntPtr RequestId;
+        /// <summary>The service answer's HTTP status, or 0 (no answer: network, timeout, local).</summary>
+        public ushort HttpStatus;
     }
 }
