@@ -120,10 +120,14 @@
 //!   (as [`Emulator::add_signing_key`])
 
 mod admin;
+mod checksum;
 mod cognito;
 mod developer;
 mod faults;
+mod objects;
+mod s3;
 mod server;
+mod services;
 mod sigv4;
 #[doc(hidden)]
 pub mod sigv4_suite;
@@ -142,6 +146,8 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+pub use crate::objects::{DEFAULT_MAX_OBJECT_SIZE, DEFAULT_MAX_STORE_BYTES};
+pub use crate::state::RecentRequest;
 use crate::state::Shared;
 
 /// A pool that allows unauthenticated identities (default config).
@@ -208,6 +214,13 @@ pub struct EmulatorConfig {
     /// (access key id, secret access key) pairs accepted on SigV4-signed operations.
     /// Default: [`TEST_ACCESS_KEY_ID`] / [`TEST_SECRET_ACCESS_KEY`].
     pub signing_keys: Vec<(String, String)>,
+    /// The largest object S3 `PutObject` accepts (default
+    /// [`DEFAULT_MAX_OBJECT_SIZE`], 16 MiB); larger ones: `EntityTooLarge`.
+    pub max_object_size: usize,
+    /// What the object store may hold in all (default [`DEFAULT_MAX_STORE_BYTES`],
+    /// 256 MiB; data, keys, metadata and 256 bytes per object); beyond:
+    /// `EntityTooLarge`.
+    pub max_store_bytes: u64,
 }
 
 impl Default for EmulatorConfig {
@@ -229,6 +242,8 @@ impl Default for EmulatorConfig {
                 TEST_ACCESS_KEY_ID.to_string(),
                 TEST_SECRET_ACCESS_KEY.to_string(),
             )],
+            max_object_size: DEFAULT_MAX_OBJECT_SIZE,
+            max_store_bytes: DEFAULT_MAX_STORE_BYTES,
         }
     }
 }
@@ -518,7 +533,48 @@ impl Emulator {
         self.shared.counts()
     }
 
-    /// Zeroes the request counters (not [`Emulator::connections_accepted`]).
+    /// Requests counted under a name: an [`Operation`]'s (`GetId`), or an S3 or
+    /// generic-endpoint operation's, `<signing name>:<operation>` (`s3:PutObject`,
+    /// `dynamodb:PutItem`; REST requests to other services: `execute-api:GET`).
+    pub fn request_count_named(&self, name: &str) -> u64 {
+        self.shared.named_count(name)
+    }
+
+    /// The last requests (at most 100, oldest first) to S3 and the generic
+    /// endpoint: operation, scope, access key id, identity, status and error code.
+    pub fn recent_requests(&self) -> Vec<RecentRequest> {
+        self.shared.recent_requests()
+    }
+
+    /// Temporary credentials issued and still remembered (at most 20 000, the
+    /// oldest forgotten first), expired ones included.
+    pub fn issued_credentials(&self) -> usize {
+        self.shared.session_count()
+    }
+
+    /// The data of an object in the S3 store.
+    pub fn object(&self, bucket: &str, key: &str) -> Option<Vec<u8>> {
+        self.shared
+            .with_objects(|s| s.get(bucket, key).ok().flatten().map(|o| o.data.to_vec()))
+    }
+
+    /// Objects in the S3 store, over all buckets.
+    pub fn object_count(&self) -> usize {
+        self.shared.with_objects(|s| s.object_count())
+    }
+
+    /// Bytes charged against [`EmulatorConfig::max_store_bytes`].
+    pub fn object_store_bytes(&self) -> u64 {
+        self.shared.with_objects(|s| s.used())
+    }
+
+    /// Deletes every bucket and object.
+    pub fn clear_objects(&self) {
+        self.shared.with_objects(|s| s.clear())
+    }
+
+    /// Zeroes the request counters (not [`Emulator::connections_accepted`]) and
+    /// forgets the recent requests.
     pub fn reset_counters(&self) {
         self.shared.reset_counters()
     }
