@@ -575,6 +575,20 @@ fn authenticate(
     target: &Target,
 ) -> Result<(Verified, Principal), S3Error> {
     let presigned = view.header("authorization").is_none();
+    // Signature Version 2 (`Authorization: AWS <key>:<signature>`, or the query's
+    // `AWSAccessKeyId` + `Signature`, which botocore still presigns with in us-east-1
+    // unless told `signature_version="s3v4"`): refused as S3 refuses it for buckets
+    // that only take SigV4.
+    let sigv2_header = view
+        .header("authorization")
+        .is_some_and(|a| a.trim_start().starts_with("AWS "));
+    let sigv2_query = query.iter().any(|(k, _)| k == "AWSAccessKeyId")
+        && query.iter().any(|(k, _)| k == "Signature");
+    if sigv2_header || (presigned && sigv2_query && !sigv4::is_signed(view)) {
+        return Err(S3Error::invalid_request(
+            "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.",
+        ));
+    }
     if !sigv4::is_signed(view) {
         return Err(auth_error(Failure::Missing));
     }

@@ -417,10 +417,9 @@ fn route(parts: &hyper::http::request::Parts) -> Route {
         Some(s3::SERVICE) => Route::S3,
         Some(sigv4::SERVICE) | Some(sts::SIGNING_NAME) => Route::CognitoOrSts,
         Some(_) => Route::Service(None),
-        None if sigv4::is_signed(&view) => Route::CognitoOrSts,
         None => {
-            // Unsigned: Cognito and STS live on `/`; any other path is S3's (which
-            // refuses anonymous requests).
+            // No SigV4 credential scope (unsigned, or signed otherwise): Cognito and
+            // STS live on `/`; any other path is S3's (which refuses such requests).
             let sts_query = parts.uri.query().is_some_and(|q| {
                 url::form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "Action")
             });
