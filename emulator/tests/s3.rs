@@ -996,6 +996,22 @@ async fn buckets_and_unsupported_operations() {
     )
     .await;
     assert_eq!(s3_code(&copy), "NotImplemented");
+    // Signature Version 2, header or query: refused as by SigV4-only buckets.
+    let v2 = [(
+        "authorization".to_string(),
+        format!("AWS {}:c2lnbmF0dXJl", s.creds.akid),
+    )];
+    let a = send("GET", &url(&emu, "/made2/k"), &v2, vec![]).await;
+    assert_eq!((a.status, s3_code(&a).as_str()), (400, "InvalidRequest"));
+    assert!(a.body.contains("Please use AWS4-HMAC-SHA256"), "{}", a.body);
+    let v2_url = url(
+        &emu,
+        "/made2/k?AWSAccessKeyId=AKID&Signature=c2ln&Expires=1",
+    );
+    assert_eq!(
+        s3_code(&send("GET", &v2_url, &[], vec![]).await),
+        "InvalidRequest"
+    );
     emu.shutdown().await;
 }
 
