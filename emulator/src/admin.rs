@@ -152,6 +152,7 @@ pub(crate) fn handle(
             "sessions": shared.session_count(),
             "objects": shared.with_objects(|s| s.object_count()),
             "object_store_bytes": shared.with_objects(|s| s.used()),
+            "multipart_uploads": shared.with_objects(|s| s.upload_count()),
         })),
         (&Method::GET, "/objects") => Ok(objects_listing(shared)),
         (&Method::POST, "/objects/clear") => {

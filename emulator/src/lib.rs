@@ -131,8 +131,13 @@
 //! key), `ListObjectsV2` (`prefix`, `delimiter`, `max-keys` <= 1000,
 //! `continuation-token`, `start-after`, `encoding-type=url`), `ListObjects`
 //! (`marker`), `ListBuckets`, `CreateBucket`, `HeadBucket`, `DeleteBucket`,
-//! `GetBucketLocation`. Anything else (multipart uploads, copies, ACLs, tagging,
-//! versions, ...) is `NotImplemented` (501).
+//! `GetBucketLocation`, and multipart uploads: `CreateMultipartUpload`,
+//! `UploadPart` (1..=10000), `CompleteMultipartUpload` (parts in ascending order,
+//! with their ETags, all but the last >= 5 MiB: `InvalidPartOrder`, `InvalidPart`,
+//! `EntityTooSmall`, `MalformedXML`; ETag `"<md5 of the part md5s>-<n>"`),
+//! `AbortMultipartUpload` (`NoSuchUpload`; at most 100 uploads in progress, their
+//! parts counted in the store's budget). Anything else (`ListParts`, listing
+//! uploads, copies, ACLs, tagging, versions, ...) is `NotImplemented` (501).
 //! - Buckets: created by `CreateBucket` or by their first `PutObject`, in the region
 //!   that request was signed for (`CreateBucket`'s `LocationConstraint` must match it,
 //!   `IllegalLocationConstraintException` otherwise); afterwards requests must be
@@ -226,7 +231,8 @@
 //!   endpoint, the last 100; [`Emulator::recent_requests`])
 //!
 //! `stats` also has `"sessions"` (issued credentials remembered), `"objects"` and
-//! `"object_store_bytes"`; `counts` includes the S3 and generic-endpoint names.
+//! `"object_store_bytes"`, `"multipart_uploads"`; `counts` includes the S3 and
+//! generic-endpoint names.
 
 mod admin;
 mod checksum;

@@ -1,8 +1,8 @@
 //! The in-memory object store behind the S3 endpoint: buckets (each in the region it
-//! was created in), objects with their metadata, listing with prefix, delimiter and
-//! markers, and the size limits.
+//! was created in), objects with their metadata, multipart uploads in progress,
+//! listing with prefix, delimiter and markers, and the size limits.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::time::SystemTime;
 
@@ -14,8 +14,57 @@ pub const DEFAULT_MAX_OBJECT_SIZE: usize = 16 * 1024 * 1024;
 pub const DEFAULT_MAX_STORE_BYTES: u64 = 256 * 1024 * 1024;
 /// Buckets at most (S3's default quota per account is far higher; this bounds memory).
 pub(crate) const MAX_BUCKETS: usize = 1000;
-/// What each object costs in the store's budget besides its data and key.
+/// What each object (and each uploaded part) costs in the store's budget besides its
+/// data and key.
 const OBJECT_OVERHEAD: u64 = 256;
+/// Multipart uploads in progress at most.
+pub(crate) const MAX_UPLOADS: usize = 100;
+/// S3's smallest part, except the last.
+pub(crate) const MIN_PART_SIZE: usize = 5 * 1024 * 1024;
+
+/// A multipart upload in progress.
+pub(crate) struct Upload {
+    pub bucket: String,
+    pub key: String,
+    /// As [`Object::headers`], given when the upload was created.
+    pub headers: Vec<(String, String)>,
+    pub parts: BTreeMap<u32, Part>,
+}
+
+pub(crate) struct Part {
+    pub data: Bytes,
+    /// Quoted hex MD5 of the part.
+    pub etag: String,
+}
+
+impl Part {
+    fn cost(&self) -> u64 {
+        self.data.len() as u64 + OBJECT_OVERHEAD
+    }
+}
+
+/// Why a multipart operation was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum UploadError {
+    Store(StoreError),
+    NoSuchUpload,
+    TooManyUploads,
+    /// A listed part was not uploaded, or has another ETag.
+    InvalidPart(u32),
+    /// Parts not listed in ascending order.
+    InvalidPartOrder,
+    /// A part other than the last below [`MIN_PART_SIZE`].
+    EntityTooSmall {
+        part: u32,
+        size: usize,
+    },
+}
+
+impl From<StoreError> for UploadError {
+    fn from(e: StoreError) -> UploadError {
+        UploadError::Store(e)
+    }
+}
 
 /// One stored object.
 #[derive(Clone, Debug)]
@@ -66,6 +115,8 @@ pub(crate) enum StoreError {
 
 pub(crate) struct ObjectStore {
     buckets: BTreeMap<String, Bucket>,
+    /// Multipart uploads in progress, by upload id.
+    uploads: HashMap<String, Upload>,
     used: u64,
     pub max_object_size: usize,
     pub max_total: u64,
@@ -95,6 +146,7 @@ impl ObjectStore {
     pub fn new(max_object_size: usize, max_total: u64) -> ObjectStore {
         ObjectStore {
             buckets: BTreeMap::new(),
+            uploads: HashMap::new(),
             used: 0,
             max_object_size,
             max_total,
@@ -202,7 +254,179 @@ impl ObjectStore {
     /// Removes every bucket and object.
     pub fn clear(&mut self) {
         self.buckets.clear();
+        self.uploads.clear();
         self.used = 0;
+    }
+
+    pub fn upload_count(&self) -> usize {
+        self.uploads.len()
+    }
+
+    /// Starts a multipart upload in an existing bucket.
+    pub fn create_upload(
+        &mut self,
+        id: String,
+        bucket: &str,
+        key: &str,
+        headers: Vec<(String, String)>,
+    ) -> Result<(), UploadError> {
+        if !self.buckets.contains_key(bucket) {
+            return Err(StoreError::NoSuchBucket.into());
+        }
+        if self.uploads.len() >= MAX_UPLOADS {
+            return Err(UploadError::TooManyUploads);
+        }
+        self.uploads.insert(
+            id,
+            Upload {
+                bucket: bucket.to_string(),
+                key: key.to_string(),
+                headers,
+                parts: BTreeMap::new(),
+            },
+        );
+        Ok(())
+    }
+
+    fn upload_mut(
+        &mut self,
+        id: &str,
+        bucket: &str,
+        key: &str,
+    ) -> Result<&mut Upload, UploadError> {
+        match self.uploads.get_mut(id) {
+            Some(u) if u.bucket == bucket && u.key == key => Ok(u),
+            _ => Err(UploadError::NoSuchUpload),
+        }
+    }
+
+    /// Stores (or replaces) one part, within the limits.
+    pub fn put_part(
+        &mut self,
+        id: &str,
+        bucket: &str,
+        key: &str,
+        number: u32,
+        part: Part,
+    ) -> Result<(), UploadError> {
+        let size = part.data.len() as u64;
+        if size > self.max_object_size as u64 {
+            return Err(StoreError::ObjectTooLarge {
+                size,
+                max: self.max_object_size as u64,
+            }
+            .into());
+        }
+        let (used, max) = (self.used, self.max_total);
+        let upload = self.upload_mut(id, bucket, key)?;
+        let freed = upload.parts.get(&number).map_or(0, Part::cost);
+        let after = used - freed + part.cost();
+        if after > max {
+            return Err(StoreError::StoreFull {
+                used,
+                needed: part.cost(),
+                max,
+            }
+            .into());
+        }
+        upload.parts.insert(number, part);
+        self.used = after;
+        Ok(())
+    }
+
+    /// Drops an upload and its parts.
+    pub fn abort_upload(&mut self, id: &str, bucket: &str, key: &str) -> Result<(), UploadError> {
+        self.upload_mut(id, bucket, key)?;
+        if let Some(upload) = self.uploads.remove(id) {
+            self.used -= upload.parts.values().map(Part::cost).sum::<u64>();
+        }
+        Ok(())
+    }
+
+    /// Assembles the listed parts (number, ETag) into the object (ETag: the MD5 of
+    /// the parts' MD5s, `-<count>`, as S3's), stored in place of the upload, which is
+    /// gone afterwards. Nothing changes if it fails. Returns the object's ETag.
+    pub fn complete_upload(
+        &mut self,
+        id: &str,
+        bucket: &str,
+        key: &str,
+        listed: &[(u32, String)],
+        now: SystemTime,
+    ) -> Result<String, UploadError> {
+        let max_object = self.max_object_size;
+        let upload = self.upload_mut(id, bucket, key)?;
+        if listed.windows(2).any(|w| w[1].0 <= w[0].0) {
+            return Err(UploadError::InvalidPartOrder);
+        }
+        let mut total = 0usize;
+        let mut digests = Vec::with_capacity(listed.len() * 16);
+        for (i, (number, etag)) in listed.iter().enumerate() {
+            let part = upload
+                .parts
+                .get(number)
+                .ok_or(UploadError::InvalidPart(*number))?;
+            let hex = part.etag.trim_matches('"');
+            if hex != etag.trim().trim_matches('"') {
+                return Err(UploadError::InvalidPart(*number));
+            }
+            if i + 1 < listed.len() && part.data.len() < MIN_PART_SIZE {
+                return Err(UploadError::EntityTooSmall {
+                    part: *number,
+                    size: part.data.len(),
+                });
+            }
+            total += part.data.len();
+            digests.extend(
+                (0..hex.len() / 2)
+                    .filter_map(|j| u8::from_str_radix(&hex[2 * j..2 * j + 2], 16).ok()),
+            );
+        }
+        if total > max_object {
+            return Err(StoreError::ObjectTooLarge {
+                size: total as u64,
+                max: max_object as u64,
+            }
+            .into());
+        }
+        let mut data = Vec::with_capacity(total);
+        for (n, _) in listed {
+            if let Some(p) = upload.parts.get(n) {
+                data.extend_from_slice(&p.data);
+            }
+        }
+        let etag = format!(
+            "\"{}-{}\"",
+            crate::sigv4::hex(&crate::checksum::md5(&digests)),
+            listed.len()
+        );
+        let object = Object {
+            data: Bytes::from(data),
+            etag: etag.clone(),
+            last_modified: now,
+            headers: upload.headers.clone(),
+            checksum: None,
+        };
+        // The budget once the parts are freed and the object stored.
+        let parts_cost: u64 = upload.parts.values().map(Part::cost).sum();
+        let replaced = self
+            .buckets
+            .get(bucket)
+            .and_then(|b| b.objects.get(key))
+            .map_or(0, |o| o.cost(key));
+        let after = self.used - parts_cost - replaced + object.cost(key);
+        if after > self.max_total {
+            return Err(StoreError::StoreFull {
+                used: self.used,
+                needed: object.cost(key),
+                max: self.max_total,
+            }
+            .into());
+        }
+        self.uploads.remove(id);
+        self.used -= parts_cost;
+        self.put(bucket, key, object)?;
+        Ok(etag)
     }
 
     /// Up to `max_keys` entries (objects and common prefixes, in key order) of the

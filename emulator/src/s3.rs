@@ -14,7 +14,7 @@ use quick_xml::escape::escape;
 use ring::digest;
 
 use crate::checksum::{self, Algorithm};
-use crate::objects::{Entry, Marker, Object, StoreError};
+use crate::objects::{Entry, Marker, Object, Part, StoreError, UploadError, MIN_PART_SIZE};
 use crate::server::{Resp, RespBody};
 use crate::sigv4::{self, Check, Failure, RequestView, Verified};
 use crate::state::{Principal, RecentRequest, Shared};
@@ -51,7 +51,7 @@ const STORED_HEADERS: [&str; 6] = [
 ];
 
 /// Query parameters naming S3 features the emulator does not model.
-const UNSUPPORTED_SUBRESOURCES: [&str; 34] = [
+const UNSUPPORTED_SUBRESOURCES: [&str; 31] = [
     "accelerate",
     "acl",
     "analytics",
@@ -68,7 +68,6 @@ const UNSUPPORTED_SUBRESOURCES: [&str; 34] = [
     "notification",
     "object-lock",
     "ownershipControls",
-    "partNumber",
     "policy",
     "policyStatus",
     "publicAccessBlock",
@@ -80,8 +79,6 @@ const UNSUPPORTED_SUBRESOURCES: [&str; 34] = [
     "session",
     "tagging",
     "torrent",
-    "uploadId",
-    "uploads",
     "versionId",
     "versioning",
     "versions",
@@ -123,7 +120,7 @@ impl S3Error {
         S3Error::new(
             501,
             "NotImplemented",
-            format!("A header or query you provided implies functionality that is not implemented ({what}; the emulator's S3 has PutObject, GetObject, HeadObject, DeleteObject, ListObjects(V2) and the basic bucket operations)."),
+            format!("A header or query you provided implies functionality that is not implemented ({what}; the emulator's S3 has PutObject, GetObject, HeadObject, DeleteObject, ListObjects(V2), multipart uploads and the basic bucket operations)."),
         )
     }
 
@@ -140,6 +137,43 @@ impl S3Error {
 
     fn invalid_request(message: impl Into<String>) -> S3Error {
         S3Error::new(400, "InvalidRequest", message)
+    }
+
+    fn upload(err: UploadError, bucket: &str, upload_id: &str) -> S3Error {
+        match err {
+            UploadError::Store(e) => S3Error::store(e, bucket),
+            UploadError::NoSuchUpload => S3Error::new(
+                404,
+                "NoSuchUpload",
+                "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+            )
+            .with("UploadId", upload_id),
+            UploadError::TooManyUploads => S3Error::invalid_request(format!(
+                "The emulator keeps at most {} multipart uploads in progress; complete or abort some.",
+                crate::objects::MAX_UPLOADS
+            )),
+            UploadError::InvalidPart(n) => S3Error::new(
+                400,
+                "InvalidPart",
+                "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+            )
+            .with("UploadId", upload_id)
+            .with("PartNumber", n.to_string()),
+            UploadError::InvalidPartOrder => S3Error::new(
+                400,
+                "InvalidPartOrder",
+                "The list of parts was not in ascending order. The parts list must be specified in order by part number.",
+            )
+            .with("UploadId", upload_id),
+            UploadError::EntityTooSmall { part, size } => S3Error::new(
+                400,
+                "EntityTooSmall",
+                "Your proposed upload is smaller than the minimum allowed object size.",
+            )
+            .with("ProposedSize", size.to_string())
+            .with("MinSizeAllowed", MIN_PART_SIZE.to_string())
+            .with("PartNumber", part.to_string()),
+        }
     }
 
     fn store(err: StoreError, bucket: &str) -> S3Error {
@@ -442,6 +476,10 @@ pub(crate) enum S3Op {
     GetObject,
     HeadObject,
     DeleteObject,
+    CreateMultipartUpload,
+    UploadPart,
+    CompleteMultipartUpload,
+    AbortMultipartUpload,
 }
 
 impl S3Op {
@@ -458,6 +496,10 @@ impl S3Op {
             S3Op::GetObject => "GetObject",
             S3Op::HeadObject => "HeadObject",
             S3Op::DeleteObject => "DeleteObject",
+            S3Op::CreateMultipartUpload => "CreateMultipartUpload",
+            S3Op::UploadPart => "UploadPart",
+            S3Op::CompleteMultipartUpload => "CompleteMultipartUpload",
+            S3Op::AbortMultipartUpload => "AbortMultipartUpload",
         }
     }
 }
@@ -480,6 +522,7 @@ fn classify(
             _ => Err(format!("{method} /")),
         },
         (Some(_), None) => match *method {
+            _ if has("uploads") => Err("ListMultipartUploads".into()),
             Method::GET if has("location") => Ok(S3Op::GetBucketLocation),
             Method::GET if query.iter().any(|(k, v)| k == "list-type" && v == "2") => {
                 Ok(S3Op::ListObjectsV2)
@@ -492,9 +535,15 @@ fn classify(
             _ => Err(format!("{method} on a bucket")),
         },
         (Some(_), Some(_)) => match *method {
+            Method::POST if has("uploads") => Ok(S3Op::CreateMultipartUpload),
+            Method::POST if has("uploadId") => Ok(S3Op::CompleteMultipartUpload),
             Method::PUT if headers.header("x-amz-copy-source").is_some() => {
-                Err("CopyObject (x-amz-copy-source)".into())
+                Err("CopyObject / UploadPartCopy (x-amz-copy-source)".into())
             }
+            Method::PUT if has("uploadId") || has("partNumber") => Ok(S3Op::UploadPart),
+            Method::DELETE if has("uploadId") => Ok(S3Op::AbortMultipartUpload),
+            _ if has("uploadId") => Err("ListParts".into()),
+            _ if has("partNumber") => Err("?partNumber".into()),
             Method::PUT => Ok(S3Op::PutObject),
             Method::GET => Ok(S3Op::GetObject),
             Method::HEAD => Ok(S3Op::HeadObject),
@@ -723,6 +772,17 @@ impl Ctx<'_> {
             S3Op::PutObject => self.put_object(),
             S3Op::GetObject => self.get_object(false),
             S3Op::HeadObject => self.get_object(true),
+            S3Op::CreateMultipartUpload => self.create_upload(),
+            S3Op::UploadPart => self.upload_part(),
+            S3Op::CompleteMultipartUpload => self.complete_upload(),
+            S3Op::AbortMultipartUpload => {
+                let (bucket, key) = (self.bucket(), self.key());
+                let id = self.param("uploadId").unwrap_or_default();
+                self.shared
+                    .with_objects(|s| s.abort_upload(id, bucket, key))
+                    .map_err(|e| S3Error::upload(e, bucket, id))?;
+                Ok(self.ok(204, Vec::new(), Bytes::new()))
+            }
             S3Op::DeleteObject => {
                 let (bucket, key) = (self.bucket(), self.key());
                 self.shared
@@ -995,12 +1055,7 @@ impl Ctx<'_> {
 
     fn put_object(&self) -> Result<Resp, S3Error> {
         let (bucket, key) = (self.bucket(), self.key());
-        check_bucket_name(bucket)?;
-        if key.len() > MAX_KEY_BYTES {
-            return Err(S3Error::new(400, "KeyTooLongError", "Your key is too long")
-                .with("Size", key.len().to_string())
-                .with("MaxSizeAllowed", MAX_KEY_BYTES.to_string()));
-        }
+        self.check_upload_target()?;
         let chunked = self.verified.payload_hash == STREAMING_UNSIGNED_TRAILER;
         // A body of unknown length (chunked transfer encoding) needs its length
         // declared; no framing at all is an empty body.
@@ -1021,43 +1076,7 @@ impl Ctx<'_> {
         }
         check_content_md5(self.view, &data)?;
         let checksum = check_checksums(self.view, &trailer, &data)?;
-
-        let mut headers: Vec<(String, String)> = Vec::new();
-        let mut metadata = 0usize;
-        for (name, value) in &self.view.headers {
-            if name.starts_with("x-amz-meta-") {
-                metadata += name.len() - "x-amz-meta-".len() + value.len();
-                headers.push((name.clone(), value.trim().to_string()));
-            } else if STORED_HEADERS.contains(&name.as_str()) {
-                let value = if name == "content-encoding" {
-                    // aws-chunked is framing, not the object's encoding.
-                    let rest: Vec<&str> = value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("aws-chunked"))
-                        .collect();
-                    if rest.is_empty() {
-                        continue;
-                    }
-                    rest.join(",")
-                } else {
-                    value.trim().to_string()
-                };
-                headers.push((name.clone(), value));
-            }
-        }
-        if metadata > MAX_METADATA_BYTES {
-            return Err(S3Error::new(
-                400,
-                "MetadataTooLarge",
-                "Your metadata headers exceed the maximum allowed metadata size.",
-            )
-            .with("Size", metadata.to_string())
-            .with("MaxSizeAllowed", MAX_METADATA_BYTES.to_string()));
-        }
-        if !headers.iter().any(|(n, _)| n == "content-type") {
-            headers.push(("content-type".into(), DEFAULT_CONTENT_TYPE.into()));
-        }
+        let headers = self.object_headers()?;
         let etag = format!("\"{}\"", sigv4::hex(&checksum::md5(&data)));
         let object = Object {
             data,
@@ -1096,6 +1115,149 @@ impl Ctx<'_> {
             }
         }
         Ok(self.ok(200, out, Bytes::new()))
+    }
+
+    /// The headers an upload stores with its object (checked: user metadata <= 2 KB),
+    /// with S3's default content type.
+    fn object_headers(&self) -> Result<Vec<(String, String)>, S3Error> {
+        let mut headers: Vec<(String, String)> = Vec::new();
+        let mut metadata = 0usize;
+        for (name, value) in &self.view.headers {
+            if name.starts_with("x-amz-meta-") {
+                metadata += name.len() - "x-amz-meta-".len() + value.len();
+                headers.push((name.clone(), value.trim().to_string()));
+            } else if STORED_HEADERS.contains(&name.as_str()) {
+                let value = if name == "content-encoding" {
+                    // aws-chunked is framing, not the object's encoding.
+                    let rest: Vec<&str> = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|e| !e.is_empty() && !e.eq_ignore_ascii_case("aws-chunked"))
+                        .collect();
+                    if rest.is_empty() {
+                        continue;
+                    }
+                    rest.join(",")
+                } else {
+                    value.trim().to_string()
+                };
+                headers.push((name.clone(), value));
+            }
+        }
+        if metadata > MAX_METADATA_BYTES {
+            return Err(S3Error::new(
+                400,
+                "MetadataTooLarge",
+                "Your metadata headers exceed the maximum allowed metadata size.",
+            )
+            .with("Size", metadata.to_string())
+            .with("MaxSizeAllowed", MAX_METADATA_BYTES.to_string()));
+        }
+        if !headers.iter().any(|(n, _)| n == "content-type") {
+            headers.push(("content-type".into(), DEFAULT_CONTENT_TYPE.into()));
+        }
+        Ok(headers)
+    }
+
+    /// Bucket and key checks shared by the uploads.
+    fn check_upload_target(&self) -> Result<(), S3Error> {
+        check_bucket_name(self.bucket())?;
+        let key = self.key();
+        if key.len() > MAX_KEY_BYTES {
+            return Err(S3Error::new(400, "KeyTooLongError", "Your key is too long")
+                .with("Size", key.len().to_string())
+                .with("MaxSizeAllowed", MAX_KEY_BYTES.to_string()));
+        }
+        Ok(())
+    }
+
+    fn create_upload(&self) -> Result<Resp, S3Error> {
+        self.check_upload_target()?;
+        let (bucket, key) = (self.bucket(), self.key());
+        let headers = self.object_headers()?;
+        let id = util::random_from(UPLOAD_ID_CHARS, 64);
+        let region = self.verified.region.clone();
+        let now = self.shared.now();
+        self.shared
+            .with_objects(|s| {
+                s.create_bucket(bucket, &region, now)?;
+                s.create_upload(id.clone(), bucket, key, headers)
+            })
+            .map_err(|e| S3Error::upload(e, bucket, &id))?;
+        Ok(self.xml(format!(
+            "{XML_DECL}<InitiateMultipartUploadResult xmlns=\"{XMLNS}\"><Bucket>{}</Bucket><Key>{}</Key><UploadId>{id}</UploadId></InitiateMultipartUploadResult>",
+            escape(bucket),
+            escape(key)
+        )))
+    }
+
+    fn upload_part(&self) -> Result<Resp, S3Error> {
+        let (bucket, key) = (self.bucket(), self.key());
+        let id = self.param("uploadId").unwrap_or_default();
+        let number_text = self.param("partNumber").unwrap_or_default();
+        let number = number_text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=10_000).contains(n))
+            .ok_or_else(|| {
+                S3Error::invalid_argument(
+                    "Part number must be an integer between 1 and 10000, inclusive",
+                    "partNumber",
+                    number_text,
+                )
+            })?;
+        let (data, trailer) = self.payload()?;
+        check_content_md5(self.view, &data)?;
+        let checksum = check_checksums(self.view, &trailer, &data)?;
+        let etag = format!("\"{}\"", sigv4::hex(&checksum::md5(&data)));
+        let part = Part {
+            data,
+            etag: etag.clone(),
+        };
+        self.shared
+            .with_objects(|s| s.put_part(id, bucket, key, number, part))
+            .map_err(|e| S3Error::upload(e, bucket, id))?;
+        let mut out = vec![("etag", etag)];
+        if let Some((header, value)) = checksum {
+            if let Some(a) = Algorithm::from_header(&header) {
+                out.push((a.header(), value));
+            }
+        }
+        Ok(self.ok(200, out, Bytes::new()))
+    }
+
+    fn complete_upload(&self) -> Result<Resp, S3Error> {
+        let (bucket, key) = (self.bucket(), self.key());
+        let id = self.param("uploadId").unwrap_or_default();
+        let (body, _) = self.payload()?;
+        let listed = parse_complete(&String::from_utf8_lossy(&body)).ok_or_else(|| {
+            S3Error::new(
+                400,
+                "MalformedXML",
+                "The XML you provided was not well-formed or did not validate against our published schema",
+            )
+        })?;
+        let now = self.shared.now();
+        let etag = self
+            .shared
+            .with_objects(|s| s.complete_upload(id, bucket, key, &listed, now))
+            .map_err(|e| S3Error::upload(e, bucket, id))?;
+        let location = format!(
+            "{}/{}/{}",
+            self.view
+                .header("host")
+                .map(|h| format!("http://{h}"))
+                .unwrap_or_default(),
+            sigv4::uri_encode(bucket, false),
+            sigv4::uri_encode(key, true)
+        );
+        Ok(self.xml(format!(
+            "{XML_DECL}<CompleteMultipartUploadResult xmlns=\"{XMLNS}\"><Location>{}</Location><Bucket>{}</Bucket><Key>{}</Key><ETag>{}</ETag></CompleteMultipartUploadResult>",
+            escape(location.as_str()),
+            escape(bucket),
+            escape(key),
+            escape(etag.as_str())
+        )))
     }
 
     fn get_object(&self, head: bool) -> Result<Resp, S3Error> {
@@ -1197,6 +1359,32 @@ impl Ctx<'_> {
             Some(length),
         ))
     }
+}
+
+const UPLOAD_ID_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+
+/// The (part number, ETag) list of a `CompleteMultipartUpload` document; `None` if
+/// malformed or empty. Bounded by the body's length and 10 000 parts.
+fn parse_complete(text: &str) -> Option<Vec<(u32, String)>> {
+    if !text.contains("<CompleteMultipartUpload") {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<Part>") {
+        let end = rest[start..].find("</Part>")? + start;
+        let block = &rest[start + "<Part>".len()..end];
+        let number = xml_element(block, "PartNumber")?.parse::<u32>().ok()?;
+        let etag = xml_element(block, "ETag")?
+            .replace("&quot;", "\"")
+            .replace("&#34;", "\"");
+        parts.push((number, etag));
+        if parts.len() > 10_000 {
+            return None;
+        }
+        rest = &rest[end + "</Part>".len()..];
+    }
+    (!parts.is_empty()).then_some(parts)
 }
 
 fn precondition_failed(condition: &str) -> S3Error {

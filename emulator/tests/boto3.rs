@@ -1,7 +1,8 @@
 //! An independent client: boto3/botocore (installed in target/moto-venv by
 //! scripts/moto-env.sh) gets Cognito credentials from the emulator with its own
 //! cognito-identity client and uses them on the emulator's S3 endpoint (put, get,
-//! head, range, list and paginate, presigned GET and PUT, errors) and its generic JSON
+//! head, range, list and paginate, presigned GET and PUT, multipart upload and ranged
+//! download through s3transfer, errors) and its generic JSON
 //! endpoint (DynamoDB PutItem, echoed), over HTTP and over HTTPS with the test CA.
 
 use std::path::PathBuf;
@@ -87,6 +88,13 @@ fn check_report(emu: &Emulator, report: &Value) {
         report["sigv2_presigned"]
     );
     assert!(emu.request_count_named("s3:PutObject") >= 5);
+    assert_eq!(emu.request_count_named("s3:CreateMultipartUpload"), 1);
+    assert_eq!(emu.request_count_named("s3:UploadPart"), 2);
+    assert_eq!(emu.request_count_named("s3:CompleteMultipartUpload"), 1);
+    assert_eq!(
+        emu.object("boto3-bucket", "big/nine.bin").map(|d| d.len()),
+        Some(9 * 1024 * 1024)
+    );
     assert_eq!(emu.request_count_named("dynamodb:PutItem"), 2);
     assert_eq!(emu.request_count_named("GetCredentialsForIdentity"), 1);
     let verified: Vec<_> = emu

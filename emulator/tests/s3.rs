@@ -977,7 +977,8 @@ async fn buckets_and_unsupported_operations() {
     );
     for (method, path) in [
         ("GET", "/made2/k?tagging"),
-        ("POST", "/made2/k?uploads"),
+        ("GET", "/made2?uploads"),
+        ("GET", "/made2/k?uploadId=x"),
         ("GET", "/made2?versions"),
     ] {
         let a = signed(&s, method, &url(&emu, path), &[], Payload::Bytes(b""), b"").await;
@@ -1046,5 +1047,138 @@ async fn sts_credentials_sign_too() {
     let recent = emu.recent_requests();
     assert_eq!(recent[0].identity_id.as_deref(), Some(id.as_str()));
     assert_eq!(emu.issued_credentials(), 1);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn multipart_uploads() {
+    let (emu, s) = s3_setup().await;
+    let object = url(&emu, "/multi/big.bin");
+    let a = signed(
+        &s,
+        "POST",
+        &format!("{object}?uploads"),
+        &[("content-type", "video/mp4")],
+        Payload::Bytes(b""),
+        b"",
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let id = a.xml_tag("UploadId").unwrap();
+    let part = |n: u32, data: Vec<u8>| {
+        let s = s.clone();
+        let u = format!("{object}?partNumber={n}&uploadId={id}");
+        async move { signed(&s, "PUT", &u, &[], Payload::Bytes(&data), &data).await }
+    };
+    let first: Vec<u8> = (0..5 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    let a = part(1, first.clone()).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let etag1 = a.header("etag").unwrap().to_string();
+    let etag2 = part(2, b"tail".to_vec())
+        .await
+        .header("etag")
+        .unwrap()
+        .to_string();
+    let small = part(3, b"x".to_vec())
+        .await
+        .header("etag")
+        .unwrap()
+        .to_string();
+    assert_eq!(s3_code(&part(0, b"x".to_vec()).await), "InvalidArgument");
+    assert_eq!(
+        s3_code(&part(10_001, b"x".to_vec()).await),
+        "InvalidArgument"
+    );
+    let complete = |parts: Vec<(u32, String)>| {
+        let s = s.clone();
+        let u = format!("{object}?uploadId={id}");
+        async move {
+            let mut xml = String::from("<CompleteMultipartUpload>");
+            for (n, e) in parts {
+                xml.push_str(&format!(
+                    "<Part><PartNumber>{n}</PartNumber><ETag>{e}</ETag></Part>"
+                ));
+            }
+            xml.push_str("</CompleteMultipartUpload>");
+            signed(
+                &s,
+                "POST",
+                &u,
+                &[],
+                Payload::Bytes(xml.as_bytes()),
+                xml.as_bytes(),
+            )
+            .await
+        }
+    };
+    // Only the last part may be under 5 MiB; parts in order, with their ETags.
+    let a = complete(vec![(2, etag2.clone()), (3, small)]).await;
+    assert_eq!((a.status, s3_code(&a).as_str()), (400, "EntityTooSmall"));
+    let a = complete(vec![(2, etag2.clone()), (1, etag1.clone())]).await;
+    assert_eq!(s3_code(&a), "InvalidPartOrder");
+    let a = complete(vec![(1, etag2.clone()), (2, etag2.clone())]).await;
+    assert_eq!(s3_code(&a), "InvalidPart");
+    let a = complete(vec![]).await;
+    assert_eq!(s3_code(&a), "MalformedXML");
+    assert_eq!(emu.object("multi", "big.bin"), None);
+    // Parts 1 and 2 (part 3 left out is discarded).
+    let a = complete(vec![(1, etag1), (2, etag2)]).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let etag = a.xml_tag("ETag").unwrap();
+    assert!(etag.ends_with("-2&quot;"), "{etag}");
+    let mut whole = first;
+    whole.extend_from_slice(b"tail");
+    assert_eq!(emu.object("multi", "big.bin"), Some(whole.clone()));
+    let a = signed(&s, "HEAD", &object, &[], Payload::Bytes(b""), b"").await;
+    assert_eq!(a.header("content-type"), Some("video/mp4"));
+    assert_eq!(
+        a.header("content-length"),
+        Some(whole.len().to_string().as_str())
+    );
+    // The upload is gone.
+    assert_eq!(s3_code(&part(4, b"x".to_vec()).await), "NoSuchUpload");
+    // Abort frees the parts.
+    let id2 = signed(
+        &s,
+        "POST",
+        &format!("{object}?uploads"),
+        &[],
+        Payload::Bytes(b""),
+        b"",
+    )
+    .await
+    .xml_tag("UploadId")
+    .unwrap();
+    let used = emu.object_store_bytes();
+    let u = format!("{object}?partNumber=1&uploadId={id2}");
+    assert_eq!(
+        signed(&s, "PUT", &u, &[], Payload::Bytes(b"abc"), b"abc")
+            .await
+            .status,
+        200
+    );
+    assert!(emu.object_store_bytes() > used);
+    let a = signed(
+        &s,
+        "DELETE",
+        &format!("{object}?uploadId={id2}"),
+        &[],
+        Payload::Bytes(b""),
+        b"",
+    )
+    .await;
+    assert_eq!(a.status, 204, "{}", a.body);
+    assert_eq!(emu.object_store_bytes(), used);
+    let a = signed(
+        &s,
+        "DELETE",
+        &format!("{object}?uploadId={id2}"),
+        &[],
+        Payload::Bytes(b""),
+        b"",
+    )
+    .await;
+    assert_eq!((a.status, s3_code(&a).as_str()), (404, "NoSuchUpload"));
+    assert_eq!(emu.request_count_named("s3:UploadPart"), 7);
     emu.shutdown().await;
 }
