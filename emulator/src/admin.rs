@@ -89,6 +89,43 @@ fn parse_fault(req: &FaultRequest) -> Result<FaultRule, String> {
     })
 }
 
+/// At most this many objects are listed by `GET /__emulator/objects`.
+const MAX_LISTED_OBJECTS: usize = 10_000;
+
+fn objects_listing(shared: &Shared) -> Value {
+    shared.with_objects(|store| {
+        let mut listed = 0usize;
+        let buckets: Vec<Value> = store
+            .buckets()
+            .map(|(name, bucket)| {
+                let objects: Vec<Value> = bucket
+                    .objects
+                    .iter()
+                    .take(MAX_LISTED_OBJECTS.saturating_sub(listed))
+                    .map(|(key, o)| {
+                        json!({
+                            "key": key,
+                            "size": o.data.len(),
+                            "etag": o.etag,
+                            "last_modified": crate::util::iso8601_millis(o.last_modified),
+                        })
+                    })
+                    .collect();
+                listed += objects.len();
+                json!({"name": name, "region": bucket.region, "objects": objects})
+            })
+            .collect();
+        json!({
+            "buckets": buckets,
+            "objects": store.object_count(),
+            "bytes": store.used(),
+            "max_object_size": store.max_object_size,
+            "max_store_bytes": store.max_total,
+            "truncated": listed < store.object_count(),
+        })
+    })
+}
+
 fn parse<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, String> {
     serde_json::from_slice(body).map_err(|e| format!("bad request body: {e}"))
 }
@@ -112,7 +149,17 @@ pub(crate) fn handle(
             "connections": shared.connections_accepted(),
             "clock_skew_secs": shared.clock_skew(),
             "credential_lifetime_secs": shared.credential_lifetime().as_secs_f64(),
+            "sessions": shared.session_count(),
+            "objects": shared.with_objects(|s| s.object_count()),
+            "object_store_bytes": shared.with_objects(|s| s.used()),
+            "multipart_uploads": shared.with_objects(|s| s.upload_count()),
         })),
+        (&Method::GET, "/objects") => Ok(objects_listing(shared)),
+        (&Method::POST, "/objects/clear") => {
+            shared.with_objects(|s| s.clear());
+            Ok(json!({"ok": true}))
+        }
+        (&Method::GET, "/requests") => Ok(json!({ "requests": shared.recent_requests() })),
         (&Method::POST, "/reset") => {
             shared.reset_counters();
             shared.clear_faults();

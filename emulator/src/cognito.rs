@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
-use crate::state::{Credentials, Shared};
+use crate::state::{Credentials, Principal, Shared};
 use crate::util::{self, quote_value, validation_message, ApiError};
 use crate::{Fault, Operation};
 
@@ -311,6 +311,14 @@ fn get_credentials(
         util::later(now, shared.credential_lifetime())
     };
     let creds = Credentials::generate(expiration);
+    shared.register_session(
+        &creds,
+        Principal {
+            identity_id: Some(resolved.identity_id.clone()),
+            assumed_role_arn: None,
+            issued_by: Some(Operation::GetCredentialsForIdentity.name()),
+        },
+    );
     tracing::debug!(identity = %resolved.identity_id, "GetCredentialsForIdentity");
     Ok(json!({
         "IdentityId": resolved.identity_id,

@@ -1,10 +1,23 @@
 //! A local emulator of the Amazon Cognito Identity data plane and STS
-//! `AssumeRoleWithWebIdentity`, strict enough to test clients against.
+//! `AssumeRoleWithWebIdentity`, strict enough to test clients against; it also
+//! verifies requests signed with the credentials it issued, on a small S3 endpoint
+//! and a generic endpoint for every other service.
 //!
-//! One HTTP(S) listener serves both protocols on `POST /`:
-//! Cognito Identity (JSON 1.1, routed by `X-Amz-Target`) and STS (Query protocol,
-//! routed by the form field `Action` when there is no `X-Amz-Target`).
-//! An admin API under `/__emulator/` lets other processes (C, C# tests) drive it.
+//! One HTTP(S) listener serves everything, routed by what a request carries:
+//! 1. a path under `/__emulator/`: the admin API, which lets other processes (C, C#
+//!    tests) drive the emulator;
+//! 2. an `X-Amz-Target` starting with `AWSCognitoIdentityService.`: Cognito Identity
+//!    (JSON 1.1);
+//! 3. any other `X-Amz-Target`: the generic endpoint (JSON protocol);
+//! 4. a SigV4 credential scope (`Authorization` header or `X-Amz-Credential`) for
+//!    service `s3`: S3; for another service than `cognito-identity` and `sts`: the
+//!    generic endpoint (REST);
+//! 5. otherwise, on `/` or with an `Action` query parameter: STS (Query protocol,
+//!    `Action` in the form) or, without `Action`, Cognito's "Missing X-Amz-Target"
+//!    error; on any other path: S3 (which refuses unsigned requests).
+//!
+//! So `AWS_ENDPOINT_URL` pointed at [`Emulator::url`] serves an AWS SDK for Cognito,
+//! STS, S3 (path-style) and any other service it signs for.
 //!
 //! # Identity model
 //! - Pools are configured up front ([`EmulatorConfig::pools`]); identity ids are
@@ -93,6 +106,97 @@
 //! unsigned operations (`GetId`, `GetCredentialsForIdentity`, `GetOpenIdToken`, STS)
 //! ignore signatures entirely, so clients that sign every request still work.
 //!
+//! # Requests signed with issued credentials
+//! Every set of temporary credentials the emulator issues (`GetCredentialsForIdentity`,
+//! `AssumeRoleWithWebIdentity`; also the already expired ones of the
+//! `ExpiredCredentials` fault) is remembered with its secret, session token,
+//! expiration and identity (the 20 000 most recent; older ones are forgotten).
+//! Requests to S3 and the generic endpoint must be SigV4-signed with such credentials
+//! (the `X-Amz-Security-Token` must be the one issued with them; without it the key
+//! is unknown) or with a developer key ([`EmulatorConfig::signing_keys`], without a
+//! session token). Checked in this order: signature parameters, signing time
+//! (`X-Amz-Date` at most 15 minutes from the emulator clock either way; presigned:
+//! `X-Amz-Date` + `X-Amz-Expires` not past, and the date not more than 15 minutes
+//! ahead), credential scope, credentials (known, token, not expired), signature.
+//! The service and region are the credential scope's (S3: the bucket's region, see
+//! below). Header (`Authorization`) and query (presigned) signatures both work.
+//!
+//! ## S3
+//! Path-style `/<bucket>/<key>` (and virtual-hosted `<bucket>.localhost`), signed for
+//! service `s3` with S3's rules: the path exactly as sent (single encoding, no
+//! normalisation), the `x-amz-content-sha256` header as the payload hash (required on
+//! header-signed requests; `UNSIGNED-PAYLOAD` for presigned URLs). Operations:
+//! `PutObject`, `GetObject` (single `Range`, `If-Match`/`If-None-Match`,
+//! `response-*` overrides), `HeadObject`, `DeleteObject` (204, also for a missing
+//! key), `ListObjectsV2` (`prefix`, `delimiter`, `max-keys` <= 1000,
+//! `continuation-token`, `start-after`, `encoding-type=url`), `ListObjects`
+//! (`marker`), `ListBuckets`, `CreateBucket`, `HeadBucket`, `DeleteBucket`,
+//! `GetBucketLocation`, and multipart uploads: `CreateMultipartUpload`,
+//! `UploadPart` (1..=10000), `CompleteMultipartUpload` (parts in ascending order,
+//! with their ETags, all but the last >= 5 MiB: `InvalidPartOrder`, `InvalidPart`,
+//! `EntityTooSmall`, `MalformedXML`; ETag `"<md5 of the part md5s>-<n>"`),
+//! `AbortMultipartUpload` (`NoSuchUpload`; at most 100 uploads in progress, their
+//! parts counted in the store's budget). Anything else (`ListParts`, listing
+//! uploads, copies, ACLs, tagging, versions, ...) is `NotImplemented` (501).
+//! - Buckets: created by `CreateBucket` or by their first `PutObject`, in the region
+//!   that request was signed for (`CreateBucket`'s `LocationConstraint` must match it,
+//!   `IllegalLocationConstraintException` otherwise); afterwards requests must be
+//!   signed for that region (`AuthorizationHeaderMalformed` /
+//!   `AuthorizationQueryParametersError` with `<Region>` and `x-amz-bucket-region`).
+//!   Reading a bucket that does not exist: `NoSuchBucket`. Names follow S3's rules
+//!   (`InvalidBucketName`); at most 1000 buckets (`TooManyBuckets`).
+//! - Payloads: a signed SHA-256 must be the body's (`XAmzContentSHA256Mismatch`);
+//!   `UNSIGNED-PAYLOAD` takes any body; `STREAMING-UNSIGNED-PAYLOAD-TRAILER` bodies
+//!   (`Content-Encoding: aws-chunked`, what SDKs send over HTTPS) are decoded, their
+//!   length checked against `x-amz-decoded-content-length` (`IncompleteBody`);
+//!   chunk-signed `STREAMING-AWS4-*` payloads are `NotImplemented`. `Content-MD5` and
+//!   one `x-amz-checksum-{crc32,crc32c,crc64nvme,sha1,sha256}` (header or trailer)
+//!   are checked (`BadDigest`, `InvalidDigest`) and the checksum returned with
+//!   `x-amz-checksum-mode: ENABLED`. ETags are the MD5 of the data.
+//! - Limits: [`EmulatorConfig::max_object_size`] (16 MiB) per object and
+//!   [`EmulatorConfig::max_store_bytes`] (256 MiB) in all (`EntityTooLarge`; a
+//!   declared `Content-Length` far over the limit is refused before the body is
+//!   read, and the connection closed); keys <= 1024 bytes (`KeyTooLongError`), user
+//!   metadata <= 2 KB (`MetadataTooLarge`).
+//! - Errors are S3's XML documents (`Code`, `Message`, S3's extra elements,
+//!   `RequestId`, `HostId`; no body for HEAD): unsigned: 403 `AccessDenied`;
+//!   Signature Version 2: 400 `InvalidRequest` (as SigV4-only buckets answer);
+//!   unknown access key id (or temporary keys without their session token): 403
+//!   `InvalidAccessKeyId` (what S3 answers, rather than `AccessDenied`); wrong
+//!   session token: 400 `InvalidToken`; expired credentials: 400 `ExpiredToken`;
+//!   signing time > 15 min off: 403 `RequestTimeTooSkewed`; expired presigned URL:
+//!   403 `AccessDenied` "Request has expired" (`X-Amz-Expires` > 7 days: 400
+//!   `AuthorizationQueryParametersError`; dated > 15 min ahead: 403 `AccessDenied`
+//!   "Request is not valid yet"); wrong signature: 403 `SignatureDoesNotMatch` with
+//!   `StringToSign` and `CanonicalRequest` (session token redacted); malformed
+//!   `Authorization`: 400 `AuthorizationHeaderMalformed`; `NoSuchKey`,
+//!   `NoSuchBucket`, `BucketNotEmpty`, `InvalidRange`, `PreconditionFailed`,
+//!   `InvalidArgument`.
+//!
+//! ## Other services (the generic endpoint)
+//! A JSON-protocol request (`X-Amz-Target: DynamoDB_20120810.PutItem`,
+//! `Kinesis_20131202.PutRecord`, ...) or a REST request signed for any other service
+//! (`execute-api`, `lambda`, ...) is verified with the rules of every service but S3
+//! (normalised, double-encoded path; SHA-256 of the body), for the service and region
+//! of its credential scope, and answered 200 with JSON: `Service`, `Region`,
+//! `AccessKeyId`, `IdentityId` (null for a developer key), `AssumedRoleArn` (STS
+//! credentials), `Presigned`, and `Target`, `Operation`, `Body` (the parsed JSON
+//! object; `SerializationException` if not one) for the JSON protocol, or `Method`,
+//! `Path`, `Query` and `Body` (JSON) / `BodyBase64` for REST. Content type: the
+//! request's `application/x-amz-json-1.0`, else 1.1 (REST: `application/json`).
+//! Errors are AWS's JSON errors (`__type`, `message`, `x-amzn-ErrorType`), status 400
+//! (REST: 403): `MissingAuthenticationTokenException`, `IncompleteSignatureException`,
+//! `UnrecognizedClientException` (unknown key, wrong or missing session token),
+//! `ExpiredTokenException` "The security token included in the request is expired",
+//! `InvalidSignatureException` (`Signature expired: ... (<now> - 15 min.)` / `Signature
+//! not yet current` for skew, or the signature mismatch).
+//!
+//! Both count requests per operation by name, `<signing name>:<operation>`
+//! (`s3:PutObject`, `dynamodb:PutItem`, REST: `execute-api:GET`; unsigned: `unknown:`)
+//! in [`Emulator::counts`] / [`Emulator::request_count_named`], refused ones included,
+//! and keep the last 100 in [`Emulator::recent_requests`]. Faults apply only to the
+//! Cognito and STS operations.
+//!
 //! # Clock
 //! The emulator's clock is system time plus a configurable skew; `Date` headers,
 //! expirations and token checks all use it, so clients' clock-skew handling can be tested.
@@ -105,7 +209,7 @@
 //!
 //! # Admin API (JSON, never counted, never faulted)
 //! - `GET /__emulator/stats` -> `{"total","counts":{op:n},"identities","connections",...}`
-//! - `POST /__emulator/reset`: request counters and fault rules
+//! - `POST /__emulator/reset`: request counters (and recent requests) and fault rules
 //! - `POST /__emulator/faults` `{"op":"GetId"|null,"fault":"throttle"|"limit_exceeded"|
 //!   "server_error"|"service_error"|"delay"|"hang"|"reset"|"reset_mid_body"|"malformed"|
 //!   "truncated"|"huge_body"|"wrong_content_type"|"wrong_types"|"missing_fields"|
@@ -118,12 +222,27 @@
 //!   "sub":"alice","lifetime_secs":3600}` -> `{"token":".."}`
 //! - `POST /__emulator/signing-keys` `{"access_key_id":"..","secret_access_key":".."}`
 //!   (as [`Emulator::add_signing_key`])
+//! - `GET /__emulator/objects` -> `{"buckets":[{"name","region","objects":[{"key",
+//!   "size","etag","last_modified"}]}],"objects","bytes","max_object_size",
+//!   "max_store_bytes","truncated"}` (at most 10 000 objects listed);
+//!   `POST /__emulator/objects/clear` deletes every bucket and object
+//! - `GET /__emulator/requests` -> `{"requests":[{"operation","service","region",
+//!   "access_key_id","identity_id","status","error"}]}` (S3 and the generic
+//!   endpoint, the last 100; [`Emulator::recent_requests`])
+//!
+//! `stats` also has `"sessions"` (issued credentials remembered), `"objects"` and
+//! `"object_store_bytes"`, `"multipart_uploads"`; `counts` includes the S3 and
+//! generic-endpoint names.
 
 mod admin;
+mod checksum;
 mod cognito;
 mod developer;
 mod faults;
+mod objects;
+mod s3;
 mod server;
+mod services;
 mod sigv4;
 #[doc(hidden)]
 pub mod sigv4_suite;
@@ -142,6 +261,8 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+pub use crate::objects::{DEFAULT_MAX_OBJECT_SIZE, DEFAULT_MAX_STORE_BYTES};
+pub use crate::state::RecentRequest;
 use crate::state::Shared;
 
 /// A pool that allows unauthenticated identities (default config).
@@ -208,6 +329,13 @@ pub struct EmulatorConfig {
     /// (access key id, secret access key) pairs accepted on SigV4-signed operations.
     /// Default: [`TEST_ACCESS_KEY_ID`] / [`TEST_SECRET_ACCESS_KEY`].
     pub signing_keys: Vec<(String, String)>,
+    /// The largest object S3 `PutObject` accepts (default
+    /// [`DEFAULT_MAX_OBJECT_SIZE`], 16 MiB); larger ones: `EntityTooLarge`.
+    pub max_object_size: usize,
+    /// What the object store may hold in all (default [`DEFAULT_MAX_STORE_BYTES`],
+    /// 256 MiB; data, keys, metadata and 256 bytes per object); beyond:
+    /// `EntityTooLarge`.
+    pub max_store_bytes: u64,
 }
 
 impl Default for EmulatorConfig {
@@ -229,6 +357,8 @@ impl Default for EmulatorConfig {
                 TEST_ACCESS_KEY_ID.to_string(),
                 TEST_SECRET_ACCESS_KEY.to_string(),
             )],
+            max_object_size: DEFAULT_MAX_OBJECT_SIZE,
+            max_store_bytes: DEFAULT_MAX_STORE_BYTES,
         }
     }
 }
@@ -518,7 +648,48 @@ impl Emulator {
         self.shared.counts()
     }
 
-    /// Zeroes the request counters (not [`Emulator::connections_accepted`]).
+    /// Requests counted under a name: an [`Operation`]'s (`GetId`), or an S3 or
+    /// generic-endpoint operation's, `<signing name>:<operation>` (`s3:PutObject`,
+    /// `dynamodb:PutItem`; REST requests to other services: `execute-api:GET`).
+    pub fn request_count_named(&self, name: &str) -> u64 {
+        self.shared.named_count(name)
+    }
+
+    /// The last requests (at most 100, oldest first) to S3 and the generic
+    /// endpoint: operation, scope, access key id, identity, status and error code.
+    pub fn recent_requests(&self) -> Vec<RecentRequest> {
+        self.shared.recent_requests()
+    }
+
+    /// Temporary credentials issued and still remembered (at most 20 000, the
+    /// oldest forgotten first), expired ones included.
+    pub fn issued_credentials(&self) -> usize {
+        self.shared.session_count()
+    }
+
+    /// The data of an object in the S3 store.
+    pub fn object(&self, bucket: &str, key: &str) -> Option<Vec<u8>> {
+        self.shared
+            .with_objects(|s| s.get(bucket, key).ok().flatten().map(|o| o.data.to_vec()))
+    }
+
+    /// Objects in the S3 store, over all buckets.
+    pub fn object_count(&self) -> usize {
+        self.shared.with_objects(|s| s.object_count())
+    }
+
+    /// Bytes charged against [`EmulatorConfig::max_store_bytes`].
+    pub fn object_store_bytes(&self) -> u64 {
+        self.shared.with_objects(|s| s.used())
+    }
+
+    /// Deletes every bucket and object.
+    pub fn clear_objects(&self) {
+        self.shared.with_objects(|s| s.clear())
+    }
+
+    /// Zeroes the request counters (not [`Emulator::connections_accepted`]) and
+    /// forgets the recent requests.
     pub fn reset_counters(&self) {
         self.shared.reset_counters()
     }

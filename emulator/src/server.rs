@@ -1,5 +1,6 @@
 //! The listener: accepting (plain or TLS), one task per connection, routing requests
-//! to Cognito, STS or the admin API, and carrying out transport-level faults.
+//! to Cognito, STS, S3, the generic signed-service endpoint or the admin API, and
+//! carrying out transport-level faults.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -25,7 +26,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::faults::{self, Protocol};
 use crate::state::Shared;
 use crate::util::{self, ApiError};
-use crate::{admin, cognito, sigv4, sts, EmulatorConfig, Fault, Operation};
+use crate::{admin, cognito, s3, services, sigv4, sts, EmulatorConfig, Fault, Operation};
 
 /// Requests larger than this are refused with 413 (AWS's limits are far lower).
 pub(crate) const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -350,11 +351,8 @@ enum BodyError {
     Io,
 }
 
-async fn read_body(body: Incoming) -> Result<Bytes, BodyError> {
-    match http_body_util::Limited::new(body, MAX_REQUEST_BODY)
-        .collect()
-        .await
-    {
+async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
+    match http_body_util::Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
         Err(_) => Err(BodyError::Io),
@@ -390,23 +388,75 @@ fn classify(parts: &hyper::http::request::Parts, body: &[u8]) -> Call {
     }
 }
 
+/// Where a request goes, decided from what it carries before its body is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Route {
+    Admin,
+    /// Cognito Identity (its `X-Amz-Target`s, or none) and STS, as before S3 and
+    /// the generic endpoint existed.
+    CognitoOrSts,
+    S3,
+    /// Any other signed service: JSON protocol (with its `X-Amz-Target`) or REST.
+    Service(Option<String>),
+}
+
+fn route(parts: &hyper::http::request::Parts) -> Route {
+    if parts.uri.path().starts_with(admin::PREFIX) {
+        return Route::Admin;
+    }
+    if let Some(target) = parts.headers.get("x-amz-target") {
+        let target = String::from_utf8_lossy(target.as_bytes());
+        return if target.starts_with(cognito::TARGET_PREFIX) {
+            Route::CognitoOrSts
+        } else {
+            Route::Service(Some(target.into_owned()))
+        };
+    }
+    let view = sigv4::RequestView::from_parts(parts, &[]);
+    match sigv4::signed_service(&view).as_deref() {
+        Some(s3::SERVICE) => Route::S3,
+        Some(sigv4::SERVICE) | Some(sts::SIGNING_NAME) => Route::CognitoOrSts,
+        Some(_) => Route::Service(None),
+        None => {
+            // No SigV4 credential scope (unsigned, or signed otherwise): Cognito and
+            // STS live on `/`; any other path is S3's (which refuses such requests).
+            let sts_query = parts.uri.query().is_some_and(|q| {
+                url::form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "Action")
+            });
+            if parts.uri.path() != "/" && !sts_query {
+                Route::S3
+            } else {
+                Route::CognitoOrSts
+            }
+        }
+    }
+}
+
 async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) -> Resp {
     let request_id = util::random_uuid();
     let (parts, body) = req.into_parts();
-    let is_admin = parts.uri.path().starts_with(admin::PREFIX);
-    let declared_too_large = parts
+    let route = route(&parts);
+    let limit = match route {
+        Route::S3 => s3::max_request_body(shared.with_objects(|s| s.max_object_size)),
+        _ => MAX_REQUEST_BODY,
+    };
+    let declared = parts
         .headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .is_some_and(|n| n > MAX_REQUEST_BODY as u64);
+        .and_then(|v| v.parse::<u64>().ok());
+    let declared_too_large = declared.is_some_and(|n| n > limit as u64);
     let body = if declared_too_large {
         Err(BodyError::TooLarge)
     } else {
-        read_body(body).await
+        read_body(body, limit).await
     };
     let body = match body {
         Ok(b) => b,
+        Err(BodyError::TooLarge) if route == Route::S3 => {
+            let size = declared.unwrap_or(limit as u64 + 1);
+            return s3::body_too_large(&shared, size, &request_id);
+        }
         Err(BodyError::TooLarge) => {
             let err = ApiError::new(413, "RequestEntityTooLarge", "Request body too large");
             let mut resp = error_response(&shared, Protocol::Json, &err, &request_id);
@@ -420,8 +470,15 @@ async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) 
             return error_response(&shared, Protocol::Json, &err, &request_id);
         }
     };
-    if is_admin {
-        return admin::handle(&shared, &parts.method, parts.uri.path(), &body, &request_id);
+    match route {
+        Route::Admin => {
+            return admin::handle(&shared, &parts.method, parts.uri.path(), &body, &request_id)
+        }
+        Route::S3 => return s3::handle(&shared, &parts, &body, &request_id),
+        Route::Service(target) => {
+            return services::handle(&shared, &parts, &body, &request_id, target.as_deref())
+        }
+        Route::CognitoOrSts => {}
     }
 
     let call = classify(&parts, &body);

@@ -1,7 +1,8 @@
-//! Shared emulator state: clock, counters, fault rules and the identity store
-//! (pools, identities, login links, merges).
+//! Shared emulator state: clock, counters, fault rules, the identity store
+//! (pools, identities, login links, merges), the temporary credentials issued (so
+//! requests signed with them can be verified) and the object store.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
@@ -9,6 +10,8 @@ use std::time::{Duration, SystemTime};
 use ring::hmac;
 use serde_json::{json, Value};
 
+use crate::objects::ObjectStore;
+use crate::sigv4::Failure;
 use crate::tokens::{self, LoginSubject, COGNITO_ISSUER, DEVELOPER_PROVIDER};
 use crate::util::{self, ApiError};
 use crate::{EmulatorConfig, Fault, FaultRule, Operation, PoolConfig};
@@ -23,6 +26,62 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 struct Counters {
     total: u64,
     per_op: BTreeMap<Operation, u64>,
+    /// Operations of the services verified with issued credentials, by name
+    /// (`s3:PutObject`, `dynamodb:PutItem`).
+    per_name: BTreeMap<String, u64>,
+}
+
+/// At most this many distinct operation names are counted by name; later new names
+/// only count in the total.
+const MAX_COUNTED_NAMES: usize = 1024;
+/// The issued credentials remembered; beyond this the oldest are forgotten (and
+/// requests signed with them refused as signed with an unknown key).
+pub(crate) const MAX_SESSIONS: usize = 20_000;
+/// Entries of the recent-requests log (admin API).
+const MAX_RECENT: usize = 100;
+
+/// Temporary credentials the emulator issued, with whom they belong to.
+pub(crate) struct Session {
+    secret_key: String,
+    session_token: String,
+    expiration: SystemTime,
+    pub principal: Principal,
+}
+
+/// Who signs with a set of credentials.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Principal {
+    /// The Cognito identity the credentials were issued for (STS: the token's `sub`).
+    pub identity_id: Option<String>,
+    /// STS: the assumed role's ARN (`arn:aws:sts::<account>:assumed-role/<role>/<session>`).
+    pub assumed_role_arn: Option<String>,
+    /// The operation that issued them; `None` for a developer key.
+    pub issued_by: Option<&'static str>,
+}
+
+#[derive(Default)]
+struct Sessions {
+    by_key: HashMap<String, Session>,
+    /// Access key ids, oldest first.
+    order: VecDeque<String>,
+}
+
+/// One request to S3 or the generic signed-service endpoint, as the emulator saw it
+/// (no secrets, no bodies): [`crate::Emulator::recent_requests`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RecentRequest {
+    /// `s3:PutObject`, `dynamodb:PutItem`, `execute-api:GET`.
+    pub operation: String,
+    /// The signing name of the credential scope.
+    pub service: Option<String>,
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    /// The Cognito identity the credentials were issued for (verified requests).
+    pub identity_id: Option<String>,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// The error code, if refused.
+    pub error: Option<String>,
 }
 
 pub(crate) struct Shared {
@@ -37,6 +96,9 @@ pub(crate) struct Shared {
     store: Mutex<Store>,
     /// Access key id -> secret access key, for SigV4-signed operations.
     signing_keys: Mutex<HashMap<String, String>>,
+    sessions: Mutex<Sessions>,
+    recent: Mutex<VecDeque<RecentRequest>>,
+    objects: Mutex<ObjectStore>,
 }
 
 /// Temporary credentials as both protocols return them.
@@ -61,6 +123,11 @@ impl Credentials {
     }
 }
 
+/// Equality in time independent of where the inputs differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 fn millis(d: Duration) -> u64 {
     d.as_millis().min(u64::MAX as u128) as u64
 }
@@ -79,6 +146,12 @@ impl Shared {
             faults: Mutex::default(),
             store: Mutex::default(),
             signing_keys: Mutex::new(config.signing_keys.iter().cloned().collect()),
+            sessions: Mutex::default(),
+            recent: Mutex::default(),
+            objects: Mutex::new(ObjectStore::new(
+                config.max_object_size,
+                config.max_store_bytes,
+            )),
         }
     }
 
@@ -142,8 +215,27 @@ impl Shared {
         }
     }
 
+    /// Counts a request to an operation known by name (S3, the generic endpoint).
+    pub fn count_named(&self, name: &str) {
+        let mut c = lock(&self.counters);
+        c.total += 1;
+        if let Some(n) = c.per_name.get_mut(name) {
+            *n += 1;
+        } else if c.per_name.len() < MAX_COUNTED_NAMES {
+            c.per_name.insert(name.to_string(), 1);
+        }
+    }
+
     pub fn request_count(&self, op: Operation) -> u64 {
         lock(&self.counters).per_op.get(&op).copied().unwrap_or(0)
+    }
+
+    pub fn named_count(&self, name: &str) -> u64 {
+        let c = lock(&self.counters);
+        match name.parse::<Operation>() {
+            Ok(op) if op.name() == name => c.per_op.get(&op).copied().unwrap_or(0),
+            _ => c.per_name.get(name).copied().unwrap_or(0),
+        }
     }
 
     pub fn total_requests(&self) -> u64 {
@@ -151,15 +243,30 @@ impl Shared {
     }
 
     pub fn counts(&self) -> BTreeMap<String, u64> {
-        lock(&self.counters)
-            .per_op
+        let c = lock(&self.counters);
+        c.per_op
             .iter()
             .map(|(op, n)| (op.name().to_string(), *n))
+            .chain(c.per_name.iter().map(|(name, n)| (name.clone(), *n)))
             .collect()
     }
 
     pub fn reset_counters(&self) {
         *lock(&self.counters) = Counters::default();
+        lock(&self.recent).clear();
+    }
+
+    pub fn record_recent(&self, entry: RecentRequest) {
+        let mut recent = lock(&self.recent);
+        if recent.len() >= MAX_RECENT {
+            recent.pop_front();
+        }
+        recent.push_back(entry);
+    }
+
+    /// Oldest first.
+    pub fn recent_requests(&self) -> Vec<RecentRequest> {
+        lock(&self.recent).iter().cloned().collect()
     }
 
     pub fn connection_accepted(&self) {
@@ -205,6 +312,74 @@ impl Shared {
 
     pub fn signing_secret(&self, access_key_id: &str) -> Option<String> {
         lock(&self.signing_keys).get(access_key_id).cloned()
+    }
+
+    // ---- issued credentials ----
+
+    /// Remembers credentials just issued, forgetting the oldest beyond [`MAX_SESSIONS`].
+    pub fn register_session(&self, creds: &Credentials, principal: Principal) {
+        let mut sessions = lock(&self.sessions);
+        while sessions.by_key.len() >= MAX_SESSIONS {
+            match sessions.order.pop_front() {
+                Some(old) => {
+                    sessions.by_key.remove(&old);
+                }
+                None => break,
+            }
+        }
+        sessions.order.push_back(creds.access_key_id.clone());
+        sessions.by_key.insert(
+            creds.access_key_id.clone(),
+            Session {
+                secret_key: creds.secret_key.clone(),
+                session_token: creds.session_token.clone(),
+                expiration: creds.expiration,
+                principal,
+            },
+        );
+    }
+
+    pub fn session_count(&self) -> usize {
+        lock(&self.sessions).by_key.len()
+    }
+
+    /// The secret of credentials a request is signed with, and whose they are:
+    /// temporary credentials issued by this emulator (the session token must be the
+    /// one issued with them, and they must not have expired), or a developer key
+    /// ([`Shared::signing_secret`], without a session token).
+    pub fn credentials_for(
+        &self,
+        access_key_id: &str,
+        session_token: Option<&str>,
+    ) -> Result<(String, Principal), Failure> {
+        let unknown = || Failure::UnknownKey {
+            access_key_id: access_key_id.to_string(),
+        };
+        {
+            let sessions = lock(&self.sessions);
+            if let Some(session) = sessions.by_key.get(access_key_id) {
+                // Temporary keys without their token are unknown to AWS.
+                let token = session_token.ok_or_else(unknown)?;
+                if !constant_time_eq(token.as_bytes(), session.session_token.as_bytes()) {
+                    return Err(Failure::BadToken);
+                }
+                if session.expiration <= self.now() {
+                    return Err(Failure::ExpiredToken);
+                }
+                return Ok((session.secret_key.clone(), session.principal.clone()));
+            }
+        }
+        match self.signing_secret(access_key_id) {
+            Some(_) if session_token.is_some() => Err(Failure::BadToken),
+            Some(secret) => Ok((secret, Principal::default())),
+            None => Err(unknown()),
+        }
+    }
+
+    // ---- objects ----
+
+    pub fn with_objects<R>(&self, f: impl FnOnce(&mut ObjectStore) -> R) -> R {
+        f(&mut lock(&self.objects))
     }
 
     // ---- tokens ----

@@ -7,7 +7,7 @@ use std::time::Duration;
 use quick_xml::escape::escape;
 use serde_json::Value;
 
-use crate::state::{Credentials, Shared};
+use crate::state::{Credentials, Principal, Shared};
 use crate::tokens::{self, VerifyError, COGNITO_ISSUER};
 use crate::util::{self, quote_value, validation_message, ApiError};
 use crate::Fault;
@@ -15,6 +15,8 @@ use crate::Fault;
 pub(crate) const XMLNS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 pub(crate) const CONTENT_TYPE: &str = "text/xml";
 pub(crate) const ACTION: &str = "AssumeRoleWithWebIdentity";
+/// STS's SigV4 signing name (clients may sign the unsigned operation anyway).
+pub(crate) const SIGNING_NAME: &str = "sts";
 
 pub(crate) fn error_xml(err: &ApiError, request_id: &str) -> String {
     let kind = if err.status >= 500 {
@@ -188,11 +190,21 @@ pub(crate) fn assume_role_with_web_identity(
         )
     };
     let creds = Credentials::generate(expiration);
+    let assumed_role_arn =
+        format!("arn:{partition}:sts::{account}:assumed-role/{role_name}/{session}");
+    shared.register_session(
+        &creds,
+        Principal {
+            identity_id: Some(subject.to_string()).filter(|s| !s.is_empty()),
+            assumed_role_arn: Some(assumed_role_arn.clone()),
+            issued_by: Some(crate::Operation::AssumeRoleWithWebIdentity.name()),
+        },
+    );
     tracing::debug!(role = %role_arn, subject = %subject, "AssumeRoleWithWebIdentity");
     Ok(format!(
         "<AssumeRoleWithWebIdentityResponse xmlns=\"{XMLNS}\"><AssumeRoleWithWebIdentityResult>\
 <SubjectFromWebIdentityToken>{subject}</SubjectFromWebIdentityToken><Audience>{audience}</Audience>\
-<AssumedRoleUser><Arn>arn:{partition}:sts::{account}:assumed-role/{role_name}/{session}</Arn>\
+<AssumedRoleUser><Arn>{assumed_role_arn}</Arn>\
 <AssumedRoleId>{role_id}:{session}</AssumedRoleId></AssumedRoleUser>\
 <Credentials><SessionToken>{token}</SessionToken><SecretAccessKey>{secret}</SecretAccessKey>\
 <Expiration>{expiration}</Expiration><AccessKeyId>{akid}</AccessKeyId></Credentials>\
@@ -200,8 +212,7 @@ pub(crate) fn assume_role_with_web_identity(
 <ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>",
         subject = escape(subject),
         audience = escape(audience),
-        partition = escape(partition),
-        role_name = escape(role_name),
+        assumed_role_arn = escape(assumed_role_arn.as_str()),
         session = escape(session.as_str()),
         role_id = role_id(role_arn),
         token = escape(creds.session_token.as_str()),
