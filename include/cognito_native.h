@@ -188,6 +188,12 @@ typedef struct cognito_error {
      *  AWS request id, or NULL.
      */
     char const * request_id;
+
+    /** \brief
+     *  The HTTP status of the service's answer, or 0 for a failure with no answer (network,
+     *  timeout, local checks).
+     */
+    uint16_t http_status;
 } cognito_error_t;
 
 /** \brief
