@@ -2,8 +2,9 @@
 # C tests of the C ABI (include/cognito_native.h) against the local emulator, over plain http and
 # over HTTPS (the emulator's TLS with a generated test CA: the library's TLS stack, rustls + ring,
 # runs as it does against AWS): every test binary under AddressSanitizer + UBSan and under
-# valgrind, the game-server example as a smoke run (guest identities, developer identities, memory
-# per provider). (That the committed header is the generated one is `scripts/check.sh header`.)
+# valgrind, the examples as smoke runs (the game server: guest identities, developer identities,
+# memory per provider; the S3 round trip: a signed PUT and a presigned GET the emulator verifies,
+# with libcurl). (That the committed header is the generated one is `scripts/check.sh header`.)
 #
 #   scripts/c-tests.sh
 #
@@ -30,6 +31,9 @@ for t in "${TESTS[@]}"; do
 done
 gcc "${CFLAGS[@]}" "${SAN[@]}" examples/game_server.c "${LDFLAGS[@]}" -o "$OUT/asan/game_server"
 gcc "${CFLAGS[@]}" -O2 examples/game_server.c "${LDFLAGS[@]}" -o "$OUT/plain/game_server"
+# The signing example sends its requests with libcurl.
+gcc "${CFLAGS[@]}" "${SAN[@]}" examples/s3_round_trip.c "${LDFLAGS[@]}" -lcurl -o "$OUT/asan/s3_round_trip"
+gcc "${CFLAGS[@]}" -g -O0 examples/s3_round_trip.c "${LDFLAGS[@]}" -lcurl -o "$OUT/plain/s3_round_trip"
 
 for scheme in "${SCHEMES[@]}"; do
     step "start the emulator ($scheme)"
@@ -49,6 +53,9 @@ for scheme in "${SCHEMES[@]}"; do
         "$OUT/plain/game_server" 200 --developer
     run "game_server 2000 --memory (smoke, -O2, $scheme)" 120 \
         "$OUT/plain/game_server" 2000 --memory
+    # Sign a PUT, presign a GET: the emulator verifies both signatures.
+    run "asan s3_round_trip ($scheme)" 120 "$OUT/asan/s3_round_trip" \
+        "$COGNITO_UNAUTH_POOL_ID" replays "$COGNITO_EMULATOR_URL"
     unset ASAN_OPTIONS UBSAN_OPTIONS
     pass_end
 
@@ -58,6 +65,11 @@ for scheme in "${SCHEMES[@]}"; do
             run "valgrind $t ($scheme)" 1200 env TU_TIMEOUT_SCALE="${VALGRIND_SCALE:-20}" \
                 COGNITO_TEST_CALLS="${VALGRIND_CALLS:-1000}" "${VALGRIND[@]}" "$OUT/plain/$t"
         done
+        # Over http only: over https libcurl's own TLS (OpenSSL) would be under valgrind too.
+        if [[ "$scheme" == http ]]; then
+            run "valgrind s3_round_trip ($scheme)" 300 "${VALGRIND[@]}" "$OUT/plain/s3_round_trip" \
+                "$COGNITO_UNAUTH_POOL_ID" replays "$COGNITO_EMULATOR_URL"
+        fi
         pass_end
     fi
     stop_emulator

@@ -20,6 +20,7 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 need_apt=()
 python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 command -v valgrind >/dev/null || need_apt+=(valgrind)
+[ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || need_apt+=(libcurl4-openssl-dev)
 command -v mcs >/dev/null || need_apt+=(mono-mcs mono-devel)
 command -v nunit-console >/dev/null || need_apt+=(nunit-console libnunit-cil-dev)
 command -v nuget >/dev/null || need_apt+=(nuget) # NuGet's own client (Mono): scripts/pack.sh, the consumer test
