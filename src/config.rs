@@ -3,6 +3,7 @@
 use crate::clock::ServerClock;
 use crate::endpoints::{self, EndpointConfig, Service};
 use crate::error::{Error, Result};
+use crate::quotas::{Limiter, RateLimits};
 use crate::retry::RetryPolicy;
 use crate::store::{IdentityStore, MemoryIdentityStore};
 use crate::wire::http::{HttpClient, TlsOptions};
@@ -45,6 +46,8 @@ pub struct Config {
     /// roots and connect timeout.
     pub http_client: Option<HttpClient>,
     pub identity_store: Arc<dyn IdentityStore>,
+    /// Cognito's request quotas, kept on this side (shared by every client of the process).
+    pub rate_limits: RateLimits,
     /// Where background work runs; default: the runtime the provider is created in.
     pub runtime: Option<tokio::runtime::Handle>,
 }
@@ -70,6 +73,7 @@ impl Config {
             ca_bundle_pem: None,
             http_client: None,
             identity_store: Arc::new(MemoryIdentityStore::new()),
+            rate_limits: RateLimits::default(),
             runtime: None,
         }
     }
@@ -116,6 +120,7 @@ impl Config {
             retry: &self.retry,
             ca_bundle_pem: &self.ca_bundle_pem,
             http_client: &self.http_client,
+            rate_limits: &self.rate_limits,
         }
         .wire()?;
         Ok(Validated {
@@ -135,6 +140,7 @@ pub(crate) struct Transport<'a> {
     pub retry: &'a RetryPolicy,
     pub ca_bundle_pem: &'a Option<Vec<u8>>,
     pub http_client: &'a Option<HttpClient>,
+    pub rate_limits: &'a RateLimits,
 }
 
 impl Transport<'_> {
@@ -147,6 +153,7 @@ impl Transport<'_> {
                 return Err(Error::invalid_config(format!("{what} must be positive")));
             }
         }
+        self.rate_limits.check()?;
         let env = |k: &str| std::env::var(k).ok();
         let url = |service| endpoints::resolve(service, &self.region, self.endpoints, &env);
         let http = match self.http_client {
@@ -158,6 +165,7 @@ impl Transport<'_> {
             })?,
         };
         Ok(Wire {
+            limiter: Limiter::new(self.rate_limits.clone()),
             cognito_url: url(Service::CognitoIdentity)?,
             sts_url: url(Service::Sts)?,
             user_pool_url: url(Service::CognitoIdentityProvider)?,

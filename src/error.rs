@@ -218,6 +218,14 @@ impl Error {
         }
     }
 
+    /// The same error, never retried (a local give-up that retrying would only repeat).
+    pub(crate) fn not_retryable(self) -> Error {
+        Error {
+            retryable: false,
+            ..self
+        }
+    }
+
     pub(crate) fn invalid_input(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::InvalidInput, message)
     }

@@ -385,6 +385,7 @@ impl Inner {
             return None;
         }
         let credentials = cached.credentials.clone();
+        crate::stats::cache_hit();
         let paused = s.background_pause_until.is_some_and(|t| now < t);
         if cached.needs_refresh(now) && s.credentials_flight.is_none() && !paused {
             tracing::debug!("credentials within the refresh window: refreshing in the background");
@@ -468,6 +469,7 @@ impl Inner {
         let epoch = s.credentials_epoch;
         let logins = s.logins.clone();
         let inner = self.clone();
+        crate::stats::credentials_fetch();
         let flight = self.spawn_flight(async move {
             let result = caught(inner.fetch_credentials(epoch, &logins)).await;
             if let Err(e) = &result {

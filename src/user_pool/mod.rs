@@ -28,6 +28,7 @@ pub use tokens::Tokens;
 use crate::config::{runtime, Transport};
 use crate::endpoints::{self, EndpointConfig};
 use crate::error::{Error, ErrorKind, Result};
+use crate::quotas::RateLimits;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::wire::http::HttpClient;
@@ -63,6 +64,8 @@ pub struct UserPoolConfig {
     pub http_client: Option<HttpClient>,
     /// Where sessions are kept between runs; none by default.
     pub session_store: Option<Arc<dyn SessionStore>>,
+    /// Cognito's request quotas, kept on this side (shared by every client of the process).
+    pub rate_limits: RateLimits,
     /// Where background refreshes run; default: the runtime the client is created in.
     pub runtime: Option<tokio::runtime::Handle>,
 }
@@ -86,6 +89,7 @@ impl UserPoolConfig {
             ca_bundle_pem: None,
             http_client: None,
             session_store: None,
+            rate_limits: RateLimits::default(),
             runtime: None,
         }
     }
@@ -292,6 +296,7 @@ impl UserPool {
             retry: &config.retry,
             ca_bundle_pem: &config.ca_bundle_pem,
             http_client: &config.http_client,
+            rate_limits: &config.rate_limits,
         }
         .wire()?;
         Ok(UserPool {

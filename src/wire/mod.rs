@@ -8,9 +8,11 @@ pub mod sts;
 use crate::clock::ServerClock;
 use crate::credentials::AwsCredentials;
 use crate::credentials::Credentials;
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
+use crate::quotas::Limiter;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
+use crate::stats;
 use cognito::{OpenIdToken, WireLogins};
 use http::{HttpClient, RawResponse};
 use std::collections::BTreeMap;
@@ -29,6 +31,8 @@ pub(crate) struct Wire {
     pub retry: RetryPolicy,
     /// Per attempt: connect, send and read the whole answer.
     pub attempt_timeout: Duration,
+    /// Cognito's request quotas, on this side.
+    pub limiter: Limiter,
 }
 
 enum Protocol {
@@ -156,8 +160,13 @@ impl Wire {
             Protocol::UserPoolJson => (&self.user_pool_url, json_headers),
             Protocol::StsQuery => (&self.sts_url, vec![("content-type", sts::CONTENT_TYPE)]),
         };
+        let attempt = std::sync::atomic::AtomicU32::new(0);
         self.retry
             .run(operation, || async {
+                // Every attempt takes a slot of the operation's quota, then goes on the wire.
+                self.limiter.acquire(url, &self.region, operation).await?;
+                let n = attempt.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                let _in_flight = stats::sent(operation, n);
                 let started = Instant::now();
                 // Each attempt is signed anew (signatures expire), at the server's time.
                 let signed = match signer {
@@ -178,10 +187,17 @@ impl Wire {
                 };
                 let mut all = headers.clone();
                 all.extend(signed.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                let r = self
+                let r = match self
                     .http
                     .post(url, &all, body.clone(), self.attempt_timeout)
-                    .await?;
+                    .await
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        stats::finished(operation, stats::Outcome::Failed);
+                        return Err(e);
+                    }
+                };
                 if let Some(date) = &r.date {
                     self.clock.observe_date_header(date);
                 }
@@ -193,9 +209,10 @@ impl Wire {
                     "AWS answered"
                 );
                 if (200..300).contains(&r.status) {
+                    stats::finished(operation, stats::Outcome::Succeeded);
                     return Ok(r);
                 }
-                Err(match protocol {
+                let error = match protocol {
                     Protocol::CognitoJson | Protocol::UserPoolJson => cognito::parse_error(
                         r.status,
                         r.error_type.as_deref(),
@@ -203,7 +220,15 @@ impl Wire {
                         r.request_id,
                     ),
                     Protocol::StsQuery => sts::parse_error(r.status, &r.body, r.request_id),
-                })
+                };
+                if error.kind() == ErrorKind::TooManyRequests {
+                    // The quota is lower than configured, or others share it: slow down.
+                    self.limiter.throttled(url, &self.region, operation);
+                    stats::finished(operation, stats::Outcome::Throttled);
+                } else {
+                    stats::finished(operation, stats::Outcome::Failed);
+                }
+                Err(error)
             })
             .await
     }
