@@ -22,10 +22,25 @@ pub(crate) struct EmulateArgs {
     /// Server clock skew in seconds (negative: behind).
     #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
     clock_skew: i64,
+    /// A request quota as AWS enforces it: `--quota GetId=25` (requests per second; repeatable).
+    #[arg(long = "quota", value_name = "OPERATION=RATE")]
+    quotas: Vec<String>,
 }
 
 pub(crate) async fn emulate(args: EmulateArgs) -> CliResult {
+    let mut quotas = std::collections::BTreeMap::new();
+    for q in &args.quotas {
+        let (op, rate) = q.split_once('=').ok_or("--quota expects OPERATION=RATE")?;
+        let rate: f64 = rate
+            .parse()
+            .map_err(|_| format!("--quota {q}: not a rate"))?;
+        if !(rate.is_finite() && rate > 0.0) {
+            return Err(format!("--quota {q}: the rate must be positive").into());
+        }
+        quotas.insert(op.to_owned(), rate);
+    }
     let emu = Emulator::start(EmulatorConfig {
+        quotas,
         bind: ([127, 0, 0, 1], args.port).into(),
         tls: args.tls,
         credential_lifetime: Duration::from_secs(args.credential_lifetime),

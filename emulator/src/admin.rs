@@ -163,6 +163,7 @@ pub(crate) fn handle(
         (&Method::POST, "/reset") => {
             shared.reset_counters();
             shared.clear_faults();
+            shared.quotas.clear_counts();
             Ok(json!({"ok": true}))
         }
         (&Method::POST, "/faults") => parse::<FaultRequest>(body)
@@ -172,6 +173,28 @@ pub(crate) fn handle(
                 json!({"ok": true})
             })
             .map_err(|e| (400, e)),
+        (&Method::GET, "/quotas") => {
+            let (rates, throttled) = shared.quotas.snapshot();
+            Ok(json!({ "rates": rates, "throttled": throttled }))
+        }
+        (&Method::POST, "/quotas") => {
+            parse::<std::collections::BTreeMap<String, Option<f64>>>(body)
+                .and_then(|rates| {
+                    if let Some((op, _)) = rates
+                        .iter()
+                        .find(|(_, r)| r.is_some_and(|r| !(r.is_finite() && r > 0.0)))
+                    {
+                        return Err(format!(
+                            "the quota of {op} must be a positive number or null"
+                        ));
+                    }
+                    for (op, rate) in &rates {
+                        shared.quotas.set(op, *rate);
+                    }
+                    Ok(json!({"ok": true}))
+                })
+                .map_err(|e| (400, e))
+        }
         (&Method::POST, "/faults/clear") | (&Method::DELETE, "/faults") => {
             shared.clear_faults();
             Ok(json!({"ok": true}))

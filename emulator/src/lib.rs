@@ -240,6 +240,7 @@ mod cognito;
 mod developer;
 mod faults;
 mod objects;
+mod quotas;
 mod s3;
 mod server;
 mod services;
@@ -336,6 +337,11 @@ pub struct EmulatorConfig {
     /// 256 MiB; data, keys, metadata and 256 bytes per object); beyond:
     /// `EntityTooLarge`.
     pub max_store_bytes: u64,
+    /// Request quotas by operation name (`GetId`, `GetCredentialsForIdentity`...), requests
+    /// per second, as AWS enforces them per account: a token bucket holding one second of
+    /// requests; beyond, 400 `TooManyRequestsException` "Rate exceeded". None by default; also
+    /// `POST /__emulator/quotas {"GetId": 25}` (`null` removes one).
+    pub quotas: std::collections::BTreeMap<String, f64>,
 }
 
 impl Default for EmulatorConfig {
@@ -350,6 +356,7 @@ impl Default for EmulatorConfig {
                 PoolConfig::new(DEFAULT_AUTH_POOL_ID, false)
                     .with_developer_provider(DEFAULT_DEVELOPER_PROVIDER_NAME),
             ],
+            quotas: Default::default(),
             credential_lifetime: Duration::from_secs(3600),
             openid_token_lifetime: Duration::from_secs(600),
             clock_skew_secs: 0,
@@ -636,6 +643,22 @@ impl Emulator {
 
     pub fn request_count(&self, op: Operation) -> u64 {
         self.shared.request_count(op)
+    }
+
+    /// Sets (`Some`) or removes an operation's request quota (requests per second).
+    pub fn set_quota(&self, op: Operation, rate: Option<f64>) {
+        self.shared.quotas.set(op.name(), rate);
+    }
+
+    /// Requests to `op` refused by its quota (TooManyRequestsException) so far.
+    pub fn throttled_count(&self, op: Operation) -> u64 {
+        self.shared
+            .quotas
+            .snapshot()
+            .1
+            .get(op.name())
+            .copied()
+            .unwrap_or(0)
     }
 
     /// All AWS requests, including ones whose operation was not recognised.

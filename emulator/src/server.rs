@@ -488,6 +488,13 @@ async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) 
         Call::Sts(Err(_)) => (Protocol::Xml, None),
     };
     shared.count_request(op);
+    if let Some(op) = op {
+        if !shared.quotas.admit(op.name()) {
+            if let Some(err) = faults::as_error(&Fault::Throttle, protocol) {
+                return error_response(&shared, protocol, &err, &request_id);
+            }
+        }
+    }
     // Operations that need developer credentials are authenticated first: a request
     // failing that is counted but neither faulted nor run. Other operations ignore
     // any signature, so clients that sign everything still work.

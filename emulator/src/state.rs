@@ -99,6 +99,7 @@ pub(crate) struct Shared {
     sessions: Mutex<Sessions>,
     recent: Mutex<VecDeque<RecentRequest>>,
     objects: Mutex<ObjectStore>,
+    pub(crate) quotas: crate::quotas::Quotas,
 }
 
 /// Temporary credentials as both protocols return them.
@@ -144,6 +145,7 @@ impl Shared {
             connections: AtomicU64::new(0),
             counters: Mutex::default(),
             faults: Mutex::default(),
+            quotas: crate::quotas::Quotas::new(&config.quotas),
             store: Mutex::default(),
             signing_keys: Mutex::new(config.signing_keys.iter().cloned().collect()),
             sessions: Mutex::default(),
