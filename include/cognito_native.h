@@ -617,7 +617,10 @@ cognito_provider_logins_list (
  *  keys: region, account_id, unauth_role_arn, auth_role_arn, custom_role_arn, endpoint,
  *  cognito_endpoint, sts_endpoint, allow_http_loopback, use_fips, use_environment, ca_bundle_pem,
  *  ca_bundle_file, refresh_window_secs, attempt_timeout_ms, connect_timeout_ms, logins_timeout_ms,
- *  max_attempts, retry_base_delay_ms, retry_max_delay_ms, identity_store_dir.
+ *  max_attempts, retry_base_delay_ms, retry_max_delay_ms, identity_store_dir, rate_limits
+ *  ({"limiting":"aws"|"always"|"never","rates":{"GetId":25,...},"max_wait_ms":..,"warn_after_ms":..}:
+ *  Cognito's request quotas kept on this side, shared by the whole process; by default AWS's
+ *  default quotas for requests to AWS's endpoints).
  *  Without a store the identity id is kept in memory only.
  */
 cognito_status_t
@@ -860,6 +863,15 @@ cognito_shutdown (void);
 void
 cognito_signed_headers_free (
     cognito_signed_headers_t * headers);
+
+/** \brief
+ *  The process's statistics as JSON: requests by operation (sent, succeeded, throttled, failed,
+ *  retries, waits for a quota slot), cached reads, credentials fetches, requests in flight and
+ *  queued now. Free the string with cognito_string_free.
+ */
+cognito_status_t
+cognito_statistics_json (
+    char * * out_json);
 
 /** \brief
  *  Frees a string returned by this library. NULL is a no-op.

@@ -122,3 +122,18 @@ pub fn cognito_user_pool_provider_name(
         Ok(())
     })
 }
+
+/// The process's statistics as JSON: requests by operation (sent, succeeded, throttled, failed,
+/// retries, waits for a quota slot), cached reads, credentials fetches, requests in flight and
+/// queued now. Free the string with cognito_string_free.
+#[ffi_export]
+pub fn cognito_statistics_json(out_json: *mut Option<char_p::Box>) -> cognito_status {
+    guard("cognito_statistics_json", || {
+        let out = out_arg("out_json", out_json)?;
+        let json = serde_json::to_string(&crate::stats::snapshot())
+            .map_err(|e| Failure::new(cognito_status::ErrFailed, format!("statistics: {e}")))?;
+        // SAFETY: checked non-NULL; the caller's slot holds no string we must free.
+        unsafe { out.write(owned_c_string(&json)) };
+        Ok(())
+    })
+}

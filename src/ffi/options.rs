@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::developer_client::{check_developer_request, DeveloperTokenRequest};
 use crate::error::{Error, Result};
+use crate::quotas::{Limiting, RateLimits};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::store::FileIdentityStore;
@@ -41,6 +42,7 @@ pub(crate) struct ProviderOptions {
     retry_max_delay_ms: Option<u64>,
     /// Keep the identity id in a file in this folder (ignored when store callbacks are given).
     identity_store_dir: Option<String>,
+    rate_limits: Option<RateLimitOptions>,
 }
 
 impl ProviderOptions {
@@ -82,7 +84,50 @@ impl ProviderOptions {
         if let Some(dir) = self.identity_store_dir {
             c.identity_store = Arc::new(FileIdentityStore::new(dir));
         }
+        if let Some(limits) = self.rate_limits {
+            c.rate_limits = limits.apply()?;
+        }
         Ok(c)
+    }
+}
+
+/// `"rate_limits"`: Cognito's request quotas on this side, e.g.
+/// `{"limiting":"always","rates":{"GetId":50},"max_wait_ms":60000,"warn_after_ms":5000}`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RateLimitOptions {
+    /// "aws" (the default: requests to AWS's endpoints), "always" or "never".
+    limiting: Option<String>,
+    /// Requests per second per quota (GetId, GetCredentialsForIdentity, ..., UserAuthentication).
+    rates: BTreeMap<String, f64>,
+    max_wait_ms: Option<u64>,
+    warn_after_ms: Option<u64>,
+}
+
+impl RateLimitOptions {
+    fn apply(self) -> Result<RateLimits> {
+        let defaults = RateLimits::default();
+        let limits = RateLimits {
+            limiting: match self.limiting.as_deref() {
+                None | Some("aws") => Limiting::Aws,
+                Some("always") => Limiting::Always,
+                Some("never") => Limiting::Never,
+                Some(other) => {
+                    return Err(Error::invalid_input(format!(
+                        "rate_limits.limiting: {other:?} is not \"aws\", \"always\" or \"never\""
+                    )))
+                }
+            },
+            rates: self.rates.into_iter().collect(),
+            max_wait: self
+                .max_wait_ms
+                .map_or(defaults.max_wait, Duration::from_millis),
+            warn_after: self
+                .warn_after_ms
+                .map_or(defaults.warn_after, Duration::from_millis),
+        };
+        limits.check()?;
+        Ok(limits)
     }
 }
 
@@ -135,6 +180,7 @@ pub(crate) struct UserPoolOptions {
     refresh_token_rotation: bool,
     /// Keep the signed-in session in a file in this folder (0600), to stay signed in.
     session_store_dir: Option<String>,
+    rate_limits: Option<RateLimitOptions>,
 }
 
 impl UserPoolOptions {
@@ -168,6 +214,9 @@ impl UserPoolOptions {
         c.refresh_token_rotation = self.refresh_token_rotation;
         if let Some(dir) = self.session_store_dir {
             c.session_store = Some(Arc::new(FileSessionStore::new(dir)));
+        }
+        if let Some(limits) = self.rate_limits {
+            c.rate_limits = limits.apply()?;
         }
         Ok(c)
     }

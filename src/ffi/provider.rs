@@ -26,7 +26,10 @@ use std::sync::Arc;
 /// keys: region, account_id, unauth_role_arn, auth_role_arn, custom_role_arn, endpoint,
 /// cognito_endpoint, sts_endpoint, allow_http_loopback, use_fips, use_environment, ca_bundle_pem,
 /// ca_bundle_file, refresh_window_secs, attempt_timeout_ms, connect_timeout_ms, logins_timeout_ms,
-/// max_attempts, retry_base_delay_ms, retry_max_delay_ms, identity_store_dir.
+/// max_attempts, retry_base_delay_ms, retry_max_delay_ms, identity_store_dir, rate_limits
+/// ({"limiting":"aws"|"always"|"never","rates":{"GetId":25,...},"max_wait_ms":..,"warn_after_ms":..}:
+/// Cognito's request quotas kept on this side, shared by the whole process; by default AWS's
+/// default quotas for requests to AWS's endpoints).
 /// Without a store the identity id is kept in memory only.
 #[ffi_export]
 pub fn cognito_provider_new(
