@@ -3,6 +3,7 @@
 
 pub mod ffi;
 pub mod moto;
+pub mod storm;
 
 use cognito_emulator::{Emulator, EmulatorConfig};
 use cognito_native::{Config, CredentialsProvider, IdentityChange, RetryPolicy};
