@@ -88,7 +88,8 @@ mapfile -t tests < <(find csharp/tests/CognitoNative.Tests -name '*.cs' | LC_ALL
 "${MCS[@]}" -target:library -r:"$nunit_dll" -r:System.dll -r:System.Core.dll -r:System.Net.Http.dll \
   -r:"$bin/CognitoNative.dll" -r:"$out/CognitoNative.Unity.dll" -r:"$out/UnityEngine.dll" -r:"$out/UnityEditor.dll" \
   -r:"$bin/CognitoNative.AwsSdk.dll" -r:"$bin/awssdk-stub/3.7/AWSSDK.Core.dll" \
-  -out:"$out/CognitoNative.Tests.dll" "${tests[@]}" "unity/Samples~/CognitoSample/CognitoSample.cs"
+  -out:"$out/CognitoNative.Tests.dll" "${tests[@]}" "unity/Samples~/CognitoSample/CognitoSample.cs" \
+  "unity/Samples~/UserPoolSample/UserPoolSample.cs"
 cp "$bin/CognitoNative.dll" "$bin/CognitoNative.dll.mdb" "$bin/CognitoNative.AwsSdk.dll" "$bin/CognitoNative.AwsSdk.dll.mdb" \
   "$bin/awssdk-stub/3.7/AWSSDK.Core.dll" "$nunit_dll" "$out/"
 nunit_args=()

@@ -350,6 +350,7 @@ namespace CognitoNative
                 }
                 _tokens[providerName] = token;
                 _loginsProviders.Remove(providerName);
+                ForgetUserPoolSession(providerName);
             }
         }
 
@@ -392,6 +393,7 @@ namespace CognitoNative
                 }
                 _loginsProviders[providerName] = bridge;
                 _tokens.Remove(providerName);
+                ForgetUserPoolSession(providerName);
             }
         }
 
@@ -419,6 +421,7 @@ namespace CognitoNative
                 }
                 _tokens.Remove(providerName);
                 _loginsProviders.Remove(providerName);
+                ForgetUserPoolSession(providerName);
                 if (providerName == DeveloperProviderName)
                 {
                     _developerSource = null;
@@ -617,6 +620,7 @@ namespace CognitoNative
                     Errors.Check(NativeMethods.cognito_provider_clear(handle), "cognito_provider_clear");
                     _tokens.Clear();
                     _loginsProviders.Clear();
+                    ReleaseUserPoolSession();
                     _developerSource = null;
                     _lastCredentials = null;
                     if (_refreshIdentityBridge != null)
@@ -673,6 +677,7 @@ namespace CognitoNative
             lock (_sync)
             {
                 _handle.Dispose(); // freed natively once the cancelled calls have completed
+                ReleaseUserPoolSession();
             }
         }
 
@@ -854,6 +859,7 @@ namespace CognitoNative
                 {
                     RegisterLoginsProvider(handle, login.Key, login.Value);
                 }
+                ApplyUserPoolSession(handle);
             }
             catch
             {

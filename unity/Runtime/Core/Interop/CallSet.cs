@@ -7,7 +7,7 @@ namespace CognitoNative.Interop
 {
     /// <summary>
     /// The asynchronous native calls in flight of one public object (a <see cref="CognitoAWSCredentials"/>,
-    /// a <c>CognitoUser</c>...): starts them, and ends them as cancelled when the object is
+    /// a <see cref="CognitoUser"/>...): starts them, and ends them as cancelled when the object is
     /// disposed (<see cref="Close"/>).
     /// </summary>
     internal sealed class CallSet

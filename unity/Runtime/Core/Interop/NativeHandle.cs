@@ -55,6 +55,30 @@ namespace CognitoNative.Interop
             SetHandle(native);
         }
 
+        /// <summary>References the object (DangerousAddRef) for a call, which releases it (DangerousRelease).</summary>
+        /// <exception cref="ObjectDisposedException">The handle is freed, or from before a runtime shutdown.</exception>
+        internal void Acquire(string owner)
+        {
+            var added = false;
+            try
+            {
+                DangerousAddRef(ref added);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            if (!added)
+            {
+                throw new ObjectDisposedException(owner);
+            }
+            if (_generation != CognitoRuntime.Generation)
+            {
+                DangerousRelease();
+                throw new ObjectDisposedException(
+                    owner, "The native runtime was shut down (CognitoRuntime.Shutdown, or process exit / AppDomain unload); create a new object.");
+            }
+        }
+
         /// <summary>Frees the pinned targets of a handle whose object could not be created.</summary>
         internal void Abandon()
         {
