@@ -314,6 +314,8 @@ namespace CognitoNative.Tests
                     var e = Await(ended.Task);
                     Assert.IsFalse(e.RefreshRefused);
                     Assert.AreEqual(0, credentials.LoginsCount, "signing out removes the login");
+                    credentials.CustomRoleArn = "arn:aws:iam::123456789012:role/Other"; // a new native provider...
+                    Assert.AreEqual(0, credentials.LoginsCount, "...is not given the ended session");
                     Assert.Throws<NotAuthorizedException>(() => user.GetCognitoAWSCredentials(_moto["identity_pool_id"], RegionEndpoint.USEast1));
                     Assert.Throws<NotAuthorizedException>(() => user.GlobalSignOutAsync());
                 }

@@ -45,15 +45,32 @@ namespace CognitoNative
             }
         }
 
-        /// <summary>Gives the session login to a new provider. Under <see cref="_sync"/>.</summary>
+        /// <summary>Gives the session login to a new provider, unless the session ended meanwhile (the current
+        /// provider then lost the login: signed out, or the refresh token refused). Under <see cref="_sync"/>.</summary>
         private void ApplyUserPoolSession(ProviderHandle handle)
         {
-            if (_userPoolSession != null)
+            if (_userPoolSession == null)
             {
-                Errors.Check(
-                    NativeMethods.cognito_provider_set_user_pool_session(handle, _userPoolSession),
-                    "cognito_provider_set_user_pool_session");
+                return;
             }
+            var current = _handle;
+            if (current != null && !current.IsClosed)
+            {
+                byte contains;
+                var status = NativeMethods.cognito_provider_contains_login(current, Utf8.ToNative(_userPoolSessionName), out contains);
+                if (status == CognitoStatus.Ok && contains == 0)
+                {
+                    ReleaseUserPoolSession();
+                    return;
+                }
+                if (status != CognitoStatus.Ok)
+                {
+                    Utf8.TakeNative(NativeMethods.cognito_last_error_message());
+                }
+            }
+            Errors.Check(
+                NativeMethods.cognito_provider_set_user_pool_session(handle, _userPoolSession),
+                "cognito_provider_set_user_pool_session");
         }
 
         /// <summary>The login of <paramref name="providerName"/> was replaced or removed. Under <see cref="_sync"/>.</summary>

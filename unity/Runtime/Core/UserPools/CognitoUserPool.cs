@@ -201,7 +201,8 @@ namespace CognitoNative
             Deliver(() => ResumeSavedSessionAsync(CancellationToken.None), callback, options);
         }
 
-        /// <summary>Frees the native app client. Calls in flight still complete; signed-in users stay signed in.</summary>
+        /// <summary>Frees the native app client: its own calls in flight (sign-ups) end as cancelled; its users' calls
+        /// still complete, and signed-in users stay signed in.</summary>
         public void Dispose()
         {
             Dispose(true);
@@ -211,7 +212,7 @@ namespace CognitoNative
         /// <summary>Frees the native app client (its handle's finalizer covers the non-disposing case).</summary>
         protected virtual void Dispose(bool disposing)
         {
-            if (disposing && _calls.Close() != null)
+            if (disposing && _calls.CloseAndCancel())
             {
                 _handle.Dispose();
             }
