@@ -91,35 +91,42 @@ namespace CognitoNative
         /// <summary>Makes a just signed-in session this user's.</summary>
         private AuthenticationResultType Adopt(UserSessionHandle session, UserTokens tokens)
         {
-            lock (_sync)
+            var done = new List<NativeHandle>();
+            try
             {
-                if (_calls.IsClosed)
+                lock (_sync)
                 {
-                    session.Dispose();
-                    throw Disposed();
-                }
-                if (_session != null)
-                {
-                    _session.Dispose(); // a provider given it keeps the old session
-                }
-                foreach (var s in _retired)
-                {
-                    s.Dispose();
-                }
-                _retired.Clear();
-                foreach (var c in _challenges.Values)
-                {
-                    c.Dispose();
-                }
-                _challenges.Clear();
-                _session = session;
-                if (!string.IsNullOrEmpty(tokens.Username))
-                {
-                    Username = tokens.Username;
-                    if (string.IsNullOrEmpty(UserID))
+                    if (_calls.IsClosed)
                     {
-                        UserID = tokens.Username;
+                        done.Add(session);
+                        throw Disposed();
                     }
+                    if (_session != null)
+                    {
+                        done.Add(_session); // a provider given it keeps the old session
+                    }
+                    done.AddRange(_retired);
+                    _retired.Clear();
+                    done.AddRange(_challenges.Values);
+                    _challenges.Clear();
+                    _session = session;
+                    if (!string.IsNullOrEmpty(tokens.Username))
+                    {
+                        Username = tokens.Username;
+                        if (string.IsNullOrEmpty(UserID))
+                        {
+                            UserID = tokens.Username;
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                // Outside the lock: freeing a session waits for its ended callback if it is running,
+                // and that callback takes the lock.
+                foreach (var h in done)
+                {
+                    h.Dispose();
                 }
             }
             return Update(session, tokens);

@@ -665,23 +665,24 @@ namespace CognitoNative
             {
                 return;
             }
+            var handles = new List<NativeHandle>();
             lock (_sync)
             {
-                foreach (var c in _challenges.Values)
-                {
-                    c.Dispose();
-                }
+                handles.AddRange(_challenges.Values);
                 _challenges.Clear();
                 if (_session != null)
                 {
-                    _session.Dispose();
+                    handles.Add(_session);
                     _session = null;
                 }
-                foreach (var s in _retired)
-                {
-                    s.Dispose();
-                }
+                handles.AddRange(_retired);
                 _retired.Clear();
+            }
+            // Outside the lock: freeing a session waits for its ended callback if it is running, and
+            // that callback takes the lock.
+            foreach (var h in handles)
+            {
+                h.Dispose();
             }
             if (_ownPool != null)
             {
