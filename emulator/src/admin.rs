@@ -141,7 +141,11 @@ pub(crate) fn handle(
         .strip_prefix(PREFIX)
         .unwrap_or(path)
         .trim_end_matches('/');
+    let user_pools = shared
+        .user_pools()
+        .admin(method, route, body, shared.now_secs());
     let result: Result<Value, (u16, String)> = match (method, route) {
+        _ if user_pools.is_some() => user_pools.unwrap_or_else(|| Ok(Value::Null)),
         (&Method::GET, "/stats") => Ok(json!({
             "total": shared.total_requests(),
             "counts": shared.counts(),
@@ -153,6 +157,7 @@ pub(crate) fn handle(
             "objects": shared.with_objects(|s| s.object_count()),
             "object_store_bytes": shared.with_objects(|s| s.used()),
             "multipart_uploads": shared.with_objects(|s| s.upload_count()),
+            "user_pools": shared.user_pools().counts(),
         })),
         (&Method::GET, "/objects") => Ok(objects_listing(shared)),
         (&Method::POST, "/objects/clear") => {

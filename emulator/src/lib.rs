@@ -239,6 +239,7 @@ mod checksum;
 mod cognito;
 mod developer;
 mod faults;
+mod idp;
 mod objects;
 mod s3;
 mod server;
@@ -261,6 +262,13 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+pub use crate::idp::config::{
+    AppClientConfig, MfaConfig, MfaMode, PasswordPolicy, SeedUser, UserMfa, UserPoolConfig,
+    UserStatus, ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_PASSWORD_AUTH, ALLOW_USER_SRP_AUTH,
+    DEFAULT_USER_POOL_CLIENT_ID, DEFAULT_USER_POOL_CLIENT_SECRET, DEFAULT_USER_POOL_ID,
+    DEFAULT_USER_POOL_SECRET_CLIENT_ID,
+};
+pub use crate::idp::{CodeKind, SentCode};
 pub use crate::objects::{DEFAULT_MAX_OBJECT_SIZE, DEFAULT_MAX_STORE_BYTES};
 pub use crate::state::RecentRequest;
 use crate::state::Shared;
@@ -336,6 +344,17 @@ pub struct EmulatorConfig {
     /// 256 MiB; data, keys, metadata and 256 bytes per object); beyond:
     /// `EntityTooLarge`.
     pub max_store_bytes: u64,
+    /// The user pools (default: [`UserPoolConfig::default_pool`], no users). Users can
+    /// come from a seed file ([`EmulatorConfig::with_user_pool_seed`]).
+    pub user_pools: Vec<UserPoolConfig>,
+}
+
+impl EmulatorConfig {
+    /// Adds a seed file's user pools, app clients and users (JSON, see the crate docs).
+    pub fn with_user_pool_seed(mut self, json: &str) -> Result<EmulatorConfig, String> {
+        idp::config::apply_seed(&mut self.user_pools, json)?;
+        Ok(self)
+    }
 }
 
 impl Default for EmulatorConfig {
@@ -359,6 +378,7 @@ impl Default for EmulatorConfig {
             )],
             max_object_size: DEFAULT_MAX_OBJECT_SIZE,
             max_store_bytes: DEFAULT_MAX_STORE_BYTES,
+            user_pools: vec![UserPoolConfig::default_pool()],
         }
     }
 }
@@ -738,7 +758,11 @@ impl Emulator {
     }
 
     /// A user pool ID token the emulator accepts as login for `user_pool_provider`
-    /// (e.g. `cognito-idp.us-east-1.amazonaws.com/us-east-1_abc`).
+    /// (e.g. `cognito-idp.us-east-1.amazonaws.com/us-east-1_abc`): for a user pool the
+    /// emulator hosts, a real RS256 id token of that pool (for the user whose sub or
+    /// username is `sub`, if there is one; audience: the pool's first app client);
+    /// for any other pool, an HS256 token that only this emulator's identity pools
+    /// accept (their signatures are not checked for pools it does not host).
     pub fn mint_user_pool_token(
         &self,
         user_pool_provider: &str,
@@ -747,6 +771,120 @@ impl Emulator {
     ) -> String {
         self.shared
             .mint_user_pool_token(user_pool_provider, sub, lifetime)
+    }
+
+    // ---- user pools ----
+
+    /// The ids of the user pools served.
+    pub fn user_pool_ids(&self) -> Vec<String> {
+        self.shared.user_pools().pool_ids()
+    }
+
+    /// Adds a user pool (with its clients and users).
+    pub fn add_user_pool(&self, pool: UserPoolConfig) -> Result<(), String> {
+        self.shared.user_pools().add_pool(pool, self.shared.now_secs())
+    }
+
+    /// Adds an app client to a user pool.
+    pub fn add_app_client(&self, pool_id: &str, client: AppClientConfig) -> Result<(), String> {
+        self.shared.user_pools().add_client(pool_id, client)
+    }
+
+    /// Creates a user (as AdminCreateUser + AdminSetUserPassword would); returns its `sub`.
+    pub fn create_user(&self, pool_id: &str, user: SeedUser) -> Result<String, String> {
+        self.shared
+            .user_pools()
+            .create_user(pool_id, user, self.shared.now_secs())
+    }
+
+    /// Deletes a user; false if there was none.
+    pub fn delete_user(&self, pool_id: &str, username: &str) -> bool {
+        self.shared.user_pools().delete_user(pool_id, username)
+    }
+
+    /// Sets a user's password (it must meet the pool's policy): `permanent` makes the
+    /// user CONFIRMED, otherwise the password is temporary (FORCE_CHANGE_PASSWORD).
+    pub fn set_user_password(
+        &self,
+        pool_id: &str,
+        username: &str,
+        password: &str,
+        permanent: bool,
+    ) -> Result<(), String> {
+        self.shared.user_pools().set_password(
+            pool_id,
+            username,
+            password,
+            permanent,
+            self.shared.now_secs(),
+        )
+    }
+
+    /// Sets a user's status.
+    pub fn set_user_status(
+        &self,
+        pool_id: &str,
+        username: &str,
+        status: UserStatus,
+    ) -> Result<(), String> {
+        self.shared.user_pools().set_status(
+            pool_id,
+            username,
+            Some(status),
+            None,
+            self.shared.now_secs(),
+        )
+    }
+
+    /// Enables or disables a user.
+    pub fn set_user_enabled(&self, pool_id: &str, username: &str, enabled: bool) -> Result<(), String> {
+        self.shared.user_pools().set_status(
+            pool_id,
+            username,
+            None,
+            Some(enabled),
+            self.shared.now_secs(),
+        )
+    }
+
+    /// A user's status and whether it is enabled.
+    pub fn user_status(&self, pool_id: &str, username: &str) -> Option<(UserStatus, bool)> {
+        self.shared.user_pools().user_status(pool_id, username)
+    }
+
+    /// Sets a user's MFA settings.
+    pub fn set_user_mfa(&self, pool_id: &str, username: &str, mfa: &UserMfa) -> Result<(), String> {
+        self.shared.user_pools().set_user_mfa(pool_id, username, mfa)
+    }
+
+    /// Sets a user pool's MFA configuration.
+    pub fn set_user_pool_mfa(&self, pool_id: &str, mfa: MfaConfig) -> Result<(), String> {
+        self.shared.user_pools().set_mfa_config(pool_id, mfa)
+    }
+
+    /// Sets the token lifetimes of a pool's app clients (all of them, or one).
+    pub fn set_user_pool_token_validity(
+        &self,
+        pool_id: &str,
+        client_id: Option<&str>,
+        id_and_access: Duration,
+    ) -> Result<(), String> {
+        self.shared
+            .user_pools()
+            .set_lifetimes(pool_id, client_id, |c| {
+                c.id_token_validity = id_and_access;
+                c.access_token_validity = id_and_access;
+            })
+    }
+
+    /// The last code of a kind "sent" to a user (by SMS or email).
+    pub fn last_code(&self, pool_id: &str, username: &str, kind: CodeKind) -> Option<SentCode> {
+        self.shared.user_pools().last_code(pool_id, username, kind)
+    }
+
+    /// A user's authenticator-app secret (base32), verified or being set up.
+    pub fn totp_secret(&self, pool_id: &str, username: &str) -> Option<String> {
+        self.shared.user_pools().totp_secret(pool_id, username)
     }
 
     /// TCP connections accepted so far (monotonic), to check connection reuse.

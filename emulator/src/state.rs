@@ -99,6 +99,7 @@ pub(crate) struct Shared {
     sessions: Mutex<Sessions>,
     recent: Mutex<VecDeque<RecentRequest>>,
     objects: Mutex<ObjectStore>,
+    user_pools: crate::idp::UserPools,
 }
 
 /// Temporary credentials as both protocols return them.
@@ -133,9 +134,18 @@ fn millis(d: Duration) -> u64 {
 }
 
 impl Shared {
+    /// Panics on an invalid user pool configuration (tests); the server uses
+    /// [`Shared::try_new`].
+    #[cfg(test)]
     pub fn new(config: &EmulatorConfig) -> Shared {
+        Shared::try_new(config).expect("valid user pool configuration")
+    }
+
+    pub fn try_new(config: &EmulatorConfig) -> Result<Shared, String> {
         let secret = hmac::Key::new(hmac::HMAC_SHA256, &util::random_bytes::<32>());
-        Shared {
+        let now = util::epoch_secs(util::shift(SystemTime::now(), config.clock_skew_secs));
+        let user_pools = crate::idp::UserPools::new(&config.user_pools, now)?;
+        Ok(Shared {
             pools: config.pools.clone(),
             secret,
             skew_secs: AtomicI64::new(config.clock_skew_secs),
@@ -152,7 +162,12 @@ impl Shared {
                 config.max_object_size,
                 config.max_store_bytes,
             )),
-        }
+            user_pools,
+        })
+    }
+
+    pub fn user_pools(&self) -> &crate::idp::UserPools {
+        &self.user_pools
     }
 
     pub fn region(&self) -> &str {
@@ -429,7 +444,11 @@ impl Shared {
 
     pub fn mint_user_pool_token(&self, provider: &str, sub: &str, lifetime: Duration) -> String {
         let iat = self.now_secs();
-        let exp = iat.saturating_add(lifetime.as_secs().min(i64::MAX as u64) as i64);
+        let secs = lifetime.as_secs().min(i64::MAX as u64) as i64;
+        if let Some(token) = self.user_pools.mint_for_provider(provider, sub, secs, iat) {
+            return token;
+        }
+        let exp = iat.saturating_add(secs);
         let payload = json!({
             "sub": sub,
             "iss": format!("https://{provider}"),
@@ -478,9 +497,14 @@ impl Shared {
         logins
             .iter()
             .map(|(provider, token)| {
+                // Tokens of (or for) a user pool this emulator hosts must be its own.
+                let subject = match self.user_pools.check_id_token_login(provider, token, now) {
+                    Some(checked) => LoginSubject::User(checked?),
+                    None => tokens::check_login(&self.secret, pool_id, provider, token, now)?,
+                };
                 Ok(Login {
                     provider: provider.clone(),
-                    subject: tokens::check_login(&self.secret, pool_id, provider, token, now)?,
+                    subject,
                 })
             })
             .collect()
