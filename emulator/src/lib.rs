@@ -877,6 +877,12 @@ impl Emulator {
             })
     }
 
+    /// Signs any JWT payload with the user pools' RS256 key under this emulator's key
+    /// id, for tests of token checks (tokens with a wrong audience, no `exp`, ...).
+    pub fn sign_user_pool_jwt(&self, payload: &serde_json::Value) -> String {
+        self.shared.user_pools().sign(payload)
+    }
+
     /// The last code of a kind "sent" to a user (by SMS or email).
     pub fn last_code(&self, pool_id: &str, username: &str, kind: CodeKind) -> Option<SentCode> {
         self.shared.user_pools().last_code(pool_id, username, kind)

@@ -94,11 +94,15 @@ impl UserPools {
     fn pool_or_first(&self, id: Option<String>) -> Result<String, (u16, String)> {
         match id {
             Some(id) => Ok(id),
-            None => self
-                .pool_ids()
-                .into_iter()
-                .next()
-                .ok_or((404, "no user pool".to_string())),
+            // The default pool if served, else the first by id.
+            None => {
+                let ids = self.pool_ids();
+                ids.iter()
+                    .find(|id| *id == DEFAULT_USER_POOL_ID)
+                    .or(ids.first())
+                    .cloned()
+                    .ok_or((404, "no user pool".to_string()))
+            }
         }
     }
 

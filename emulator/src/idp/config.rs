@@ -281,7 +281,7 @@ pub struct UserPoolConfig {
     /// `TooManyFailedAttemptsException` kills the code.
     pub max_code_attempts: u32,
     /// Wrong passwords in a row before sign-in answers "Password attempts exceeded"
-    /// for a while (1 s, doubling, at most 15 min).
+    /// for a while (2 s, doubling, at most 15 min).
     pub max_failed_sign_ins: u32,
     pub users: Vec<SeedUser>,
 }

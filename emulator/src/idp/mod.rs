@@ -965,6 +965,10 @@ impl UserPools {
 
     // ---- tokens ----
 
+    pub fn sign(&self, payload: &Value) -> String {
+        self.signer.mint(payload)
+    }
+
     /// The JWKS of a pool, if it is one of ours.
     pub fn jwks(&self, pool_id: &str) -> Option<Value> {
         if !lock(&self.inner).pools.contains_key(pool_id) {

@@ -361,7 +361,7 @@ impl UserPools {
             if u.failed_sign_ins >= max {
                 u.failed_sign_ins = 0;
                 u.lockouts = u.lockouts.saturating_add(1);
-                let secs = 1i64 << u.lockouts.saturating_sub(1).min(10);
+                let secs = 1i64 << u.lockouts.min(10);
                 u.locked_until = now.saturating_add(secs.min(900));
             }
         }
@@ -1368,11 +1368,9 @@ impl UserPools {
             .get_mut(&pool_id)
             .and_then(|p| p.users.get_mut(&username))
         {
+            // Its refresh tokens now answer "Refresh Token has been revoked".
             u.origins.clear();
         }
-        inner
-            .refresh
-            .retain(|_, r| !(r.pool == pool_id && r.username == username));
         Ok(json!({}))
     }
 
@@ -1408,7 +1406,6 @@ impl UserPools {
         {
             u.origins.retain(|o| *o != rec.origin);
         }
-        inner.refresh.retain(|_, r| r.origin != rec.origin);
         Ok(json!({}))
     }
 
