@@ -145,7 +145,7 @@ pub(crate) fn handle(
         .user_pools()
         .admin(method, route, body, shared.now_secs());
     let result: Result<Value, (u16, String)> = match (method, route) {
-        _ if user_pools.is_some() => user_pools.unwrap_or_else(|| Ok(Value::Null)),
+        _ if user_pools.is_some() => user_pools.unwrap_or(Ok(Value::Null)),
         (&Method::GET, "/stats") => Ok(json!({
             "total": shared.total_requests(),
             "counts": shared.counts(),

@@ -59,8 +59,8 @@ pub(crate) async fn prepare(config: EmulatorConfig) -> io::Result<Prepared> {
         (None, None)
     };
     tracing::debug!(%addr, tls = config.tls, "cognito emulator listening");
-    let shared = Shared::try_new(&config)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let shared =
+        Shared::try_new(&config).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     Ok(Prepared {
         listener,
         shared: Arc::new(shared),

@@ -126,8 +126,20 @@ fn pycognito_signs_in_with_srp_and_a_wrong_password_is_refused_by_the_proof() {
         .map(|v| v.as_str().unwrap())
         .collect();
     for c in [
-        "aud", "auth_time", "cognito:username", "custom:team", "email", "email_verified",
-        "event_id", "exp", "iat", "iss", "jti", "origin_jti", "sub", "token_use",
+        "aud",
+        "auth_time",
+        "cognito:username",
+        "custom:team",
+        "email",
+        "email_verified",
+        "event_id",
+        "exp",
+        "iat",
+        "iss",
+        "jti",
+        "origin_jti",
+        "sub",
+        "token_use",
     ] {
         assert!(claims.contains(&c), "id token lacks {c}: {claims:?}");
     }
@@ -138,7 +150,14 @@ fn pycognito_signs_in_with_srp_and_a_wrong_password_is_refused_by_the_proof() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    for c in ["client_id", "scope", "username", "token_use", "origin_jti", "exp"] {
+    for c in [
+        "client_id",
+        "scope",
+        "username",
+        "token_use",
+        "origin_jti",
+        "exp",
+    ] {
         assert!(access.contains(&c), "access token lacks {c}: {access:?}");
     }
     assert_eq!(report["get_user"]["email"], "alice@example.com");
@@ -184,7 +203,10 @@ fn pycognito_signs_in_with_srp_and_a_wrong_password_is_refused_by_the_proof() {
         report["old_temp_password"],
         json!(["NotAuthorizedException", "Incorrect username or password."])
     );
-    assert_eq!(emu.user_status(pool, "bob"), Some((UserStatus::Confirmed, true)));
+    assert_eq!(
+        emu.user_status(pool, "bob"),
+        Some((UserStatus::Confirmed, true))
+    );
 
     assert_eq!(
         report["totp_wrong"],
@@ -208,7 +230,10 @@ fn pycognito_signs_in_with_srp_and_a_wrong_password_is_refused_by_the_proof() {
     assert_eq!(report["identity"]["access_key"], "ASIA");
     assert_eq!(
         report["identity_tampered"],
-        json!(["NotAuthorizedException", "Invalid login token. Couldn't verify signed token."])
+        json!([
+            "NotAuthorizedException",
+            "Invalid login token. Couldn't verify signed token."
+        ])
     );
 
     // Counted per operation.

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use cognito_emulator::{
-    AppClientConfig, CodeKind, Emulator, EmulatorConfig, MfaConfig, MfaMode, SeedUser,
-    UserMfa, UserPoolConfig, UserStatus, ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH,
+    AppClientConfig, CodeKind, Emulator, EmulatorConfig, MfaConfig, MfaMode, SeedUser, UserMfa,
+    UserPoolConfig, UserStatus, ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH,
     DEFAULT_UNAUTH_POOL_ID, DEFAULT_USER_POOL_CLIENT_ID, DEFAULT_USER_POOL_CLIENT_SECRET,
     DEFAULT_USER_POOL_ID, DEFAULT_USER_POOL_SECRET_CLIENT_ID,
 };
@@ -64,8 +64,16 @@ async fn ok(emu: &Emulator, op: &str, body: Value) -> Value {
 #[track_caller]
 fn refused(a: &Answer, code: &str, message: &str) {
     assert_eq!(a.status, 400, "{}", a.body);
-    assert_eq!(a.error(), (code.to_string(), message.to_string()), "{}", a.body);
-    assert_eq!(a.header("x-amzn-errortype"), Some(format!("{code}:").as_str()));
+    assert_eq!(
+        a.error(),
+        (code.to_string(), message.to_string()),
+        "{}",
+        a.body
+    );
+    assert_eq!(
+        a.header("x-amzn-errortype"),
+        Some(format!("{code}:").as_str())
+    );
 }
 
 fn secret_hash(username: &str, client_id: &str, secret: &str) -> String {
@@ -157,7 +165,10 @@ async fn prepare_srp(
     });
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new(venv_python())
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pycognito/srp_prepare.py"))
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/pycognito/srp_prepare.py"
+            ))
             .arg(config.to_string())
             .env("AWS_CONFIG_FILE", "/dev/null")
             .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
@@ -209,7 +220,8 @@ fn alice() -> SeedUser {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn srp_hostile_input_gets_aws_errors() {
     let emu = start_with(vec![alice()]).await;
-    emu.add_app_client(POOL, AppClientConfig::new("otherpublicclient")).unwrap();
+    emu.add_app_client(POOL, AppClientConfig::new("otherpublicclient"))
+        .unwrap();
     let start = |a: &str| {
         json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": PUBLIC,
                "AuthParameters": {"USERNAME": "alice", "SRP_A": a}})
@@ -240,7 +252,11 @@ async fn srp_hostile_input_gets_aws_errors() {
         json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": PUBLIC, "AuthParameters": {"USERNAME": "alice"}}),
     )
     .await;
-    refused(&r, "InvalidParameterException", "Missing required parameter SRP_A");
+    refused(
+        &r,
+        "InvalidParameterException",
+        "Missing required parameter SRP_A",
+    );
 
     // Genuine proofs by pycognito, used in every wrong way.
     let prepared = prepare_srp(&emu, PUBLIC, "alice", PASSWORD, 6).await;
@@ -251,31 +267,56 @@ async fn srp_hostile_input_gets_aws_errors() {
 
     // 0: sent to another app client than the one it was started with.
     let r = respond_verifier(&emu, "otherpublicclient", &prepared[0]["responses"]).await;
-    refused(&r, "NotAuthorizedException", "Invalid session for the user.");
+    refused(
+        &r,
+        "NotAuthorizedException",
+        "Invalid session for the user.",
+    );
     // ... and the secret block is spent: the right client cannot use it afterwards.
     let r = respond_verifier(&emu, PUBLIC, &prepared[0]["responses"]).await;
-    refused(&r, "NotAuthorizedException", "Invalid session for the user.");
+    refused(
+        &r,
+        "NotAuthorizedException",
+        "Invalid session for the user.",
+    );
 
     // 1: accepted once, then replayed.
     let r = respond_verifier(&emu, PUBLIC, &prepared[1]["responses"]).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.json()["AuthenticationResult"]["IdToken"].is_string());
     let r = respond_verifier(&emu, PUBLIC, &prepared[1]["responses"]).await;
-    refused(&r, "NotAuthorizedException", "Invalid session for the user.");
+    refused(
+        &r,
+        "NotAuthorizedException",
+        "Invalid session for the user.",
+    );
 
     // 2: a flipped bit in the signature; 3: garbage base64; 4: another valid timestamp.
     let mut flipped = prepared[2]["responses"].clone();
-    let sig = flipped["PASSWORD_CLAIM_SIGNATURE"].as_str().unwrap().to_string();
-    let mut bytes = base64::engine::general_purpose::STANDARD.decode(&sig).unwrap();
+    let sig = flipped["PASSWORD_CLAIM_SIGNATURE"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut bytes = base64::engine::general_purpose::STANDARD
+        .decode(&sig)
+        .unwrap();
     bytes[0] ^= 1;
     flipped["PASSWORD_CLAIM_SIGNATURE"] =
         json!(base64::engine::general_purpose::STANDARD.encode(&bytes));
     let r = respond_verifier(&emu, PUBLIC, &flipped).await;
-    refused(&r, "NotAuthorizedException", "Incorrect username or password.");
+    refused(
+        &r,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
     let mut garbage = prepared[3]["responses"].clone();
     garbage["PASSWORD_CLAIM_SIGNATURE"] = json!("%%%not base64%%%");
     let r = respond_verifier(&emu, PUBLIC, &garbage).await;
-    refused(&r, "NotAuthorizedException", "Incorrect username or password.");
+    refused(
+        &r,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
     let mut other_time = prepared[4]["responses"].clone();
     let ts = other_time["TIMESTAMP"].as_str().unwrap().to_string();
     // Another second than the one signed: well-formed, fresh, but not what was signed.
@@ -285,7 +326,11 @@ async fn srp_hostile_input_gets_aws_errors() {
     assert_ne!(moved, ts);
     other_time["TIMESTAMP"] = json!(moved);
     let r = respond_verifier(&emu, PUBLIC, &other_time).await;
-    refused(&r, "NotAuthorizedException", "Incorrect username or password.");
+    refused(
+        &r,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
     let mut bad_format = prepared[5]["responses"].clone();
     bad_format["TIMESTAMP"] = json!("2024-03-06T12:34:56Z");
     let r = respond_verifier(&emu, PUBLIC, &bad_format).await;
@@ -298,7 +343,11 @@ async fn srp_hostile_input_gets_aws_errors() {
     let mut block = prepared[5]["responses"].clone();
     block["PASSWORD_CLAIM_SECRET_BLOCK"] = json!("!!!");
     let r = respond_verifier(&emu, PUBLIC, &block).await;
-    refused(&r, "NotAuthorizedException", "Invalid session for the user.");
+    refused(
+        &r,
+        "NotAuthorizedException",
+        "Invalid session for the user.",
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -309,7 +358,11 @@ async fn srp_sessions_expire_and_proofs_name_their_user() {
     let mut as_bob = prepared[0]["responses"].clone();
     as_bob["USERNAME"] = json!("bob");
     let r = respond_verifier(&emu, PUBLIC, &as_bob).await;
-    refused(&r, "NotAuthorizedException", "Incorrect username or password.");
+    refused(
+        &r,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
     // Three minutes later the secret block is dead.
     emu.set_clock_skew(181);
     let r = respond_verifier(&emu, PUBLIC, &prepared[1]["responses"]).await;
@@ -367,7 +420,9 @@ async fn password_auth_states_and_lockout() {
     refused(
         &password_auth(&emu, SECRET_CLIENT, "alice", PASSWORD).await,
         "NotAuthorizedException",
-        &format!("Client {SECRET_CLIENT} is configured with secret but SECRET_HASH was not received"),
+        &format!(
+            "Client {SECRET_CLIENT} is configured with secret but SECRET_HASH was not received"
+        ),
     );
     let a = idp(
         &emu,
@@ -402,7 +457,10 @@ async fn password_auth_states_and_lockout() {
         "Password attempts exceeded",
     );
     emu.set_clock_skew(3);
-    assert_eq!(password_auth(&emu, PUBLIC, "alice", PASSWORD).await.status, 200);
+    assert_eq!(
+        password_auth(&emu, PUBLIC, "alice", PASSWORD).await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -410,7 +468,8 @@ async fn flows_clients_and_validation() {
     let emu = start_with(vec![alice()]).await;
     emu.add_app_client(
         POOL,
-        AppClientConfig::new("srponlyclient").with_auth_flows(&[ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH]),
+        AppClientConfig::new("srponlyclient")
+            .with_auth_flows(&[ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH]),
     )
     .unwrap();
     refused(
@@ -423,11 +482,29 @@ async fn flows_clients_and_validation() {
         "ResourceNotFoundException",
         "User pool client nosuchclient does not exist.",
     );
-    let a = idp(&emu, "InitiateAuth", json!({"AuthFlow": "ADMIN_NO_SRP_AUTH", "ClientId": PUBLIC})).await;
-    refused(&a, "InvalidParameterException", "Initiate Auth method not supported.");
-    let a = idp(&emu, "InitiateAuth", json!({"AuthFlow": "NOPE", "ClientId": PUBLIC})).await;
+    let a = idp(
+        &emu,
+        "InitiateAuth",
+        json!({"AuthFlow": "ADMIN_NO_SRP_AUTH", "ClientId": PUBLIC}),
+    )
+    .await;
+    refused(
+        &a,
+        "InvalidParameterException",
+        "Initiate Auth method not supported.",
+    );
+    let a = idp(
+        &emu,
+        "InitiateAuth",
+        json!({"AuthFlow": "NOPE", "ClientId": PUBLIC}),
+    )
+    .await;
     assert_eq!(a.error().0, "InvalidParameterException");
-    assert!(a.error().1.contains("Member must satisfy enum value set"), "{}", a.body);
+    assert!(
+        a.error().1.contains("Member must satisfy enum value set"),
+        "{}",
+        a.body
+    );
     let a = idp(&emu, "InitiateAuth", json!({})).await;
     assert_eq!(
         a.error(),
@@ -440,12 +517,18 @@ async fn flows_clients_and_validation() {
     assert_eq!(a.error().0, "SerializationException");
     let resp = client()
         .post(format!("{}/", emu.url()))
-        .header("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+        .header(
+            "X-Amz-Target",
+            "AWSCognitoIdentityProviderService.InitiateAuth",
+        )
         .body("{not json")
         .send()
         .await
         .unwrap();
-    assert_eq!(answer(resp).await.unwrap().error().0, "SerializationException");
+    assert_eq!(
+        answer(resp).await.unwrap().error().0,
+        "SerializationException"
+    );
     let a = idp(&emu, "AdminCreateUser", json!({})).await;
     assert_eq!(a.error().0, "UnknownOperationException");
     // Counted by name, refused ones included.
@@ -457,7 +540,8 @@ async fn flows_clients_and_validation() {
 async fn new_password_required_cannot_be_bypassed() {
     let mut pool = UserPoolConfig::default_pool();
     pool.required_attributes = vec!["email".into()];
-    pool.users = vec![SeedUser::new("bob", "Temp-Passw0rd!").with_status(UserStatus::ForceChangePassword)];
+    pool.users =
+        vec![SeedUser::new("bob", "Temp-Passw0rd!").with_status(UserStatus::ForceChangePassword)];
     let emu = Emulator::start(EmulatorConfig {
         user_pools: vec![pool],
         ..Default::default()
@@ -469,15 +553,27 @@ async fn new_password_required_cannot_be_bypassed() {
     let c = a.json();
     assert_eq!(c["ChallengeName"], "NEW_PASSWORD_REQUIRED");
     assert!(c.get("AuthenticationResult").is_none());
-    assert_eq!(c["ChallengeParameters"]["requiredAttributes"], "[\"userAttributes.email\"]");
+    assert_eq!(
+        c["ChallengeParameters"]["requiredAttributes"],
+        "[\"userAttributes.email\"]"
+    );
     assert_eq!(c["ChallengeParameters"]["USER_ID_FOR_SRP"], "bob");
     let session = c["Session"].as_str().unwrap().to_string();
     let respond = |responses: Value, session: &str| {
         json!({"ChallengeName": "NEW_PASSWORD_REQUIRED", "ClientId": PUBLIC,
                "Session": session, "ChallengeResponses": responses})
     };
-    let a = idp(&emu, "RespondToAuthChallenge", respond(json!({"USERNAME": "bob"}), &session)).await;
-    refused(&a, "InvalidParameterException", "Missing required parameter NEW_PASSWORD");
+    let a = idp(
+        &emu,
+        "RespondToAuthChallenge",
+        respond(json!({"USERNAME": "bob"}), &session),
+    )
+    .await;
+    refused(
+        &a,
+        "InvalidParameterException",
+        "Missing required parameter NEW_PASSWORD",
+    );
     let a = idp(
         &emu,
         "RespondToAuthChallenge",
@@ -492,10 +588,17 @@ async fn new_password_required_cannot_be_bypassed() {
     let a = idp(
         &emu,
         "RespondToAuthChallenge",
-        respond(json!({"USERNAME": "bob", "NEW_PASSWORD": "Brand-New-Passw0rd"}), &session),
+        respond(
+            json!({"USERNAME": "bob", "NEW_PASSWORD": "Brand-New-Passw0rd"}),
+            &session,
+        ),
     )
     .await;
-    refused(&a, "InvalidParameterException", "Invalid attributes given, email is missing");
+    refused(
+        &a,
+        "InvalidParameterException",
+        "Invalid attributes given, email is missing",
+    );
     // Another challenge name on this session, or a made-up session: no.
     let a = idp(
         &emu,
@@ -504,15 +607,29 @@ async fn new_password_required_cannot_be_bypassed() {
                "ChallengeResponses": {"USERNAME": "bob", "SMS_MFA_CODE": "123456"}}),
     )
     .await;
-    refused(&a, "NotAuthorizedException", "Invalid session for the user.");
+    refused(
+        &a,
+        "NotAuthorizedException",
+        "Invalid session for the user.",
+    );
     let a = idp(
         &emu,
         "RespondToAuthChallenge",
-        respond(json!({"USERNAME": "bob", "NEW_PASSWORD": "Brand-New-Passw0rd"}), "AYABeforgedsessionforgedsession"),
+        respond(
+            json!({"USERNAME": "bob", "NEW_PASSWORD": "Brand-New-Passw0rd"}),
+            "AYABeforgedsessionforgedsession",
+        ),
     )
     .await;
-    refused(&a, "NotAuthorizedException", "Invalid session for the user.");
-    assert_eq!(emu.user_status(POOL, "bob"), Some((UserStatus::ForceChangePassword, true)));
+    refused(
+        &a,
+        "NotAuthorizedException",
+        "Invalid session for the user.",
+    );
+    assert_eq!(
+        emu.user_status(POOL, "bob"),
+        Some((UserStatus::ForceChangePassword, true))
+    );
     let a = idp(
         &emu,
         "RespondToAuthChallenge",
@@ -524,9 +641,16 @@ async fn new_password_required_cannot_be_bypassed() {
     )
     .await;
     assert_eq!(a.status, 200, "{}", a.body);
-    let id = payload(a.json()["AuthenticationResult"]["IdToken"].as_str().unwrap());
+    let id = payload(
+        a.json()["AuthenticationResult"]["IdToken"]
+            .as_str()
+            .unwrap(),
+    );
     assert_eq!(id["email"], "bob@example.com");
-    assert_eq!(emu.user_status(POOL, "bob"), Some((UserStatus::Confirmed, true)));
+    assert_eq!(
+        emu.user_status(POOL, "bob"),
+        Some((UserStatus::Confirmed, true))
+    );
     // The session is spent; the temporary password is gone.
     let a = idp(
         &emu,
@@ -534,7 +658,11 @@ async fn new_password_required_cannot_be_bypassed() {
         respond(json!({"USERNAME": "bob", "NEW_PASSWORD": "Other-New-Passw0rd", "userAttributes.email": "x@example.com"}), &session),
     )
     .await;
-    refused(&a, "NotAuthorizedException", "Invalid session for the user.");
+    refused(
+        &a,
+        "NotAuthorizedException",
+        "Invalid session for the user.",
+    );
     refused(
         &password_auth(&emu, PUBLIC, "bob", "Temp-Passw0rd!").await,
         "NotAuthorizedException",
@@ -554,12 +682,22 @@ async fn sms_email_and_select_mfa_with_codes_from_the_admin_api() {
             ..UserMfa::default()
         });
     let emu = start_with(vec![mfa_user, alice()]).await;
-    emu.set_user_pool_mfa(POOL, MfaConfig { mode: MfaMode::Optional, ..MfaConfig::default() }).unwrap();
+    emu.set_user_pool_mfa(
+        POOL,
+        MfaConfig {
+            mode: MfaMode::Optional,
+            ..MfaConfig::default()
+        },
+    )
+    .unwrap();
     // Alice has no factor: tokens at once under OPTIONAL.
     sign_in(&emu, "alice", PASSWORD).await;
     let c = password_auth(&emu, PUBLIC, "mia", PASSWORD).await.json();
     assert_eq!(c["ChallengeName"], "SELECT_MFA_TYPE");
-    assert_eq!(c["ChallengeParameters"]["MFAS_CAN_CHOOSE"], "[\"SMS_MFA\",\"EMAIL_OTP\"]");
+    assert_eq!(
+        c["ChallengeParameters"]["MFAS_CAN_CHOOSE"],
+        "[\"SMS_MFA\",\"EMAIL_OTP\"]"
+    );
     let c = ok(
         &emu,
         "RespondToAuthChallenge",
@@ -568,25 +706,52 @@ async fn sms_email_and_select_mfa_with_codes_from_the_admin_api() {
     )
     .await;
     assert_eq!(c["ChallengeName"], "SMS_MFA");
-    assert_eq!(c["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"], "SMS");
-    assert_eq!(c["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"], "+*******0123");
+    assert_eq!(
+        c["ChallengeParameters"]["CODE_DELIVERY_DELIVERY_MEDIUM"],
+        "SMS"
+    );
+    assert_eq!(
+        c["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"],
+        "+*******0123"
+    );
     let code = emu.last_code(POOL, "mia", CodeKind::SmsMfa).unwrap();
     assert_eq!(code.destination, "+15555550123");
-    let wrong = if code.code == "000000" { "111111" } else { "000000" };
+    let wrong = if code.code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
     let respond = |code: &str| {
         json!({"ChallengeName": "SMS_MFA", "ClientId": PUBLIC, "Session": c["Session"],
                "ChallengeResponses": {"USERNAME": "mia", "SMS_MFA_CODE": code}})
     };
     let a = idp(&emu, "RespondToAuthChallenge", respond(wrong)).await;
-    refused(&a, "CodeMismatchException", "Invalid code received for user");
+    refused(
+        &a,
+        "CodeMismatchException",
+        "Invalid code received for user",
+    );
     let a = ok(&emu, "RespondToAuthChallenge", respond(&code.code)).await;
     assert!(a["AuthenticationResult"]["AccessToken"].is_string());
 
     // EMAIL_OTP preferred, and five wrong codes kill the session.
-    emu.set_user_mfa(POOL, "mia", &UserMfa { sms: true, email: true, preferred: Some("EMAIL_OTP".into()), ..UserMfa::default() }).unwrap();
+    emu.set_user_mfa(
+        POOL,
+        "mia",
+        &UserMfa {
+            sms: true,
+            email: true,
+            preferred: Some("EMAIL_OTP".into()),
+            ..UserMfa::default()
+        },
+    )
+    .unwrap();
     let c = password_auth(&emu, PUBLIC, "mia", PASSWORD).await.json();
     assert_eq!(c["ChallengeName"], "EMAIL_OTP");
-    assert_eq!(c["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"], "m***@e***");
+    assert_eq!(
+        c["ChallengeParameters"]["CODE_DELIVERY_DESTINATION"],
+        "m***@e***"
+    );
     let code = emu.last_code(POOL, "mia", CodeKind::EmailOtp).unwrap().code;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let respond = |code: &str| {
@@ -598,9 +763,17 @@ async fn sms_email_and_select_mfa_with_codes_from_the_admin_api() {
         assert_eq!(a.error().0, "CodeMismatchException");
     }
     let a = idp(&emu, "RespondToAuthChallenge", respond(wrong)).await;
-    refused(&a, "TooManyFailedAttemptsException", "Too many failed attempts.");
+    refused(
+        &a,
+        "TooManyFailedAttemptsException",
+        "Too many failed attempts.",
+    );
     let a = idp(&emu, "RespondToAuthChallenge", respond(&code)).await;
-    refused(&a, "NotAuthorizedException", "Invalid session for the user.");
+    refused(
+        &a,
+        "NotAuthorizedException",
+        "Invalid session for the user.",
+    );
 
     // The code lives as long as the session: 3 minutes.
     let c = password_auth(&emu, PUBLIC, "mia", PASSWORD).await.json();
@@ -613,7 +786,11 @@ async fn sms_email_and_select_mfa_with_codes_from_the_admin_api() {
                "ChallengeResponses": {"USERNAME": "mia", "EMAIL_OTP_CODE": code}}),
     )
     .await;
-    refused(&a, "NotAuthorizedException", "Invalid session for the user, session is expired.");
+    refused(
+        &a,
+        "NotAuthorizedException",
+        "Invalid session for the user, session is expired.",
+    );
 }
 
 #[tokio::test]
@@ -621,12 +798,20 @@ async fn mfa_setup_with_totp_then_software_token_sign_in() {
     let emu = start_with(vec![alice()]).await;
     emu.set_user_pool_mfa(
         POOL,
-        MfaConfig { mode: MfaMode::On, sms: false, software_token: true, email: false },
+        MfaConfig {
+            mode: MfaMode::On,
+            sms: false,
+            software_token: true,
+            email: false,
+        },
     )
     .unwrap();
     let c = password_auth(&emu, PUBLIC, "alice", PASSWORD).await.json();
     assert_eq!(c["ChallengeName"], "MFA_SETUP");
-    assert_eq!(c["ChallengeParameters"]["MFAS_CAN_SETUP"], "[\"SOFTWARE_TOKEN_MFA\"]");
+    assert_eq!(
+        c["ChallengeParameters"]["MFAS_CAN_SETUP"],
+        "[\"SOFTWARE_TOKEN_MFA\"]"
+    );
     // Finishing the setup before verifying a code is refused.
     let a = idp(
         &emu,
@@ -636,14 +821,35 @@ async fn mfa_setup_with_totp_then_software_token_sign_in() {
     )
     .await;
     assert_eq!(a.error().0, "InvalidParameterException");
-    let assoc = ok(&emu, "AssociateSoftwareToken", json!({"Session": c["Session"]})).await;
+    let assoc = ok(
+        &emu,
+        "AssociateSoftwareToken",
+        json!({"Session": c["Session"]}),
+    )
+    .await;
     let secret = assoc["SecretCode"].as_str().unwrap().to_string();
     assert_eq!(secret.len(), 32);
-    assert_eq!(emu.totp_secret(POOL, "alice").as_deref(), Some(secret.as_str()));
+    assert_eq!(
+        emu.totp_secret(POOL, "alice").as_deref(),
+        Some(secret.as_str())
+    );
     let now = emulator_now(&emu);
-    let wrong = if totp(&secret, now) == "000000" { "111111" } else { "000000" };
-    let a = idp(&emu, "VerifySoftwareToken", json!({"Session": assoc["Session"], "UserCode": wrong})).await;
-    refused(&a, "EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA");
+    let wrong = if totp(&secret, now) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let a = idp(
+        &emu,
+        "VerifySoftwareToken",
+        json!({"Session": assoc["Session"], "UserCode": wrong}),
+    )
+    .await;
+    refused(
+        &a,
+        "EnableSoftwareTokenMFAException",
+        "Code mismatch and fail enable Software Token MFA",
+    );
     let v = ok(
         &emu,
         "VerifySoftwareToken",
@@ -658,7 +864,10 @@ async fn mfa_setup_with_totp_then_software_token_sign_in() {
                "ChallengeResponses": {"USERNAME": "alice"}}),
     )
     .await;
-    let access = done["AuthenticationResult"]["AccessToken"].as_str().unwrap().to_string();
+    let access = done["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let user = ok(&emu, "GetUser", json!({"AccessToken": access})).await;
     assert_eq!(user["UserMFASettingList"], json!(["SOFTWARE_TOKEN_MFA"]));
     assert_eq!(user["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA");
@@ -673,21 +882,44 @@ async fn mfa_setup_with_totp_then_software_token_sign_in() {
     };
     let now = emulator_now(&emu);
     let far = totp(&secret, now + 90);
-    if far != totp(&secret, now) && far != totp(&secret, now + 30) && far != totp(&secret, now - 30) {
+    if far != totp(&secret, now) && far != totp(&secret, now + 30) && far != totp(&secret, now - 30)
+    {
         let a = idp(&emu, "RespondToAuthChallenge", respond(far)).await;
-        refused(&a, "CodeMismatchException", "Invalid code received for user");
+        refused(
+            &a,
+            "CodeMismatchException",
+            "Invalid code received for user",
+        );
     }
     // The previous step's code, unless the step may turn before the request arrives.
     let previous = if now % 30 < 25 { now - 30 } else { now };
-    let a = ok(&emu, "RespondToAuthChallenge", respond(totp(&secret, previous))).await;
+    let a = ok(
+        &emu,
+        "RespondToAuthChallenge",
+        respond(totp(&secret, previous)),
+    )
+    .await;
     assert!(a["AuthenticationResult"]["IdToken"].is_string());
 
     // Through an access token: associate, verify, enable by preference.
-    let access = a["AuthenticationResult"]["AccessToken"].as_str().unwrap().to_string();
-    let assoc = ok(&emu, "AssociateSoftwareToken", json!({"AccessToken": access})).await;
+    let access = a["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let assoc = ok(
+        &emu,
+        "AssociateSoftwareToken",
+        json!({"AccessToken": access}),
+    )
+    .await;
     let second = assoc["SecretCode"].as_str().unwrap().to_string();
     assert_ne!(second, secret);
-    let v = ok(&emu, "VerifySoftwareToken", json!({"AccessToken": access, "UserCode": totp(&second, emulator_now(&emu))})).await;
+    let v = ok(
+        &emu,
+        "VerifySoftwareToken",
+        json!({"AccessToken": access, "UserCode": totp(&second, emulator_now(&emu))}),
+    )
+    .await;
     assert_eq!(v["Status"], "SUCCESS");
     ok(
         &emu,
@@ -711,7 +943,11 @@ async fn sign_up_confirm_codes_expire_and_attempts_are_limited() {
     let a = idp(&emu, "SignUp", sign_up("alice", PASSWORD)).await;
     refused(&a, "UsernameExistsException", "User already exists");
     let a = idp(&emu, "SignUp", sign_up("erin", "short")).await;
-    refused(&a, "InvalidPasswordException", "Password did not conform with policy: Password not long enough");
+    refused(
+        &a,
+        "InvalidPasswordException",
+        "Password did not conform with policy: Password not long enough",
+    );
     let mut no_hash = sign_up("erin", PASSWORD);
     no_hash.as_object_mut().unwrap().remove("SecretHash");
     let a = idp(&emu, "SignUp", no_hash).await;
@@ -730,9 +966,17 @@ async fn sign_up_confirm_codes_expire_and_attempts_are_limited() {
         json!({"ClientId": SECRET_CLIENT, "Username": "erin", "ConfirmationCode": code,
                "SecretHash": secret_hash("erin", SECRET_CLIENT, SECRET)})
     };
-    let wrong = if code.code == "000000" { "111111" } else { "000000" };
+    let wrong = if code.code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
     let a = idp(&emu, "ConfirmSignUp", confirm(wrong)).await;
-    refused(&a, "CodeMismatchException", "Invalid verification code provided, please try again.");
+    refused(
+        &a,
+        "CodeMismatchException",
+        "Invalid verification code provided, please try again.",
+    );
     // A resent code replaces the old one; 25 hours later it has expired.
     let r = ok(
         &emu,
@@ -744,7 +988,11 @@ async fn sign_up_confirm_codes_expire_and_attempts_are_limited() {
     let fresh = emu.last_code(POOL, "erin", CodeKind::SignUp).unwrap().code;
     emu.set_clock_skew(25 * 3600);
     let a = idp(&emu, "ConfirmSignUp", confirm(&fresh)).await;
-    refused(&a, "ExpiredCodeException", "Invalid code provided, please request a code again.");
+    refused(
+        &a,
+        "ExpiredCodeException",
+        "Invalid code provided, please request a code again.",
+    );
     emu.set_clock_skew(0);
     ok(
         &emu,
@@ -755,10 +1003,17 @@ async fn sign_up_confirm_codes_expire_and_attempts_are_limited() {
     let code = emu.last_code(POOL, "erin", CodeKind::SignUp).unwrap().code;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..4 {
-        assert_eq!(idp(&emu, "ConfirmSignUp", confirm(wrong)).await.error().0, "CodeMismatchException");
+        assert_eq!(
+            idp(&emu, "ConfirmSignUp", confirm(wrong)).await.error().0,
+            "CodeMismatchException"
+        );
     }
     let a = idp(&emu, "ConfirmSignUp", confirm(wrong)).await;
-    refused(&a, "TooManyFailedAttemptsException", "Too many failed attempts.");
+    refused(
+        &a,
+        "TooManyFailedAttemptsException",
+        "Too many failed attempts.",
+    );
     // That code is dead now too.
     let a = idp(&emu, "ConfirmSignUp", confirm(&code)).await;
     assert_eq!(a.error().0, "CodeMismatchException");
@@ -771,7 +1026,11 @@ async fn sign_up_confirm_codes_expire_and_attempts_are_limited() {
     let code = emu.last_code(POOL, "erin", CodeKind::SignUp).unwrap().code;
     ok(&emu, "ConfirmSignUp", confirm(&code)).await;
     let a = idp(&emu, "ConfirmSignUp", confirm(&code)).await;
-    refused(&a, "NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED");
+    refused(
+        &a,
+        "NotAuthorizedException",
+        "User cannot be confirmed. Current status is CONFIRMED",
+    );
     let t = sign_in(&emu, "erin", PASSWORD).await;
     let id = payload(t["IdToken"].as_str().unwrap());
     assert_eq!(id["email_verified"], true);
@@ -792,35 +1051,74 @@ async fn forgot_password_and_reset_required() {
         "InvalidParameterException",
         "Cannot reset password for the user as there is no registered/verified email or phone_number",
     );
-    refused(&idp(&emu, "ForgotPassword", forgot("ghost")).await, "UserNotFoundException", "User does not exist.");
+    refused(
+        &idp(&emu, "ForgotPassword", forgot("ghost")).await,
+        "UserNotFoundException",
+        "User does not exist.",
+    );
     let f = ok(&emu, "ForgotPassword", forgot("alice")).await;
     assert_eq!(f["CodeDeliveryDetails"]["AttributeName"], "email");
-    let code = emu.last_code(POOL, "alice", CodeKind::ForgotPassword).unwrap().code;
-    let confirm = |code: &str, password: &str| {
-        json!({"ClientId": PUBLIC, "Username": "alice", "ConfirmationCode": code, "Password": password})
-    };
+    let code = emu
+        .last_code(POOL, "alice", CodeKind::ForgotPassword)
+        .unwrap()
+        .code;
+    let confirm = |code: &str, password: &str| json!({"ClientId": PUBLIC, "Username": "alice", "ConfirmationCode": code, "Password": password});
     let a = idp(&emu, "ConfirmForgotPassword", confirm(&code, "weak")).await;
     assert_eq!(a.error().0, "InvalidPasswordException");
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let a = idp(&emu, "ConfirmForgotPassword", confirm(wrong, "Reset-Passw0rd!")).await;
+    let a = idp(
+        &emu,
+        "ConfirmForgotPassword",
+        confirm(wrong, "Reset-Passw0rd!"),
+    )
+    .await;
     assert_eq!(a.error().0, "CodeMismatchException");
-    ok(&emu, "ConfirmForgotPassword", confirm(&code, "Reset-Passw0rd!")).await;
-    assert_eq!(emu.user_status(POOL, "alice"), Some((UserStatus::Confirmed, true)));
-    let a = idp(&emu, "ConfirmForgotPassword", confirm(&code, "Again-Passw0rd!")).await;
+    ok(
+        &emu,
+        "ConfirmForgotPassword",
+        confirm(&code, "Reset-Passw0rd!"),
+    )
+    .await;
+    assert_eq!(
+        emu.user_status(POOL, "alice"),
+        Some((UserStatus::Confirmed, true))
+    );
+    let a = idp(
+        &emu,
+        "ConfirmForgotPassword",
+        confirm(&code, "Again-Passw0rd!"),
+    )
+    .await;
     assert_eq!(a.error().0, "CodeMismatchException");
     sign_in(&emu, "alice", "Reset-Passw0rd!").await;
     // Reset codes live an hour.
     ok(&emu, "ForgotPassword", forgot("alice")).await;
-    let code = emu.last_code(POOL, "alice", CodeKind::ForgotPassword).unwrap().code;
+    let code = emu
+        .last_code(POOL, "alice", CodeKind::ForgotPassword)
+        .unwrap()
+        .code;
     emu.set_clock_skew(3601);
-    let a = idp(&emu, "ConfirmForgotPassword", confirm(&code, "Later-Passw0rd!")).await;
-    refused(&a, "ExpiredCodeException", "Invalid code provided, please request a code again.");
+    let a = idp(
+        &emu,
+        "ConfirmForgotPassword",
+        confirm(&code, "Later-Passw0rd!"),
+    )
+    .await;
+    refused(
+        &a,
+        "ExpiredCodeException",
+        "Invalid code provided, please request a code again.",
+    );
 }
 
 #[tokio::test]
 async fn tokens_refresh_sign_out_and_revocation() {
     let emu = start_with(vec![alice()]).await;
-    emu.add_app_client(POOL, AppClientConfig::new("rotatingclient").with_refresh_token_rotation(true)).unwrap();
+    emu.add_app_client(
+        POOL,
+        AppClientConfig::new("rotatingclient").with_refresh_token_rotation(true),
+    )
+    .unwrap();
     let t = sign_in(&emu, "alice", PASSWORD).await;
     let (id, access, refresh) = (
         t["IdToken"].as_str().unwrap().to_string(),
@@ -831,11 +1129,18 @@ async fn tokens_refresh_sign_out_and_revocation() {
     assert_eq!(claims["iss"], format!("https://{PROVIDER}"));
     assert_eq!(claims["aud"], PUBLIC);
     assert_eq!(claims["token_use"], "id");
-    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 3600);
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        3600
+    );
     let user = ok(&emu, "GetUser", json!({"AccessToken": access})).await;
     assert_eq!(user["Username"], "alice");
     // An id token is not an access token.
-    refused(&idp(&emu, "GetUser", json!({"AccessToken": id})).await, "NotAuthorizedException", "Invalid Access Token");
+    refused(
+        &idp(&emu, "GetUser", json!({"AccessToken": id})).await,
+        "NotAuthorizedException",
+        "Invalid Access Token",
+    );
     // REFRESH_TOKEN_AUTH: new id and access tokens, no new refresh token.
     let r = ok(
         &emu,
@@ -859,7 +1164,11 @@ async fn tokens_refresh_sign_out_and_revocation() {
     ok(&emu, "ChangePassword", json!({"AccessToken": access, "PreviousPassword": PASSWORD, "ProposedPassword": "Next-Passw0rd!"})).await;
     // GlobalSignOut: the access token and the refresh token die.
     ok(&emu, "GlobalSignOut", json!({"AccessToken": access})).await;
-    refused(&idp(&emu, "GetUser", json!({"AccessToken": access})).await, "NotAuthorizedException", "Access Token has been revoked");
+    refused(
+        &idp(&emu, "GetUser", json!({"AccessToken": access})).await,
+        "NotAuthorizedException",
+        "Access Token has been revoked",
+    );
     refused(
         &idp(&emu, "InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": PUBLIC, "AuthParameters": {"REFRESH_TOKEN": refresh}})).await,
         "NotAuthorizedException",
@@ -868,15 +1177,29 @@ async fn tokens_refresh_sign_out_and_revocation() {
     // RevokeToken kills one sign-in's refresh and access tokens, not another's.
     let one = sign_in(&emu, "alice", "Next-Passw0rd!").await;
     let two = sign_in(&emu, "alice", "Next-Passw0rd!").await;
-    ok(&emu, "RevokeToken", json!({"Token": one["RefreshToken"], "ClientId": PUBLIC})).await;
-    refused(&idp(&emu, "GetUser", json!({"AccessToken": one["AccessToken"]})).await, "NotAuthorizedException", "Access Token has been revoked");
+    ok(
+        &emu,
+        "RevokeToken",
+        json!({"Token": one["RefreshToken"], "ClientId": PUBLIC}),
+    )
+    .await;
+    refused(
+        &idp(&emu, "GetUser", json!({"AccessToken": one["AccessToken"]})).await,
+        "NotAuthorizedException",
+        "Access Token has been revoked",
+    );
     refused(
         &idp(&emu, "InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": PUBLIC, "AuthParameters": {"REFRESH_TOKEN": one["RefreshToken"]}})).await,
         "NotAuthorizedException",
         "Refresh Token has been revoked",
     );
     ok(&emu, "GetUser", json!({"AccessToken": two["AccessToken"]})).await;
-    let a = idp(&emu, "RevokeToken", json!({"Token": two["AccessToken"], "ClientId": PUBLIC})).await;
+    let a = idp(
+        &emu,
+        "RevokeToken",
+        json!({"Token": two["AccessToken"], "ClientId": PUBLIC}),
+    )
+    .await;
     assert_eq!(a.error().0, "UnsupportedTokenTypeException");
 
     // Rotation: REFRESH_TOKEN_AUTH refused; GetTokensFromRefreshToken rotates.
@@ -891,15 +1214,33 @@ async fn tokens_refresh_sign_out_and_revocation() {
     let old = rot["RefreshToken"].as_str().unwrap().to_string();
     let a = idp(&emu, "InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": "rotatingclient", "AuthParameters": {"REFRESH_TOKEN": old}})).await;
     assert_eq!(a.error().0, "InvalidParameterException");
-    let g = ok(&emu, "GetTokensFromRefreshToken", json!({"RefreshToken": old, "ClientId": "rotatingclient"})).await;
-    let new = g["AuthenticationResult"]["RefreshToken"].as_str().unwrap().to_string();
+    let g = ok(
+        &emu,
+        "GetTokensFromRefreshToken",
+        json!({"RefreshToken": old, "ClientId": "rotatingclient"}),
+    )
+    .await;
+    let new = g["AuthenticationResult"]["RefreshToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_ne!(new, old);
     refused(
-        &idp(&emu, "GetTokensFromRefreshToken", json!({"RefreshToken": old, "ClientId": "rotatingclient"})).await,
+        &idp(
+            &emu,
+            "GetTokensFromRefreshToken",
+            json!({"RefreshToken": old, "ClientId": "rotatingclient"}),
+        )
+        .await,
         "NotAuthorizedException",
         "Invalid Refresh Token",
     );
-    ok(&emu, "GetTokensFromRefreshToken", json!({"RefreshToken": new, "ClientId": "rotatingclient"})).await;
+    ok(
+        &emu,
+        "GetTokensFromRefreshToken",
+        json!({"RefreshToken": new, "ClientId": "rotatingclient"}),
+    )
+    .await;
     // GetTokensFromRefreshToken with the secret client needs the secret itself.
     let s = ok(
         &emu,
@@ -910,17 +1251,39 @@ async fn tokens_refresh_sign_out_and_revocation() {
     .await["AuthenticationResult"]["RefreshToken"]
         .clone();
     assert_eq!(
-        idp(&emu, "GetTokensFromRefreshToken", json!({"RefreshToken": s, "ClientId": SECRET_CLIENT})).await.error().0,
+        idp(
+            &emu,
+            "GetTokensFromRefreshToken",
+            json!({"RefreshToken": s, "ClientId": SECRET_CLIENT})
+        )
+        .await
+        .error()
+        .0,
         "NotAuthorizedException"
     );
-    ok(&emu, "GetTokensFromRefreshToken", json!({"RefreshToken": s, "ClientId": SECRET_CLIENT, "ClientSecret": SECRET})).await;
+    ok(
+        &emu,
+        "GetTokensFromRefreshToken",
+        json!({"RefreshToken": s, "ClientId": SECRET_CLIENT, "ClientSecret": SECRET}),
+    )
+    .await;
 
     // Short-lived tokens for tests, judged against the emulator clock.
-    emu.set_user_pool_token_validity(POOL, Some(PUBLIC), Duration::from_secs(5)).unwrap();
+    emu.set_user_pool_token_validity(POOL, Some(PUBLIC), Duration::from_secs(5))
+        .unwrap();
     let short = sign_in(&emu, "alice", "Next-Passw0rd!").await;
     assert_eq!(short["ExpiresIn"], 5);
     emu.set_clock_skew(6);
-    refused(&idp(&emu, "GetUser", json!({"AccessToken": short["AccessToken"]})).await, "NotAuthorizedException", "Access Token has expired");
+    refused(
+        &idp(
+            &emu,
+            "GetUser",
+            json!({"AccessToken": short["AccessToken"]}),
+        )
+        .await,
+        "NotAuthorizedException",
+        "Access Token has expired",
+    );
 }
 
 #[tokio::test]
@@ -929,13 +1292,16 @@ async fn identity_pools_validate_the_emulators_id_tokens() {
     let t = sign_in(&emu, "alice", PASSWORD).await;
     let id = t["IdToken"].as_str().unwrap().to_string();
     let sub = payload(&id)["sub"].as_str().unwrap().to_string();
-    let get_id = |token: &str| {
-        json!({"IdentityPoolId": DEFAULT_UNAUTH_POOL_ID, "Logins": {PROVIDER: token}})
-    };
+    let get_id = |token: &str| json!({"IdentityPoolId": DEFAULT_UNAUTH_POOL_ID, "Logins": {PROVIDER: token}});
     let a = cognito(&emu, "GetId", get_id(&id)).await;
     assert_eq!(a.status, 200, "{}", a.body);
     let identity = a.json()["IdentityId"].as_str().unwrap().to_string();
-    let a = cognito(&emu, "GetCredentialsForIdentity", json!({"IdentityId": identity, "Logins": {PROVIDER: id}})).await;
+    let a = cognito(
+        &emu,
+        "GetCredentialsForIdentity",
+        json!({"IdentityId": identity, "Logins": {PROVIDER: id}}),
+    )
+    .await;
     assert_eq!(a.status, 200, "{}", a.body);
     // The same user (sub) through another client's token: the same identity.
     let s = ok(
@@ -945,11 +1311,22 @@ async fn identity_pools_validate_the_emulators_id_tokens() {
                "AuthParameters": {"USERNAME": "alice", "PASSWORD": PASSWORD, "SECRET_HASH": secret_hash("alice", SECRET_CLIENT, SECRET)}}),
     )
     .await;
-    let id2 = s["AuthenticationResult"]["IdToken"].as_str().unwrap().to_string();
-    assert_eq!(cognito(&emu, "GetId", get_id(&id2)).await.json()["IdentityId"], identity);
+    let id2 = s["AuthenticationResult"]["IdToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        cognito(&emu, "GetId", get_id(&id2)).await.json()["IdentityId"],
+        identity
+    );
 
     let expect = |a: Answer, message: &str| {
-        assert_eq!(a.error(), ("NotAuthorizedException".into(), message.to_string()), "{}", a.body);
+        assert_eq!(
+            a.error(),
+            ("NotAuthorizedException".into(), message.to_string()),
+            "{}",
+            a.body
+        );
     };
     // Tampered payload, same signature.
     let parts: Vec<&str> = id.split('.').collect();
@@ -961,14 +1338,20 @@ async fn identity_pools_validate_the_emulators_id_tokens() {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.to_string()),
         parts[2]
     );
-    expect(cognito(&emu, "GetId", get_id(&forged)).await, "Invalid login token. Couldn't verify signed token.");
+    expect(
+        cognito(&emu, "GetId", get_id(&forged)).await,
+        "Invalid login token. Couldn't verify signed token.",
+    );
     // Unsigned (what the emulator accepts for pools it does not host).
     let unsigned = format!(
         "{}.{}.c2ln",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","kid":"k"}"#),
         parts[1]
     );
-    expect(cognito(&emu, "GetId", get_id(&unsigned)).await, "Invalid login token. Couldn't verify signed token.");
+    expect(
+        cognito(&emu, "GetId", get_id(&unsigned)).await,
+        "Invalid login token. Couldn't verify signed token.",
+    );
     // Properly signed, but wrong audience / an access token / a foreign pool's issuer.
     let mut wrong_aud = payload(&id);
     wrong_aud["aud"] = json!("someotherclient");
@@ -997,20 +1380,33 @@ async fn identity_pools_validate_the_emulators_id_tokens() {
     expect(a, "Invalid login token. Issuer doesn't match providerName");
     // Another emulator's token (same key material in this process, another key id).
     let other = start_with(vec![alice()]).await;
-    let other_id = sign_in(&other, "alice", PASSWORD).await["IdToken"].as_str().unwrap().to_string();
-    expect(cognito(&emu, "GetId", get_id(&other_id)).await, "Invalid login token. Couldn't verify signed token.");
+    let other_id = sign_in(&other, "alice", PASSWORD).await["IdToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    expect(
+        cognito(&emu, "GetId", get_id(&other_id)).await,
+        "Invalid login token. Couldn't verify signed token.",
+    );
     // Expired on the emulator clock.
     emu.set_clock_skew(3601);
     let exp = payload(&id)["exp"].as_i64().unwrap();
     let a = cognito(&emu, "GetId", get_id(&id)).await;
     let (code, message) = a.error();
     assert_eq!(code, "NotAuthorizedException");
-    assert!(message.starts_with("Invalid login token. Token expired: ") && message.ends_with(&format!(" >= {exp}")), "{message}");
+    assert!(
+        message.starts_with("Invalid login token. Token expired: ")
+            && message.ends_with(&format!(" >= {exp}")),
+        "{message}"
+    );
     // mint_user_pool_token for a hosted pool gives a real token of that user.
     emu.set_clock_skew(0);
     let minted = emu.mint_user_pool_token(PROVIDER, "alice", Duration::from_secs(60));
     assert_eq!(payload(&minted)["sub"], sub);
-    assert_eq!(cognito(&emu, "GetId", get_id(&minted)).await.json()["IdentityId"], identity);
+    assert_eq!(
+        cognito(&emu, "GetId", get_id(&minted)).await.json()["IdentityId"],
+        identity
+    );
 }
 
 #[tokio::test]
@@ -1025,28 +1421,63 @@ async fn jwks_admin_api_and_seed_file() {
     let emu = Emulator::start(EmulatorConfig::default().with_user_pool_seed(seed).unwrap())
         .await
         .unwrap();
-    assert_eq!(emu.user_pool_ids(), vec!["eu-west-1_Game".to_string(), POOL.to_string()]);
-    assert_eq!(emu.user_status(POOL, "sam"), Some((UserStatus::ForceChangePassword, true)));
+    assert_eq!(
+        emu.user_pool_ids(),
+        vec!["eu-west-1_Game".to_string(), POOL.to_string()]
+    );
+    assert_eq!(
+        emu.user_status(POOL, "sam"),
+        Some((UserStatus::ForceChangePassword, true))
+    );
     let t = password_auth(&emu, "gameclient", "pat", "abc123").await;
     assert_eq!(t.status, 200, "{}", t.body);
-    let id = t.json()["AuthenticationResult"]["IdToken"].as_str().unwrap().to_string();
-    assert_eq!(payload(&id)["iss"], "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Game");
+    let id = t.json()["AuthenticationResult"]["IdToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        payload(&id)["iss"],
+        "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Game"
+    );
 
     // JWKS and OpenID configuration per pool; unknown pools 404.
-    let jwks = client().get(format!("{}/eu-west-1_Game/.well-known/jwks.json", emu.url())).send().await.unwrap();
+    let jwks = client()
+        .get(format!(
+            "{}/eu-west-1_Game/.well-known/jwks.json",
+            emu.url()
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(jwks.status(), 200);
     let jwks: Value = serde_json::from_str(&jwks.text().await.unwrap()).unwrap();
     assert_eq!(jwks["keys"][0]["kty"], "RSA");
     assert_eq!(jwks["keys"][0]["alg"], "RS256");
     let header: Value = serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(id.split('.').next().unwrap()).unwrap(),
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(id.split('.').next().unwrap())
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(header["kid"], jwks["keys"][0]["kid"]);
-    let conf = client().get(format!("{}/{POOL}/.well-known/openid-configuration", emu.url())).send().await.unwrap();
+    let conf = client()
+        .get(format!(
+            "{}/{POOL}/.well-known/openid-configuration",
+            emu.url()
+        ))
+        .send()
+        .await
+        .unwrap();
     let conf: Value = serde_json::from_str(&conf.text().await.unwrap()).unwrap();
     assert_eq!(conf["issuer"], format!("https://{PROVIDER}"));
-    let missing = client().get(format!("{}/us-east-1_Nope/.well-known/jwks.json", emu.url())).send().await.unwrap();
+    let missing = client()
+        .get(format!(
+            "{}/us-east-1_Nope/.well-known/jwks.json",
+            emu.url()
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 404);
 
     // The admin API: users, passwords, states, codes, TOTP secrets, pool MFA, clients.
@@ -1054,16 +1485,41 @@ async fn jwks_admin_api_and_seed_file() {
         "attributes": {"email": "kim@example.com", "email_verified": "true", "phone_number": "+15555550199"},
         "mfa": {"sms": true}}))).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let r = admin(&emu, "POST", "user-pools/users", Some(json!({"username": "kim", "password": PASSWORD}))).await;
+    let r = admin(
+        &emu,
+        "POST",
+        "user-pools/users",
+        Some(json!({"username": "kim", "password": PASSWORD})),
+    )
+    .await;
     assert_eq!(r.status, 400);
-    let r = admin(&emu, "POST", "user-pools/users", Some(json!({"username": "weak", "password": "x"}))).await;
+    let r = admin(
+        &emu,
+        "POST",
+        "user-pools/users",
+        Some(json!({"username": "weak", "password": "x"})),
+    )
+    .await;
     assert_eq!(r.status, 400);
     assert!(r.body.contains("Password not long enough"), "{}", r.body);
-    let r = admin(&emu, "POST", "user-pools/mfa", Some(json!({"pool_id": POOL, "mode": "ON", "sms": true}))).await;
+    let r = admin(
+        &emu,
+        "POST",
+        "user-pools/mfa",
+        Some(json!({"pool_id": POOL, "mode": "ON", "sms": true})),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let c = password_auth(&emu, PUBLIC, "kim", PASSWORD).await.json();
     assert_eq!(c["ChallengeName"], "SMS_MFA", "{c}");
-    let code = admin(&emu, "POST", "user-pools/codes", Some(json!({"username": "kim", "pool_id": POOL, "kind": "sms_mfa"}))).await.json();
+    let code = admin(
+        &emu,
+        "POST",
+        "user-pools/codes",
+        Some(json!({"username": "kim", "pool_id": POOL, "kind": "sms_mfa"})),
+    )
+    .await
+    .json();
     assert_eq!(code["destination"], "+15555550199");
     ok(
         &emu,
@@ -1072,40 +1528,119 @@ async fn jwks_admin_api_and_seed_file() {
                "ChallengeResponses": {"USERNAME": "kim", "SMS_MFA_CODE": code["code"]}}),
     )
     .await;
-    admin(&emu, "POST", "user-pools/mfa", Some(json!({"pool_id": POOL, "mode": "OFF"}))).await;
+    admin(
+        &emu,
+        "POST",
+        "user-pools/mfa",
+        Some(json!({"pool_id": POOL, "mode": "OFF"})),
+    )
+    .await;
     let r = admin(&emu, "POST", "user-pools/users/password", Some(json!({"pool_id": POOL, "username": "kim", "password": "Other-Passw0rd", "permanent": false}))).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(password_auth(&emu, PUBLIC, "kim", "Other-Passw0rd").await.json()["ChallengeName"], "NEW_PASSWORD_REQUIRED");
-    admin(&emu, "POST", "user-pools/users/status", Some(json!({"pool_id": POOL, "username": "kim", "status": "CONFIRMED"}))).await;
+    assert_eq!(
+        password_auth(&emu, PUBLIC, "kim", "Other-Passw0rd")
+            .await
+            .json()["ChallengeName"],
+        "NEW_PASSWORD_REQUIRED"
+    );
+    admin(
+        &emu,
+        "POST",
+        "user-pools/users/status",
+        Some(json!({"pool_id": POOL, "username": "kim", "status": "CONFIRMED"})),
+    )
+    .await;
     sign_in(&emu, "kim", "Other-Passw0rd").await;
-    let u = admin(&emu, "POST", "user-pools/users/get", Some(json!({"pool_id": POOL, "username": "kim"}))).await.json();
+    let u = admin(
+        &emu,
+        "POST",
+        "user-pools/users/get",
+        Some(json!({"pool_id": POOL, "username": "kim"})),
+    )
+    .await
+    .json();
     assert_eq!(u["status"], "CONFIRMED");
     assert_eq!(u["mfa"]["sms"], true);
     let r = admin(&emu, "POST", "user-pools/users/mfa", Some(json!({"pool_id": POOL, "username": "kim", "software_token_secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}))).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let s = admin(&emu, "POST", "user-pools/totp", Some(json!({"pool_id": POOL, "username": "kim"}))).await.json();
+    let s = admin(
+        &emu,
+        "POST",
+        "user-pools/totp",
+        Some(json!({"pool_id": POOL, "username": "kim"})),
+    )
+    .await
+    .json();
     assert_eq!(s["secret"], "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
     let r = admin(&emu, "POST", "user-pools/clients", Some(json!({"pool_id": POOL, "client_id": "adminmadeclient", "client_secret": "s3cr3t", "refresh_token_rotation": true}))).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let pools = admin(&emu, "GET", "user-pools", None).await.json();
-    let ours = pools["user_pools"].as_array().unwrap().iter().find(|p| p["id"] == POOL).unwrap().clone();
+    let ours = pools["user_pools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == POOL)
+        .unwrap()
+        .clone();
     let clients = ours["clients"].as_array().unwrap().clone();
-    assert!(clients.iter().any(|c| c["client_id"] == "adminmadeclient" && c["refresh_token_rotation"] == true));
-    let r = admin(&emu, "POST", "user-pools", Some(json!({"id": "ap-south-1_Second", "clients": [{"client_id": "secondclient"}]}))).await;
+    assert!(clients
+        .iter()
+        .any(|c| c["client_id"] == "adminmadeclient" && c["refresh_token_rotation"] == true));
+    let r = admin(
+        &emu,
+        "POST",
+        "user-pools",
+        Some(json!({"id": "ap-south-1_Second", "clients": [{"client_id": "secondclient"}]})),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let r = admin(&emu, "POST", "user-pools/users", Some(json!({"pool_id": "ap-south-1_Second", "username": "lee", "password": PASSWORD}))).await;
+    let r = admin(
+        &emu,
+        "POST",
+        "user-pools/users",
+        Some(json!({"pool_id": "ap-south-1_Second", "username": "lee", "password": PASSWORD})),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(password_auth(&emu, "secondclient", "lee", PASSWORD).await.status, 200);
+    assert_eq!(
+        password_auth(&emu, "secondclient", "lee", PASSWORD)
+            .await
+            .status,
+        200
+    );
     let r = admin(&emu, "POST", "user-pools/seed", Some(json!({"users": [{"pool_id": "ap-south-1_Second", "username": "max", "password": PASSWORD}]}))).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(password_auth(&emu, "secondclient", "max", PASSWORD).await.status, 200);
-    let r = admin(&emu, "POST", "user-pools/users/delete", Some(json!({"pool_id": POOL, "username": "kim"}))).await.json();
+    assert_eq!(
+        password_auth(&emu, "secondclient", "max", PASSWORD)
+            .await
+            .status,
+        200
+    );
+    let r = admin(
+        &emu,
+        "POST",
+        "user-pools/users/delete",
+        Some(json!({"pool_id": POOL, "username": "kim"})),
+    )
+    .await
+    .json();
     assert_eq!(r["ok"], true);
-    refused(&password_auth(&emu, PUBLIC, "kim", "Other-Passw0rd").await, "UserNotFoundException", "User does not exist.");
+    refused(
+        &password_auth(&emu, PUBLIC, "kim", "Other-Passw0rd").await,
+        "UserNotFoundException",
+        "User does not exist.",
+    );
     let stats = admin(&emu, "GET", "stats", None).await.json();
     assert_eq!(stats["user_pools"]["user_pools"], 3);
-    assert!(stats["counts"]["cognito-idp:InitiateAuth"].as_u64().unwrap() >= 5);
-    assert!(EmulatorConfig::default().with_user_pool_seed("{\"nope\": 1}").is_err());
+    assert!(
+        stats["counts"]["cognito-idp:InitiateAuth"]
+            .as_u64()
+            .unwrap()
+            >= 5
+    );
+    assert!(EmulatorConfig::default()
+        .with_user_pool_seed("{\"nope\": 1}")
+        .is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1121,9 +1656,21 @@ async fn prevent_user_existence_errors_hides_who_exists() {
     );
     // SRP for an unknown user: a decoy challenge, refused at the proof like a wrong password.
     let prepared = prepare_srp(&emu, "hidingclient", "ghost", PASSWORD, 2).await;
-    assert_eq!(prepared[0]["challenge"]["SALT"], prepared[1]["challenge"]["SALT"]);
+    assert_eq!(
+        prepared[0]["challenge"]["SALT"],
+        prepared[1]["challenge"]["SALT"]
+    );
     let r = respond_verifier(&emu, "hidingclient", &prepared[0]["responses"]).await;
-    refused(&r, "NotAuthorizedException", "Incorrect username or password.");
-    let f = ok(&emu, "ForgotPassword", json!({"ClientId": "hidingclient", "Username": "ghost"})).await;
+    refused(
+        &r,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    );
+    let f = ok(
+        &emu,
+        "ForgotPassword",
+        json!({"ClientId": "hidingclient", "Username": "ghost"}),
+    )
+    .await;
     assert!(f["CodeDeliveryDetails"].is_object());
 }

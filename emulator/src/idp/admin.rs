@@ -110,8 +110,7 @@ impl UserPools {
     /// and users of existing ones (their other settings stay as they are).
     pub fn apply_seed_now(&self, json: &str, now: i64) -> Result<Value, String> {
         let existing = self.pool_ids();
-        let mut pools: Vec<UserPoolConfig> =
-            existing.iter().map(UserPoolConfig::new).collect();
+        let mut pools: Vec<UserPoolConfig> = existing.iter().map(UserPoolConfig::new).collect();
         apply_seed(&mut pools, json)?;
         let (mut users, mut clients, mut new_pools) = (0, 0, 0);
         for p in pools {
@@ -135,7 +134,13 @@ impl UserPools {
     }
 
     /// `route` is the path after `/__emulator`; `None` if it is not a user-pool route.
-    pub(crate) fn admin(&self, method: &Method, route: &str, body: &[u8], now: i64) -> Option<Answer> {
+    pub(crate) fn admin(
+        &self,
+        method: &Method,
+        route: &str,
+        body: &[u8],
+        now: i64,
+    ) -> Option<Answer> {
         let rest = route.strip_prefix("/user-pools")?;
         let answer = match (method, rest) {
             (&Method::GET, "") => Ok(self.describe()),
@@ -155,12 +160,13 @@ impl UserPools {
                     _ => Err((400, "a user pool needs an \"id\"".to_string())),
                 }
             }
-            (&Method::POST, "/seed") => {
-                self.apply_seed_now(&String::from_utf8_lossy(body), now).map_err(bad)
-            }
+            (&Method::POST, "/seed") => self
+                .apply_seed_now(&String::from_utf8_lossy(body), now)
+                .map_err(bad),
             (&Method::POST, "/clients") => parse::<NewClient>(body).and_then(|r| {
                 let pool = self.pool_or_first(r.pool_id)?;
-                self.add_client(&pool, r.client.into_config()).map_err(bad)?;
+                self.add_client(&pool, r.client.into_config())
+                    .map_err(bad)?;
                 Ok(json!({"ok": true}))
             }),
             (&Method::POST, "/mfa") => parse::<PoolMfa>(body).and_then(|r| {

@@ -120,7 +120,9 @@ impl Signer {
         {
             return Err(Invalid::Signature);
         }
-        let sig = URL_SAFE_NO_PAD.decode(sig).map_err(|_| Invalid::Malformed)?;
+        let sig = URL_SAFE_NO_PAD
+            .decode(sig)
+            .map_err(|_| Invalid::Malformed)?;
         let k = key();
         signature::UnparsedPublicKey::new(
             &signature::RSA_PKCS1_2048_8192_SHA256,

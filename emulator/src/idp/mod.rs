@@ -389,7 +389,9 @@ fn split_pool_id(id: &str) -> Result<(String, String), String> {
     let name_ok =
         !name.is_empty() && name.len() <= 40 && name.bytes().all(|b| b.is_ascii_alphanumeric());
     if !region_ok || !name_ok {
-        return Err(format!("user pool id {id:?} is not <region>_<alphanumeric name>"));
+        return Err(format!(
+            "user pool id {id:?} is not <region>_<alphanumeric name>"
+        ));
     }
     Ok((region.to_string(), name.to_string()))
 }
@@ -401,7 +403,10 @@ fn check_client(c: &AppClientConfig) -> Result<(), String> {
             .chars()
             .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '+');
     if !id_ok {
-        return Err(format!("app client id {:?} is not [\\w+]{{1,128}}", c.client_id));
+        return Err(format!(
+            "app client id {:?} is not [\\w+]{{1,128}}",
+            c.client_id
+        ));
     }
     if c.client_secret.as_deref().is_some_and(str::is_empty) {
         return Err("an app client secret must not be empty".into());
@@ -570,7 +575,9 @@ impl UserPools {
         let (region, name) = split_pool_id(&config.id)?;
         let users = std::mem::take(&mut config.users);
         if config.clients.len() > MAX_CLIENTS_PER_POOL {
-            return Err(format!("at most {MAX_CLIENTS_PER_POOL} app clients per pool"));
+            return Err(format!(
+                "at most {MAX_CLIENTS_PER_POOL} app clients per pool"
+            ));
         }
         for c in &config.clients {
             check_client(c)?;
@@ -584,7 +591,11 @@ impl UserPools {
                 return Err(format!("at most {MAX_POOLS} user pools"));
             }
             for c in &config.clients {
-                if inner.pools.values().any(|p| p.client(&c.client_id).is_some()) {
+                if inner
+                    .pools
+                    .values()
+                    .any(|p| p.client(&c.client_id).is_some())
+                {
                     return Err(format!("app client {} exists already", c.client_id));
                 }
             }
@@ -620,7 +631,9 @@ impl UserPools {
             .get_mut(pool_id)
             .ok_or_else(|| format!("no user pool {pool_id}"))?;
         if pool.settings.clients.len() >= MAX_CLIENTS_PER_POOL {
-            return Err(format!("at most {MAX_CLIENTS_PER_POOL} app clients per pool"));
+            return Err(format!(
+                "at most {MAX_CLIENTS_PER_POOL} app clients per pool"
+            ));
         }
         pool.settings.clients.push(client);
         Ok(())
@@ -716,7 +729,10 @@ impl UserPools {
             .ok_or_else(|| format!("no user pool {pool_id}"))?;
         let name_ok = !seed.username.is_empty()
             && seed.username.chars().count() <= 128
-            && !seed.username.chars().any(|c| c.is_whitespace() || c.is_control());
+            && !seed
+                .username
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control());
         if !name_ok {
             return Err(format!("username {:?} is not valid", seed.username));
         }
@@ -740,7 +756,11 @@ impl UserPools {
         let mut attributes = seed.attributes.clone();
         attributes.remove("sub");
         let verifier = PasswordVerifier::new(&pool.name, &seed.username, &seed.password);
-        let temp_days = i64::from(pool.settings.password_policy.temporary_password_validity_days);
+        let temp_days = i64::from(
+            pool.settings
+                .password_policy
+                .temporary_password_validity_days,
+        );
         let user = User {
             username: seed.username.clone(),
             sub: sub.clone(),
@@ -823,8 +843,11 @@ impl UserPools {
                 user.temp_expires = None;
             } else {
                 user.status = UserStatus::ForceChangePassword;
-                let days =
-                    i64::from(pool.settings.password_policy.temporary_password_validity_days);
+                let days = i64::from(
+                    pool.settings
+                        .password_policy
+                        .temporary_password_validity_days,
+                );
                 user.temp_expires = Some(now.saturating_add(days * 86_400));
             }
             user.failed_sign_ins = 0;
@@ -845,8 +868,11 @@ impl UserPools {
         self.with_user(pool_id, username, |pool, user| {
             if let Some(s) = status {
                 if s == UserStatus::ForceChangePassword {
-                    let days =
-                        i64::from(pool.settings.password_policy.temporary_password_validity_days);
+                    let days = i64::from(
+                        pool.settings
+                            .password_policy
+                            .temporary_password_validity_days,
+                    );
                     user.temp_expires = Some(now.saturating_add(days * 86_400));
                 }
                 user.status = s;
@@ -926,7 +952,13 @@ impl UserPools {
 
     pub fn last_code(&self, pool_id: &str, username: &str, kind: CodeKind) -> Option<SentCode> {
         let inner = lock(&self.inner);
-        let c = inner.pools.get(pool_id)?.users.get(username)?.codes.get(&kind)?;
+        let c = inner
+            .pools
+            .get(pool_id)?
+            .users
+            .get(username)?
+            .codes
+            .get(&kind)?;
         Some(SentCode {
             code: c.value.clone(),
             medium: c.medium.to_string(),
@@ -992,6 +1024,7 @@ impl UserPools {
 
     /// Id and access tokens (and a refresh token when `refresh` is set) for a sign-in.
     /// `origin`: the sign-in session (a refresh keeps it); `None` starts a new one.
+    #[allow(clippy::too_many_arguments)] // who, for which client, which sign-in, when
     fn issue(
         &self,
         inner: &mut Inner,
@@ -1155,24 +1188,37 @@ impl UserPools {
 
     /// An id token for `sub` from a pool we host (the admin `tokens` route and
     /// [`crate::Emulator::mint_user_pool_token`] for a hosted pool's provider name).
-    pub fn mint_for_provider(&self, provider: &str, sub: &str, lifetime: i64, now: i64) -> Option<String> {
-        let inner = lock(&self.inner);
-        let pool = inner
-            .pools
-            .values()
-            .find(|p| format!("https://{provider}") == p.issuer())?;
-        let client = pool.settings.clients.first()?;
-        let user = pool.users.values().find(|u| u.sub == sub || u.username == sub);
-        let (sub, username) = match user {
-            Some(u) => (u.sub.clone(), u.username.clone()),
-            None => (sub.to_string(), sub.to_string()),
+    pub fn mint_for_provider(
+        &self,
+        provider: &str,
+        sub: &str,
+        lifetime: i64,
+        now: i64,
+    ) -> Option<String> {
+        let (iss, client_id, sub, username) = {
+            let inner = lock(&self.inner);
+            let pool = inner
+                .pools
+                .values()
+                .find(|p| format!("https://{provider}") == p.issuer())?;
+            let client = pool.settings.clients.first()?;
+            let user = pool
+                .users
+                .values()
+                .find(|u| u.sub == sub || u.username == sub);
+            let (sub, username) = match user {
+                Some(u) => (u.sub.clone(), u.username.clone()),
+                None => (sub.to_string(), sub.to_string()),
+            };
+            (pool.issuer(), client.client_id.clone(), sub, username)
         };
+        // Signing (and, the first time, generating the key) runs without the lock.
         Some(self.signer.mint(&json!({
             "sub": sub,
-            "iss": pool.issuer(),
+            "iss": iss,
             "cognito:username": username,
             "origin_jti": crate::util::random_uuid(),
-            "aud": client.client_id,
+            "aud": client_id,
             "event_id": crate::util::random_uuid(),
             "token_use": "id",
             "auth_time": now,
@@ -1209,19 +1255,30 @@ mod tests {
         );
         assert_eq!(
             msg("ABCDEFG1!"),
-            Some("Password did not conform with policy: Password must have lowercase characters".into())
+            Some(
+                "Password did not conform with policy: Password must have lowercase characters"
+                    .into()
+            )
         );
         assert_eq!(
             msg("abcdefg1!"),
-            Some("Password did not conform with policy: Password must have uppercase characters".into())
+            Some(
+                "Password did not conform with policy: Password must have uppercase characters"
+                    .into()
+            )
         );
         assert_eq!(
             msg("Abcdefgh!"),
-            Some("Password did not conform with policy: Password must have numeric characters".into())
+            Some(
+                "Password did not conform with policy: Password must have numeric characters"
+                    .into()
+            )
         );
         assert_eq!(
             msg("Abcdefgh1"),
-            Some("Password did not conform with policy: Password must have symbol characters".into())
+            Some(
+                "Password did not conform with policy: Password must have symbol characters".into()
+            )
         );
         assert_eq!(msg("Abcdefg1!"), None);
     }

@@ -36,6 +36,16 @@ pub(crate) const OPERATIONS: &[&str] = &[
 const TIMESTAMP_WINDOW_SECS: i64 = 300;
 
 type Req = Map<String, Value>;
+/// What the sign-up and code operations share: (typed username, pool id, code, pool
+/// name, client id, client).
+type UserCall = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    AppClientConfig,
+);
 
 fn parse_body(body: &[u8]) -> Result<Req, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -140,7 +150,8 @@ impl<'a> Fields<'a> {
     fn client_id(&mut self) -> Result<String, ApiError> {
         let id = self.required("ClientId", 1, 128)?;
         if !id.is_empty() {
-            self.v.pattern(&id, "clientId", is_client_id(&id), r"[\w+]+");
+            self.v
+                .pattern(&id, "clientId", is_client_id(&id), r"[\w+]+");
         }
         Ok(id)
     }
@@ -186,8 +197,7 @@ fn need<'m>(m: &'m BTreeMap<String, String>, name: &str) -> Result<&'m str, ApiE
 /// Equality of two strings in time independent of where they differ.
 fn ct_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
@@ -242,7 +252,10 @@ fn check_client_secret(client: &AppClientConfig, given: Option<&str>) -> Result<
 }
 
 fn too_many_attempts() -> ApiError {
-    api("TooManyFailedAttemptsException", "Too many failed attempts.")
+    api(
+        "TooManyFailedAttemptsException",
+        "Too many failed attempts.",
+    )
 }
 
 fn invalid_session() -> ApiError {
@@ -369,7 +382,10 @@ impl UserPools {
 
     /// The verifier of an unknown user, stable across tries (the pool hides who exists).
     fn decoy(&self, pool_name: &str, username: &str) -> PasswordVerifier {
-        let tag = hmac::sign(&self.decoy_key, format!("{pool_name}\0{username}").as_bytes());
+        let tag = hmac::sign(
+            &self.decoy_key,
+            format!("{pool_name}\0{username}").as_bytes(),
+        );
         let bytes = tag.as_ref();
         let mut salt = bytes[..16].to_vec();
         salt[0] |= 1;
@@ -398,12 +414,17 @@ impl UserPools {
                 "SRP_A must be a hexadecimal number of at most {} digits",
                 srp::MAX_SRP_A_HEX
             )),
-            srp::BadA::Degenerate => invalid_parameter("SRP_A is not a valid value (0 mod N, or not below N)"),
+            srp::BadA::Degenerate => {
+                invalid_parameter("SRP_A is not a valid value (0 mod N, or not below N)")
+            }
         })?;
         super::prewarm_key();
         let found = {
             let inner = lock(&self.inner);
-            let pool = inner.pools.get(pool_id).ok_or_else(|| client_not_found(&client.client_id))?;
+            let pool = inner
+                .pools
+                .get(pool_id)
+                .ok_or_else(|| client_not_found(&client.client_id))?;
             match pool.find_username(typed) {
                 Some(name) => {
                     let u = &pool.users[&name];
@@ -463,7 +484,10 @@ impl UserPools {
         check_secret_hash(client, typed, params.get("SECRET_HASH").map(String::as_str))?;
         let (username, verifier) = {
             let inner = lock(&self.inner);
-            let pool = inner.pools.get(pool_id).ok_or_else(|| client_not_found(&client.client_id))?;
+            let pool = inner
+                .pools
+                .get(pool_id)
+                .ok_or_else(|| client_not_found(&client.client_id))?;
             match pool.find_username(typed) {
                 Some(name) => {
                     let u = &pool.users[&name];
@@ -500,7 +524,9 @@ impl UserPools {
             return Err(not_authorized("User is disabled."));
         }
         match user.status {
-            UserStatus::Unconfirmed => Err(api("UserNotConfirmedException", "User is not confirmed.")),
+            UserStatus::Unconfirmed => {
+                Err(api("UserNotConfirmedException", "User is not confirmed."))
+            }
             UserStatus::ResetRequired => Err(api(
                 "PasswordResetRequiredException",
                 "Password reset required for the user",
@@ -526,12 +552,21 @@ impl UserPools {
                     "requiredAttributes": serde_json::to_string(&missing).unwrap_or_default(),
                     "userAttributes": serde_json::to_string(&attrs).unwrap_or_default(),
                 });
-                Ok(self.new_session(inner, pool_id, client, username, Step::NewPassword, params, now))
+                Ok(self.new_session(
+                    inner,
+                    pool_id,
+                    client,
+                    username,
+                    Step::NewPassword,
+                    params,
+                    now,
+                ))
             }
             UserStatus::Confirmed => self.mfa_or_tokens(inner, pool_id, client, username, now),
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // the session's parts, all needed
     fn new_session(
         &self,
         inner: &mut Inner,
@@ -606,8 +641,16 @@ impl UserPools {
         };
         match step {
             None => {
-                let result =
-                    self.issue(inner, pool_id, &client.client_id, username, now, None, true, now)?;
+                let result = self.issue(
+                    inner,
+                    pool_id,
+                    &client.client_id,
+                    username,
+                    now,
+                    None,
+                    true,
+                    now,
+                )?;
                 Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
             }
             Some(Err(kind)) => Ok(self.code_challenge(inner, pool_id, client, username, kind, now)),
@@ -617,7 +660,15 @@ impl UserPools {
                     "MFAS_CAN_CHOOSE": serde_json::to_string(&names).unwrap_or_default(),
                     "USER_ID_FOR_SRP": username,
                 });
-                Ok(self.new_session(inner, pool_id, client, username, Step::SelectMfa(kinds), params, now))
+                Ok(self.new_session(
+                    inner,
+                    pool_id,
+                    client,
+                    username,
+                    Step::SelectMfa(kinds),
+                    params,
+                    now,
+                ))
             }
             Some(Ok(step)) => {
                 let params = json!({
@@ -785,7 +836,11 @@ impl UserPools {
         f.finish()?;
         let (pool_id, pool_name, client) = self.client(&client_id)?;
         let typed = need(&responses, "USERNAME")?;
-        check_secret_hash(&client, typed, responses.get("SECRET_HASH").map(String::as_str))?;
+        check_secret_hash(
+            &client,
+            typed,
+            responses.get("SECRET_HASH").map(String::as_str),
+        )?;
         if challenge == "PASSWORD_VERIFIER" {
             return self.password_verifier(&pool_id, &pool_name, &client, typed, &responses, now);
         }
@@ -869,8 +924,9 @@ impl UserPools {
                         MfaKind::SoftwareToken => None,
                     };
                 }
-                let result =
-                    self.issue(&mut inner, &pool_id, &client_id, &username, now, None, true, now)?;
+                let result = self.issue(
+                    &mut inner, &pool_id, &client_id, &username, now, None, true, now,
+                )?;
                 Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
             }
             Step::SelectMfa(options) => {
@@ -878,7 +934,9 @@ impl UserPools {
                 let kind = MfaKind::parse(answer)
                     .filter(|k| options.contains(k))
                     .ok_or_else(|| {
-                        invalid_parameter("ANSWER must be one of the MFAS_CAN_CHOOSE of the challenge")
+                        invalid_parameter(
+                            "ANSWER must be one of the MFAS_CAN_CHOOSE of the challenge",
+                        )
                     })?;
                 inner.sessions.remove(&session_id);
                 Ok(self.code_challenge(&mut inner, &pool_id, &client, &username, kind, now))
@@ -890,8 +948,9 @@ impl UserPools {
                     ));
                 }
                 inner.sessions.remove(&session_id);
-                let result =
-                    self.issue(&mut inner, &pool_id, &client_id, &username, now, None, true, now)?;
+                let result = self.issue(
+                    &mut inner, &pool_id, &client_id, &username, now, None, true, now,
+                )?;
                 Ok(json!({"AuthenticationResult": result, "ChallengeParameters": {}}))
             }
         }
@@ -989,11 +1048,7 @@ impl UserPools {
 
     // ---- sign-up and codes ----
 
-    fn user_call_fields(
-        &self,
-        req: &Req,
-        code: bool,
-    ) -> Result<(String, String, Option<String>, String, String, AppClientConfig), ApiError> {
+    fn user_call_fields(&self, req: &Req, code: bool) -> Result<UserCall, ApiError> {
         let mut f = Fields::new(req);
         let client_id = f.client_id()?;
         let username = f.required("Username", 1, 128)?;
@@ -1011,7 +1066,11 @@ impl UserPools {
 
     /// Sends a code to a user's `attribute` (`email` or `phone_number`).
     fn send_code(user: &mut User, kind: CodeKind, attribute: &str, expires: i64) -> Value {
-        let medium = if attribute == "phone_number" { "SMS" } else { "EMAIL" };
+        let medium = if attribute == "phone_number" {
+            "SMS"
+        } else {
+            "EMAIL"
+        };
         let code = Code {
             value: random_code(),
             expires,
@@ -1071,10 +1130,13 @@ impl UserPools {
         let password = f.required_secret("Password")?;
         let hash = f.secret("SecretHash")?;
         f.finish()?;
-        if username.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(invalid_parameter(format!(
-                "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{{L}}\\p{{M}}\\p{{S}}\\p{{N}}\\p{{P}}]+"
-            )));
+        if username
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(invalid_parameter(
+                "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
+            ));
         }
         let mut attributes = attribute_list(req, "UserAttributes")?;
         let (pool_id, _, client) = self.client(&client_id)?;
@@ -1082,7 +1144,10 @@ impl UserPools {
         attributes.retain(|k, _| !k.ends_with("_verified"));
         check_attributes(&attributes)?;
         let mut inner = lock(&self.inner);
-        let pool = inner.pools.get_mut(&pool_id).ok_or_else(|| client_not_found(&client_id))?;
+        let pool = inner
+            .pools
+            .get_mut(&pool_id)
+            .ok_or_else(|| client_not_found(&client_id))?;
         if pool.users.contains_key(&username) {
             return Err(api("UsernameExistsException", "User already exists"));
         }
@@ -1204,7 +1269,12 @@ impl UserPools {
             .ok_or_else(|| {
                 invalid_parameter("The user has no attribute the user pool sends codes to")
             })?;
-        let details = Self::send_code(user, CodeKind::SignUp, &attribute, now.saturating_add(validity));
+        let details = Self::send_code(
+            user,
+            CodeKind::SignUp,
+            &attribute,
+            now.saturating_add(validity),
+        );
         Ok(json!({ "CodeDeliveryDetails": details }))
     }
 
@@ -1232,8 +1302,12 @@ impl UserPools {
                     "Cannot reset password for the user as there is no registered/verified email or phone_number",
                 )
             })?;
-        let details =
-            Self::send_code(user, CodeKind::ForgotPassword, attribute, now.saturating_add(validity));
+        let details = Self::send_code(
+            user,
+            CodeKind::ForgotPassword,
+            attribute,
+            now.saturating_add(validity),
+        );
         Ok(json!({ "CodeDeliveryDetails": details }))
     }
 
@@ -1594,7 +1668,9 @@ impl UserPools {
                     };
                     Ok(Some((b("Enabled")?, b("PreferredMfa")?)))
                 }
-                Some(_) => Err(serialization(format!("Value at '{name}' is not a structure"))),
+                Some(_) => Err(serialization(format!(
+                    "Value at '{name}' is not a structure"
+                ))),
             }
         };
         let sms = setting("SMSMfaSettings")?;

@@ -150,8 +150,7 @@ pub(crate) enum BadA {
 /// Parses and checks SRP_A: hex with or without leading zeros, at most
 /// [`MAX_SRP_A_HEX`] digits, 0 < A < N.
 pub(crate) fn parse_a(hex: &str) -> Result<BigUint, BadA> {
-    if hex.is_empty() || hex.len() > MAX_SRP_A_HEX || !hex.bytes().all(|b| b.is_ascii_hexdigit())
-    {
+    if hex.is_empty() || hex.len() > MAX_SRP_A_HEX || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(BadA::Malformed);
     }
     let a = BigUint::parse_bytes(hex.as_bytes(), 16).ok_or(BadA::Malformed)?;
@@ -218,7 +217,8 @@ fn hkdf16(salt: &[u8], ikm: &[u8]) -> [u8; 16] {
     let okm = prk
         .expand(&[b"Caldera Derived Key"], Len16)
         .expect("16 bytes is a valid HKDF-SHA256 length");
-    okm.fill(&mut out).expect("16 bytes is a valid HKDF-SHA256 length");
+    okm.fill(&mut out)
+        .expect("16 bytes is a valid HKDF-SHA256 length");
     out
 }
 
@@ -232,7 +232,8 @@ pub(crate) fn claim_matches(
     timestamp: &str,
     signature: &[u8],
 ) -> bool {
-    let mut msg = Vec::with_capacity(pool_name.len() + user_id_for_srp.len() + secret_block.len() + 32);
+    let mut msg =
+        Vec::with_capacity(pool_name.len() + user_id_for_srp.len() + secret_block.len() + 32);
     msg.extend_from_slice(pool_name.as_bytes());
     msg.extend_from_slice(user_id_for_srp.as_bytes());
     msg.extend_from_slice(secret_block);
@@ -247,8 +248,8 @@ const MONTHS: [&str; 12] = [
 
 /// Cognito's TIMESTAMP (`EEE MMM d HH:mm:ss z yyyy`, English, UTC) of a Unix time.
 pub(crate) fn format_timestamp(unix: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(unix)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t =
+        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
         "{} {} {} {:02}:{:02}:{:02} UTC {}",
         DAYS[t.weekday().number_days_from_monday() as usize],
@@ -282,7 +283,8 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<i64> {
         return None;
     };
     let (h, m, sec): (u8, u8, u8) = (digits(h, 2, 2)?, digits(m, 2, 2)?, digits(sec, 2, 2)?);
-    let date = time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()?;
+    let date =
+        time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()?;
     if DAYS[date.weekday().number_days_from_monday() as usize] != *dow {
         return None;
     }
@@ -302,6 +304,7 @@ pub(crate) mod tests {
     use super::*;
 
     /// The client's side, as DESIGN.md §7 describes it, to check the server's math.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn client_signature(
         a: &BigUint,
         srp_b_hex: &str,
@@ -371,7 +374,14 @@ pub(crate) mod tests {
             ts,
         );
         assert!(!claim_matches(&key, "Pool1", "alice", block, ts, &wrong));
-        assert!(!claim_matches(&key, "Pool1", "alice", block, "Wed Mar 06 12:34:56 UTC 2024", &sig));
+        assert!(!claim_matches(
+            &key,
+            "Pool1",
+            "alice",
+            block,
+            "Wed Mar 06 12:34:56 UTC 2024",
+            &sig
+        ));
         assert!(verifier.matches("Pool1", "alice", "Passw0rd!"));
         assert!(!verifier.matches("Pool1", "alice", "Passw0rd"));
         assert!(!verifier.matches("Pool2", "alice", "Passw0rd!"));
@@ -381,7 +391,10 @@ pub(crate) mod tests {
     fn srp_a_is_bounded_and_checked() {
         assert_eq!(parse_a(""), Err(BadA::Malformed));
         assert_eq!(parse_a("xyz"), Err(BadA::Malformed));
-        assert_eq!(parse_a(&"f".repeat(MAX_SRP_A_HEX + 1)), Err(BadA::Malformed));
+        assert_eq!(
+            parse_a(&"f".repeat(MAX_SRP_A_HEX + 1)),
+            Err(BadA::Malformed)
+        );
         assert_eq!(parse_a("0"), Err(BadA::Degenerate));
         assert_eq!(parse_a(&"0".repeat(100)), Err(BadA::Degenerate));
         assert_eq!(parse_a(N_HEX), Err(BadA::Degenerate));
@@ -392,10 +405,22 @@ pub(crate) mod tests {
 
     #[test]
     fn timestamps() {
-        assert_eq!(format_timestamp(1_709_728_496), "Wed Mar 6 12:34:56 UTC 2024");
-        assert_eq!(format_timestamp(1_735_088_523), "Wed Dec 25 01:02:03 UTC 2024");
-        assert_eq!(parse_timestamp("Wed Mar 6 12:34:56 UTC 2024"), Some(1_709_728_496));
-        assert_eq!(parse_timestamp("Wed Mar 06 12:34:56 UTC 2024"), Some(1_709_728_496));
+        assert_eq!(
+            format_timestamp(1_709_728_496),
+            "Wed Mar 6 12:34:56 UTC 2024"
+        );
+        assert_eq!(
+            format_timestamp(1_735_088_523),
+            "Wed Dec 25 01:02:03 UTC 2024"
+        );
+        assert_eq!(
+            parse_timestamp("Wed Mar 6 12:34:56 UTC 2024"),
+            Some(1_709_728_496)
+        );
+        assert_eq!(
+            parse_timestamp("Wed Mar 06 12:34:56 UTC 2024"),
+            Some(1_709_728_496)
+        );
         assert_eq!(parse_timestamp("Thu Mar 6 12:34:56 UTC 2024"), None);
         assert_eq!(parse_timestamp("Wed Mar 6 12:34:56 PST 2024"), None);
         assert_eq!(parse_timestamp("2024-03-06T12:34:56Z"), None);

@@ -28,9 +28,7 @@ pub(crate) fn base32_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() * 5 / 8);
     let (mut buffer, mut bits) = (0u32, 0u32);
     for c in s.bytes().filter(|c| *c != b'=') {
-        let v = ALPHABET
-            .iter()
-            .position(|a| *a == c.to_ascii_uppercase())? as u32;
+        let v = ALPHABET.iter().position(|a| *a == c.to_ascii_uppercase())? as u32;
         buffer = (buffer << 5) | v;
         bits += 5;
         if bits >= 8 {
