@@ -58,12 +58,45 @@ fn run(script: &str, config: &Value) -> Value {
 }
 
 const PASSWORD: &str = "Correct-Horse-9";
+
+/// A file with the CA's PEM, for the Python side (removed by the caller).
+fn tempfile_with(pem: String) -> PathBuf {
+    let path = std::env::temp_dir().join(format!(
+        "cognito-emulator-ca-{}-{}.pem",
+        std::process::id(),
+        fastrand_suffix()
+    ));
+    std::fs::write(&path, pem).unwrap();
+    path
+}
+
+fn fastrand_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(0);
+    h.finish()
+}
 /// Base32 of 20 bytes, as an authenticator app would hold it.
 const MFA_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 #[test]
 fn pycognito_signs_in_with_srp_and_a_wrong_password_is_refused_by_the_proof() {
-    let emu = Emulator::start_background(EmulatorConfig::default()).expect("emulator starts");
+    check(false);
+}
+
+/// The same over HTTPS, boto3 and urllib trusting the emulator's test CA.
+#[test]
+fn pycognito_over_https() {
+    check(true);
+}
+
+fn check(tls: bool) {
+    let emu = Emulator::start_background(EmulatorConfig {
+        tls,
+        ..Default::default()
+    })
+    .expect("emulator starts");
+    let ca = tempfile_with(emu.ca_pem().unwrap_or_default());
     let pool = DEFAULT_USER_POOL_ID;
     emu.create_user(
         pool,
@@ -114,8 +147,14 @@ fn pycognito_signs_in_with_srp_and_a_wrong_password_is_refused_by_the_proof() {
             "mfa_user": "carol",
             "mfa_secret": MFA_SECRET,
             "signup_user": "dave",
+            "ca": if tls { json!(ca.to_str().unwrap()) } else { Value::Null },
         }),
     );
+    let _ = std::fs::remove_file(&ca);
+    assert!(report["url"]
+        .as_str()
+        .unwrap()
+        .starts_with(if tls { "https://" } else { "http://" }));
     eprintln!("{report:#}");
 
     // SRP completed: the tokens carry Cognito's claims.

@@ -5,13 +5,14 @@ the id token for credentials. Run by emulator/tests/pycognito.rs, which creates 
 first; prints one JSON line with what it saw and exits non-zero (the reason on stderr)
 when anything differs from what Cognito does.
 
-usage: user_pool_check.py <config JSON>
+usage: user_pool_check.py <config JSON> (with "ca": a PEM file to trust, over HTTPS)
 """
 
 import base64
 import hashlib
 import hmac
 import json
+import ssl
 import struct
 import sys
 import time
@@ -58,23 +59,30 @@ def secret_hash(username, client_id, secret):
     return base64.b64encode(mac.digest()).decode()
 
 
+CONTEXT = None
+
+
 def admin(url, path, body):
     req = urllib.request.Request(f"{url}/__emulator/{path}", data=json.dumps(body).encode(),
                                  method="POST")
-    with urllib.request.urlopen(req) as r:
+    with urllib.request.urlopen(req, context=CONTEXT) as r:
         return json.loads(r.read())
 
 
 def main():
+    global CONTEXT
     cfg = json.loads(sys.argv[1])
     url, pool_id, region = cfg["url"], cfg["pool_id"], cfg["region"]
+    ca = cfg.get("ca")
+    CONTEXT = ssl.create_default_context(cafile=ca) if ca else None
     public, secret_client, secret = cfg["client_id"], cfg["secret_client_id"], cfg["client_secret"]
     config = Config(signature_version=UNSIGNED, retries={"max_attempts": 1})
-    idp = boto3.client("cognito-idp", endpoint_url=url, region_name=region, config=config)
-    out = {}
+    idp = boto3.client("cognito-idp", endpoint_url=url, region_name=region, config=config,
+                       verify=ca)
+    out = {"url": url}
 
     # The JWKS, as any verifier fetches it.
-    with urllib.request.urlopen(f"{url}/{pool_id}/.well-known/jwks.json") as r:
+    with urllib.request.urlopen(f"{url}/{pool_id}/.well-known/jwks.json", context=CONTEXT) as r:
         jwks = json.loads(r.read())
     issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
 
@@ -203,7 +211,7 @@ def main():
 
     # 9. The identity pool takes the id token as its login, and refuses a tampered one.
     identity = boto3.client("cognito-identity", endpoint_url=url, region_name=region,
-                            config=config)
+                            config=config, verify=ca)
     provider = f"cognito-idp.{region}.amazonaws.com/{pool_id}"
     iid = identity.get_id(IdentityPoolId=cfg["identity_pool_id"],
                           Logins={provider: tokens["IdToken"]})["IdentityId"]
