@@ -59,6 +59,14 @@ fn parse_fault(req: &FaultRequest) -> Result<FaultRule, String> {
         None | Some("") | Some("*") => None,
         Some(name) => Some(name.parse::<Operation>().map_err(|e| e.to_string())?),
     };
+    Ok(FaultRule {
+        op,
+        fault: parse_fault_kind(req)?,
+        times: req.times,
+    })
+}
+
+fn parse_fault_kind(req: &FaultRequest) -> Result<Fault, String> {
     let fault = match req.fault.to_ascii_lowercase().as_str() {
         "throttle" => Fault::Throttle,
         "limit_exceeded" => Fault::LimitExceeded,
@@ -82,11 +90,7 @@ fn parse_fault(req: &FaultRequest) -> Result<FaultRule, String> {
         "different_identity" => Fault::DifferentIdentity,
         other => return Err(format!("unknown fault '{other}'")),
     };
-    Ok(FaultRule {
-        op,
-        fault,
-        times: req.times,
-    })
+    Ok(fault)
 }
 
 /// At most this many objects are listed by `GET /__emulator/objects`.
@@ -171,10 +175,16 @@ pub(crate) fn handle(
             Ok(json!({"ok": true}))
         }
         (&Method::POST, "/faults") => parse::<FaultRequest>(body)
-            .and_then(|r| parse_fault(&r))
-            .map(|rule| {
-                shared.inject(rule);
-                json!({"ok": true})
+            .and_then(|r| {
+                // `cognito-idp:<Op>` (or `cognito-idp:*`): a user-pool operation.
+                match r.op.as_deref().and_then(|o| o.strip_prefix("cognito-idp:")) {
+                    Some(op) => {
+                        let op = (op != "*" && !op.is_empty()).then(|| op.to_string());
+                        shared.inject_user_pool_fault(op, parse_fault_kind(&r)?, r.times);
+                    }
+                    None => shared.inject(parse_fault(&r)?),
+                }
+                Ok(json!({"ok": true}))
             })
             .map_err(|e| (400, e)),
         (&Method::POST, "/faults/clear") | (&Method::DELETE, "/faults") => {

@@ -209,7 +209,7 @@
 //! (`s3:PutObject`, `dynamodb:PutItem`, REST: `execute-api:GET`; unsigned: `unknown:`)
 //! in [`Emulator::counts`] / [`Emulator::request_count_named`], refused ones included,
 //! and keep the last 100 in [`Emulator::recent_requests`]. Faults apply only to the
-//! Cognito and STS operations.
+//! Cognito (identity pools and user pools) and STS operations.
 //!
 //! # User pools
 //! [`EmulatorConfig::user_pools`] (default: [`DEFAULT_USER_POOL_ID`] with the app clients
@@ -220,7 +220,8 @@
 //! emulator's URL (`X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`), errors are
 //! AWS's (`__type`, `message`, `x-amzn-ErrorType: <code>:`), counted by name as
 //! `cognito-idp:<Op>` ([`Emulator::request_count_named`]; unknown ones as
-//! `cognito-idp:unknown`); faults do not apply to them.
+//! `cognito-idp:unknown`); faults are injected with [`Emulator::inject_user_pool_fault`]
+//! or the admin faults route with `"op": "cognito-idp:<Op>"` (`cognito-idp:*`: any).
 //!
 //! - `InitiateAuth`: `USER_SRP_AUTH` (the server keeps a salt and verifier v = g^x per
 //!   user, never the password; SRP_A must be hex of at most 1024 digits with 0 < A < N,
@@ -314,7 +315,7 @@
 //! # Admin API (JSON, never counted, never faulted)
 //! - `GET /__emulator/stats` -> `{"total","counts":{op:n},"identities","connections",...}`
 //! - `POST /__emulator/reset`: request counters (and recent requests) and fault rules
-//! - `POST /__emulator/faults` `{"op":"GetId"|null,"fault":"throttle"|"limit_exceeded"|
+//! - `POST /__emulator/faults` `{"op":"GetId"|"cognito-idp:InitiateAuth"|"cognito-idp:*"|null,"fault":"throttle"|"limit_exceeded"|
 //!   "server_error"|"service_error"|"delay"|"hang"|"reset"|"reset_mid_body"|"malformed"|
 //!   "truncated"|"huge_body"|"wrong_content_type"|"wrong_types"|"missing_fields"|
 //!   "expired_credentials"|"different_identity","status":500,"code":"..","message":"..",
@@ -838,6 +839,16 @@ impl Emulator {
 
     pub fn inject(&self, rule: FaultRule) {
         self.shared.inject(rule)
+    }
+
+    /// Injects a fault into user-pool operations: `op` by name (`InitiateAuth`), or
+    /// any with `None`; `times: None` fires forever. Error faults answer in the user
+    /// pools' JSON (`LimitExceeded`: "Attempt limit exceeded, please try after some
+    /// time."); `ExpiredCredentials`, `DifferentIdentity` and `WrongTypes` never match.
+    /// [`Emulator::clear_faults`] clears these too.
+    pub fn inject_user_pool_fault(&self, op: Option<&str>, fault: Fault, times: Option<u32>) {
+        self.shared
+            .inject_user_pool_fault(op.map(str::to_string), fault, times)
     }
 
     pub fn clear_faults(&self) {

@@ -480,12 +480,66 @@ fn user_pool_error(shared: &Shared, err: &ApiError, request_id: &str) -> Resp {
 
 /// A user-pool operation. The SRP exponentiations take milliseconds: they run on the
 /// blocking pool, not on the thread serving connections.
-async fn user_pools(shared: Arc<Shared>, op: String, body: Bytes, request_id: &str) -> Resp {
+async fn user_pools(
+    shared: Arc<Shared>,
+    ctl: Arc<ConnCtl>,
+    op: String,
+    body: Bytes,
+    request_id: &str,
+) -> Resp {
     let known = idp::OPERATIONS.contains(&op.as_str());
     shared.count_named(&format!(
         "cognito-idp:{}",
         if known { op.as_str() } else { "unknown" }
     ));
+    let fault = shared.take_user_pool_fault(&op);
+    if let Some(f) = &fault {
+        tracing::debug!(op = %op, fault = ?f, "injecting fault");
+    }
+    let json_ok = |body: RespBody| response(&shared, 200, cognito::CONTENT_TYPE, request_id, body);
+    match &fault {
+        Some(Fault::Delay(d)) => tokio::time::sleep(*d).await,
+        Some(Fault::Hang) => std::future::pending::<()>().await,
+        Some(Fault::Reset) => {
+            ctl.cut(true);
+            std::future::pending::<()>().await
+        }
+        Some(Fault::LimitExceeded) => {
+            let err = ApiError::bad_request(
+                "LimitExceededException",
+                "Attempt limit exceeded, please try after some time.",
+            );
+            return user_pool_error(&shared, &err, request_id);
+        }
+        Some(Fault::Malformed) => {
+            return json_ok(RespBody::full(faults::malformed_body(Protocol::Json)))
+        }
+        Some(Fault::MissingFields) => return json_ok(RespBody::full("{}")),
+        Some(Fault::WrongContentType) => {
+            return response(
+                &shared,
+                200,
+                "text/html",
+                request_id,
+                RespBody::full(faults::HTML_BODY),
+            )
+        }
+        Some(Fault::HugeBody(n)) => {
+            let (prefix, suffix) = faults::huge_body_frame(Protocol::Json);
+            return json_ok(RespBody::Padded {
+                prefix: Some(Bytes::from_static(prefix.as_bytes())),
+                remaining: n.saturating_sub(prefix.len() + suffix.len()),
+                suffix: Some(Bytes::from_static(suffix.as_bytes())),
+            });
+        }
+        _ => {}
+    }
+    if let Some(err) = fault
+        .as_ref()
+        .and_then(|f| faults::as_error(f, Protocol::Json))
+    {
+        return user_pool_error(&shared, &err, request_id);
+    }
     let worker = shared.clone();
     let result = tokio::task::spawn_blocking(move || {
         worker.user_pools().handle(&op, &body, worker.now_secs())
@@ -498,15 +552,15 @@ async fn user_pools(shared: Arc<Shared>, op: String, body: Bytes, request_id: &s
             "An internal error occurred",
         ))
     });
-    match result {
-        Ok(value) => response(
-            &shared,
-            200,
-            cognito::CONTENT_TYPE,
-            request_id,
-            RespBody::full(value.to_string()),
-        ),
+    let resp = match result {
+        Ok(value) => json_ok(RespBody::full(value.to_string())),
         Err(err) => user_pool_error(&shared, &err, request_id),
+    };
+    // The operation ran; its answer is cut short.
+    match fault {
+        Some(Fault::Truncated) => cut_short(resp, ctl, false),
+        Some(Fault::ResetMidBody) => cut_short(resp, ctl, true),
+        _ => resp,
     }
 }
 
@@ -580,7 +634,9 @@ async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) 
         Route::Service(target) => {
             return services::handle(&shared, &parts, &body, &request_id, target.as_deref())
         }
-        Route::UserPools(op) => return user_pools(shared.clone(), op, body, &request_id).await,
+        Route::UserPools(op) => {
+            return user_pools(shared.clone(), ctl, op, body, &request_id).await
+        }
         Route::WellKnown(pool, doc) => return well_known_doc(&shared, &pool, &doc, &request_id),
         Route::CognitoOrSts => {}
     }

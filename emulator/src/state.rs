@@ -84,6 +84,9 @@ pub struct RecentRequest {
     pub error: Option<String>,
 }
 
+/// A fault rule for user-pool operations: (operation name, or any; fault; shots left).
+type UserPoolFaultRule = (Option<String>, Fault, Option<u32>);
+
 pub(crate) struct Shared {
     pools: Vec<PoolConfig>,
     secret: hmac::Key,
@@ -100,6 +103,7 @@ pub(crate) struct Shared {
     recent: Mutex<VecDeque<RecentRequest>>,
     objects: Mutex<ObjectStore>,
     user_pools: crate::idp::UserPools,
+    user_pool_faults: Mutex<Vec<UserPoolFaultRule>>,
 }
 
 /// Temporary credentials as both protocols return them.
@@ -163,6 +167,7 @@ impl Shared {
                 config.max_store_bytes,
             )),
             user_pools,
+            user_pool_faults: Mutex::default(),
         })
     }
 
@@ -299,7 +304,35 @@ impl Shared {
     }
 
     pub fn clear_faults(&self) {
-        lock(&self.faults).clear()
+        lock(&self.faults).clear();
+        lock(&self.user_pool_faults).clear();
+    }
+
+    pub fn inject_user_pool_fault(&self, op: Option<String>, fault: Fault, times: Option<u32>) {
+        lock(&self.user_pool_faults).push((op, fault, times))
+    }
+
+    /// The first armed user-pool rule for `op`, consuming one of its shots. Faults that
+    /// only change identity-pool answers never match.
+    pub fn take_user_pool_fault(&self, op: &str) -> Option<Fault> {
+        let mut rules = lock(&self.user_pool_faults);
+        let index = rules.iter().position(|(o, f, times)| {
+            o.as_deref().is_none_or(|o| o == op)
+                && *times != Some(0)
+                && !matches!(
+                    f,
+                    Fault::ExpiredCredentials | Fault::DifferentIdentity | Fault::WrongTypes
+                )
+        })?;
+        let rule = &mut rules[index];
+        let fault = rule.1.clone();
+        if let Some(n) = rule.2.as_mut() {
+            *n -= 1;
+            if *n == 0 {
+                rules.remove(index);
+            }
+        }
+        Some(fault)
     }
 
     /// The first armed rule for `op`, consuming one of its shots.

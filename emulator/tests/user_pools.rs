@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use cognito_emulator::{
-    AppClientConfig, CodeKind, Emulator, EmulatorConfig, MfaConfig, MfaMode, SeedUser, UserMfa,
-    UserPoolConfig, UserStatus, ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH,
+    AppClientConfig, CodeKind, Emulator, EmulatorConfig, Fault, MfaConfig, MfaMode, SeedUser,
+    UserMfa, UserPoolConfig, UserStatus, ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH,
     DEFAULT_UNAUTH_POOL_ID, DEFAULT_USER_POOL_CLIENT_ID, DEFAULT_USER_POOL_CLIENT_SECRET,
     DEFAULT_USER_POOL_ID, DEFAULT_USER_POOL_SECRET_CLIENT_ID,
 };
@@ -1673,4 +1673,67 @@ async fn prevent_user_existence_errors_hides_who_exists() {
     )
     .await;
     assert!(f["CodeDeliveryDetails"].is_object());
+}
+
+#[tokio::test]
+async fn faults_on_user_pool_operations() {
+    let emu = start_with(vec![alice()]).await;
+    emu.inject_user_pool_fault(Some("InitiateAuth"), Fault::Throttle, Some(1));
+    refused(
+        &password_auth(&emu, PUBLIC, "alice", PASSWORD).await,
+        "TooManyRequestsException",
+        "Rate exceeded",
+    );
+    assert_eq!(
+        password_auth(&emu, PUBLIC, "alice", PASSWORD).await.status,
+        200
+    );
+    let r = admin(&emu, "POST", "faults", Some(json!({"op": "cognito-idp:InitiateAuth", "fault": "server_error", "status": 503, "times": 1}))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let a = password_auth(&emu, PUBLIC, "alice", PASSWORD).await;
+    assert_eq!(
+        (a.status, a.error().0.as_str()),
+        (503, "InternalErrorException")
+    );
+    admin(
+        &emu,
+        "POST",
+        "faults",
+        Some(json!({"op": "cognito-idp:*", "fault": "limit_exceeded", "times": 1})),
+    )
+    .await;
+    refused(
+        &idp(&emu, "SignUp", json!({})).await,
+        "LimitExceededException",
+        "Attempt limit exceeded, please try after some time.",
+    );
+    // Faults of other operations, and identity-pool faults, leave user pools alone.
+    emu.inject_user_pool_fault(Some("SignUp"), Fault::Malformed, None);
+    emu.inject(cognito_emulator::FaultRule {
+        op: None,
+        fault: Fault::Throttle,
+        times: None,
+    });
+    assert_eq!(
+        password_auth(&emu, PUBLIC, "alice", PASSWORD).await.status,
+        200
+    );
+    let a = idp(&emu, "SignUp", json!({})).await;
+    assert_eq!(a.status, 200);
+    assert!(serde_json::from_str::<Value>(&a.body).is_err());
+    emu.clear_faults();
+    assert_eq!(
+        idp(&emu, "SignUp", json!({})).await.error().0,
+        "InvalidParameterException"
+    );
+    // A reset connection: the client sees no answer.
+    emu.inject_user_pool_fault(None, Fault::Reset, Some(1));
+    let sent = client()
+        .post(format!("{}/", emu.url()))
+        .header("X-Amz-Target", "AWSCognitoIdentityProviderService.GetUser")
+        .body("{}")
+        .send()
+        .await;
+    assert!(sent.is_err());
+    assert!(idp(&emu, "GetUser", json!({})).await.status == 400);
 }
