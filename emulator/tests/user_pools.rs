@@ -1737,3 +1737,60 @@ async fn faults_on_user_pool_operations() {
     assert!(sent.is_err());
     assert!(idp(&emu, "GetUser", json!({})).await.status == 400);
 }
+
+#[tokio::test]
+async fn garbage_to_every_operation_gets_a_400_never_a_crash() {
+    let emu = start_with(vec![alice()]).await;
+    let ops = [
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "GetTokensFromRefreshToken",
+        "SignUp",
+        "ConfirmSignUp",
+        "ResendConfirmationCode",
+        "ForgotPassword",
+        "ConfirmForgotPassword",
+        "ChangePassword",
+        "GlobalSignOut",
+        "RevokeToken",
+        "GetUser",
+        "AssociateSoftwareToken",
+        "VerifySoftwareToken",
+        "SetUserMFAPreference",
+    ];
+    let long = "é".repeat(5_000);
+    let bodies = [
+        json!([1, 2]),
+        json!("string"),
+        json!({"ClientId": 7, "AccessToken": [], "Session": {}}),
+        json!({"ClientId": PUBLIC, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": long, "SRP_A": long}}),
+        json!({"ClientId": PUBLIC, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "alice", "PASSWORD": 5}}),
+        json!({"ClientId": PUBLIC, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": {"USERNAME": "alice",
+               "PASSWORD_CLAIM_SECRET_BLOCK": long, "PASSWORD_CLAIM_SIGNATURE": long, "TIMESTAMP": long}}),
+        json!({"ClientId": PUBLIC, "ChallengeName": "SMS_MFA", "Session": long, "ChallengeResponses": {"USERNAME": "alice"}}),
+        json!({"ClientId": PUBLIC, "Username": long, "Password": long, "ConfirmationCode": long,
+               "UserAttributes": [{"Name": null}, 5], "AccessToken": long, "Token": long, "RefreshToken": long,
+               "UserCode": long, "PreviousPassword": long, "ProposedPassword": long,
+               "SoftwareTokenMfaSettings": {"Enabled": "yes"}}),
+        json!({"AccessToken": "a.b.c", "Session": "AYABe0000000000000000000", "UserCode": "123456",
+               "Token": "x", "ClientId": PUBLIC, "RefreshToken": "x"}),
+    ];
+    for op in ops {
+        for body in &bodies {
+            let a = idp(&emu, op, body.clone()).await;
+            if op == "RevokeToken" && body["Token"] == "x" {
+                // Revoking an unknown token is no error (as OAuth's revocation).
+                assert_eq!((a.status, a.body.as_str()), (200, "{}"));
+                continue;
+            }
+            assert_eq!(a.status, 400, "{op} {body:.80}: {}", a.body);
+            let (code, _) = a.error();
+            assert!(code.ends_with("Exception"), "{op}: {}", a.body);
+        }
+    }
+    // Still serving.
+    assert_eq!(
+        password_auth(&emu, PUBLIC, "alice", PASSWORD).await.status,
+        200
+    );
+}
