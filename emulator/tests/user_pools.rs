@@ -1794,3 +1794,43 @@ async fn garbage_to_every_operation_gets_a_400_never_a_crash() {
         200
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_by_alias_uses_user_id_for_srp() {
+    let mut pool = UserPoolConfig::default_pool();
+    pool.alias_attributes = vec!["email".into()];
+    pool.users = vec![
+        SeedUser::new("u-7f3a", PASSWORD)
+            .with_attribute("email", "player@example.com")
+            .with_attribute("email_verified", "true"),
+        SeedUser::new("u-unverified", PASSWORD).with_attribute("email", "other@example.com"),
+    ];
+    let emu = Emulator::start(EmulatorConfig {
+        user_pools: vec![pool],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    // pycognito types the email; the challenge names the user, and its math uses that.
+    let prepared = prepare_srp(&emu, PUBLIC, "player@example.com", PASSWORD, 1).await;
+    assert_eq!(prepared[0]["challenge"]["USER_ID_FOR_SRP"], "u-7f3a");
+    assert_eq!(prepared[0]["responses"]["USERNAME"], "u-7f3a");
+    let r = respond_verifier(&emu, PUBLIC, &prepared[0]["responses"]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = payload(
+        r.json()["AuthenticationResult"]["IdToken"]
+            .as_str()
+            .unwrap(),
+    );
+    assert_eq!(id["cognito:username"], "u-7f3a");
+    assert_eq!(
+        sign_in(&emu, "player@example.com", PASSWORD).await["IdToken"].is_string(),
+        true
+    );
+    // Only verified emails are aliases.
+    refused(
+        &password_auth(&emu, PUBLIC, "other@example.com", PASSWORD).await,
+        "UserNotFoundException",
+        "User does not exist.",
+    );
+}
