@@ -58,6 +58,12 @@ namespace CognitoNative.AwsSdk
             _native = new global::CognitoNative.CognitoAWSCredentials(
                 accountId, identityPoolId, unAuthRoleArn, authRoleArn, AwsBridge.ToNative(region), options, _hooks);
             _native.IdentityChangedEvent += OnIdentityChanged;
+            if (_native.PrefetchOption && GetType() == typeof(CognitoAWSCredentials))
+            {
+                // CognitoOptions.Prefetch, once subscribed (the first identity's event is not missed). A
+                // subclass calls Prefetch() at the end of its constructor.
+                _native.Prefetch();
+            }
         }
 
         /// <summary>Raised once per change of the identity id, as
@@ -198,6 +204,13 @@ namespace CognitoNative.AwsSdk
         public virtual void ClearCredentials()
         {
             Native.ClearCredentials();
+        }
+
+        /// <summary>Starts getting the identity id and credentials in the background; returns at once (see
+        /// <c>CognitoNative.CognitoAWSCredentials.Prefetch</c>).</summary>
+        public void Prefetch()
+        {
+            Native.Prefetch();
         }
 
         /// <summary>The identity-cache hook (see <c>CognitoNative.CognitoAWSCredentials.GetCachedIdentityId</c>).</summary>

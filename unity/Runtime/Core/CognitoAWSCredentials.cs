@@ -136,7 +136,17 @@ namespace CognitoNative
             _hooks.Native = this;
             _refreshIdentityBridge = CreateRefreshIdentityBridge();
             _developerSource = _refreshIdentityBridge;
-            _handle = CreateProvider(null);
+            // CognitoOptions.Prefetch: only for an object created as it is. A subclass's overrides (a
+            // developer identity source, the identity-cache hooks) may use fields its constructor has not set
+            // yet, and the facade subscribes to IdentityChangedEvent after this: they call Prefetch() when ready.
+            _handle = CreateProvider(null, _options.Prefetch && hooks == null && GetType() == typeof(CognitoAWSCredentials));
+        }
+
+        /// <summary><see cref="CognitoOptions.Prefetch"/> of the options given (the AwsSdk facade prefetches
+        /// once it has subscribed to the events).</summary>
+        internal bool PrefetchOption
+        {
+            get { return _options.Prefetch; }
         }
 
         /// <summary>
@@ -199,7 +209,7 @@ namespace CognitoNative
                     {
                         return;
                     }
-                    ReplaceProvider(value);
+                    ReplaceProvider(value, true);
                     _customRoleArn = value;
                 }
             }
@@ -242,7 +252,7 @@ namespace CognitoNative
                     _options.RefreshWindow = value;
                     try
                     {
-                        ReplaceProvider(_customRoleArn);
+                        ReplaceProvider(_customRoleArn, false);
                     }
                     catch
                     {
@@ -646,6 +656,19 @@ namespace CognitoNative
             _lastCredentials = null;
         }
 
+        /// <summary>
+        /// Starts getting the identity id and credentials in the background with the current logins, so
+        /// that a later <see cref="GetCredentialsAsync()"/> finds them ready or joins the request in flight:
+        /// call it when the player has signed in (or right away for a guest) and the game is still loading.
+        /// Returns at once, never blocks; does nothing when valid credentials are cached or persisted, or a
+        /// request is in flight. A failure is logged (see <see cref="CognitoRuntime.SetLogHandler"/>) and the
+        /// next call tries again. <see cref="CognitoOptions.Prefetch"/> does this at creation.
+        /// </summary>
+        public void Prefetch()
+        {
+            Invoke(NativeMethods.cognito_provider_prefetch, "cognito_provider_prefetch");
+        }
+
         /// <summary>Frees the native provider. Calls in flight end as cancelled; later calls throw
         /// <see cref="ObjectDisposedException"/>.</summary>
         public void Dispose()
@@ -771,39 +794,97 @@ namespace CognitoNative
 
         /// <summary>Switches to a new native provider with the current options, logins and identity store
         /// (the options it was created with are fixed). The old one is freed when its calls complete.
+        /// <paramref name="otherRole"/>: the credentials are another role's, so persisted ones are dropped
+        /// first (an entry does not name its role: the replacement would adopt the old role's).
         /// Under <see cref="_sync"/>.</summary>
-        private void ReplaceProvider(string customRoleArn)
+        private void ReplaceProvider(string customRoleArn, bool otherRole)
         {
-            var replacement = CreateProvider(customRoleArn);
+            if (otherRole)
+            {
+                Errors.Check(NativeMethods.cognito_provider_clear_credentials(_handle), "cognito_provider_clear_credentials");
+            }
+            var replacement = CreateProvider(customRoleArn, _options.Prefetch);
             var previous = _handle;
             Volatile.Write(ref _handle, replacement);
             _lastCredentials = null;
             previous.Dispose();
         }
 
-        private ProviderHandle CreateProvider(string customRoleArn)
+        private ProviderHandle CreateProvider(string customRoleArn, bool prefetch)
         {
             try
             {
-                return CreateProviderOnce(customRoleArn);
+                return CreateProviderOnce(customRoleArn, prefetch);
             }
             catch (RuntimeShutDownException e)
             {
                 // Another AppDomain shut the process-wide library down; start it again, once.
                 CognitoRuntime.OnShutDownElsewhere(e.Generation);
-                return CreateProviderOnce(customRoleArn);
+                return CreateProviderOnce(customRoleArn, prefetch);
             }
         }
 
-        private ProviderHandle CreateProviderOnce(string customRoleArn)
+        /// <summary>Where the credentials are persisted: nowhere, the native file store (beside the identity
+        /// file), or <see cref="CognitoOptions.CredentialsStore"/>.</summary>
+        private enum CredentialsPersistence
         {
+            None,
+            File,
+            Host,
+        }
+
+        /// <summary>The persistence the options ask for, refusing the combinations that cannot work.</summary>
+        /// <exception cref="ArgumentException">A credentials store without an identity store, or
+        /// <see cref="CognitoOptions.PersistCredentials"/> with an identity store but no credentials store.</exception>
+        private CredentialsPersistence Persistence()
+        {
+            var identityByHost = HooksAreTheStore || _options.IdentityStore != null;
+            if (_options.CredentialsStore != null)
+            {
+                if (!identityByHost)
+                {
+                    throw new ArgumentException(
+                        "CognitoOptions.CredentialsStore needs CognitoOptions.IdentityStore (or an override of the identity-cache hooks): "
+                        + "persisted credentials are used only for the identity id kept with them. "
+                        + "To keep both in the native library's files, set PersistCredentials with IdentityStoreDirectory instead.");
+                }
+                return CredentialsPersistence.Host;
+            }
+            if (!_options.PersistCredentials)
+            {
+                return CredentialsPersistence.None;
+            }
+            if (identityByHost)
+            {
+                throw new ArgumentException(
+                    "CognitoOptions.PersistCredentials with an IdentityStore (or an override of the identity-cache hooks) needs "
+                    + "CognitoOptions.CredentialsStore: where to keep the credentials (they hold a secret key).");
+            }
+            // The native file store; without IdentityStoreDirectory the library refuses it (ArgumentException).
+            return CredentialsPersistence.File;
+        }
+
+        private ProviderHandle CreateProviderOnce(string customRoleArn, bool prefetch)
+        {
+            var persistence = Persistence();
             var generation = CognitoRuntime.EnsureRunning();
             var pool = Utf8.ToNative(IdentityPoolId);
-            var options = Utf8.ToNative(_options.ToJson(_region, AccountId, UnAuthRoleArn, AuthRoleArn, customRoleArn));
+            var options = Utf8.ToNative(_options.ToJson(
+                _region, AccountId, UnAuthRoleArn, AuthRoleArn, customRoleArn, persistence == CredentialsPersistence.File));
             var handle = new ProviderHandle();
             IntPtr provider;
             CognitoStatus status;
-            if (HooksAreTheStore)
+            if (persistence == CredentialsPersistence.Host)
+            {
+                // The identity store as below (the hooks, or IIdentityStore), and the credentials store; both
+                // read inside this call.
+                var identity = HooksAreTheStore
+                    ? HookStoreBridge.Native(handle.Pin(new HookStoreBridge(this)))
+                    : StoreBridge.Native(handle.Pin(new StoreBridge(_options.IdentityStore)));
+                var credentials = CredentialsStoreBridge.Native(handle.Pin(new CredentialsStoreBridge(_options.CredentialsStore)));
+                status = NewWithStores(pool, options, ref identity, ref credentials, out provider);
+            }
+            else if (HooksAreTheStore)
             {
                 // A subclass overrides the identity-cache hooks: they are the store (load runs in this call).
                 status = NativeMethods.cognito_provider_new_with_store(
@@ -860,6 +941,11 @@ namespace CognitoNative
                     RegisterLoginsProvider(handle, login.Key, login.Value);
                 }
                 ApplyUserPoolSession(handle);
+                if (prefetch)
+                {
+                    // Once configured (logins, developer source): the engine starts in the background.
+                    Errors.Check(NativeMethods.cognito_provider_prefetch(handle), "cognito_provider_prefetch");
+                }
             }
             catch
             {
@@ -867,6 +953,17 @@ namespace CognitoNative
                 throw;
             }
             return handle;
+        }
+
+        private static unsafe CognitoStatus NewWithStores(
+            byte[] pool, byte[] options, ref NativeStore identity, ref NativeStore credentials, out IntPtr provider)
+        {
+            fixed (NativeStore* identityStore = &identity)
+            fixed (NativeStore* credentialsStore = &credentials)
+            {
+                return NativeMethods.cognito_provider_new_with_stores(
+                    pool, options, (IntPtr)identityStore, (IntPtr)credentialsStore, out provider);
+            }
         }
 
         private static void RegisterLoginsProvider(ProviderHandle handle, string providerName, LoginsProviderBridge bridge)

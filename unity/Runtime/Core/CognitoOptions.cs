@@ -7,7 +7,8 @@ namespace CognitoNative
 {
     /// <summary>
     /// Settings of a <see cref="CognitoAWSCredentials"/> beyond what the AWS SDK's constructors take:
-    /// endpoints (e.g. the local emulator), timeouts, retries, refresh window and identity store.
+    /// endpoints (e.g. the local emulator), timeouts, retries, refresh window, identity store, persisted
+    /// credentials, prefetch and client-side rate limits.
     /// The constructors without an options argument use <see cref="Default"/>, read when each object
     /// is created, so setting it at start-up also affects code written for the AWS SDK.
     /// </summary>
@@ -111,15 +112,63 @@ namespace CognitoNative
         /// <see cref="IdentityStore"/>, keeps them in memory only.</summary>
         public string IdentityStoreDirectory { get; set; }
 
-        /// <summary>A copy (the identity store object itself is shared).</summary>
+        /// <summary>
+        /// Keeps the credentials between launches, so that a launch while they are still valid sends no
+        /// request (off by default: they hold a secret key). With <see cref="IdentityStoreDirectory"/> (and
+        /// no <see cref="IdentityStore"/>), the native library keeps them in a file beside the identity id,
+        /// readable by this user only (0600); with an <see cref="IdentityStore"/>, set
+        /// <see cref="CredentialsStore"/> instead. They are used only for the same identity and the same
+        /// logins, only while valid by the server's clock, and dropped on <see cref="CognitoAWSCredentials.Clear"/>,
+        /// a login change and an identity change.
+        /// </summary>
+        public bool PersistCredentials { get; set; }
+
+        /// <summary>
+        /// Keeps the credentials between launches in a store of the app's (the Keychain, the Android
+        /// Keystore, DPAPI: the entry holds a secret key). Setting one turns persisted credentials on
+        /// (<see cref="PersistCredentials"/> need not be set). It needs an <see cref="IdentityStore"/> (or an
+        /// override of the identity-cache hooks): the credentials are used only for the identity id kept
+        /// with them. <see cref="MemoryCredentialsStore"/> keeps them for the process's lifetime.
+        /// </summary>
+        public ICredentialsStore CredentialsStore { get; set; }
+
+        /// <summary>
+        /// Starts getting the identity id and credentials in the background as soon as a
+        /// <see cref="CognitoAWSCredentials"/> is created (with the logins it has then), so that a game
+        /// asking for them after loading waits for nothing; costs no request when valid credentials are
+        /// persisted. Never blocks the constructor. Logins added right after creation make that first
+        /// request a guest's: then call <see cref="CognitoAWSCredentials.Prefetch"/> after adding them instead.
+        /// A handler subscribed to <see cref="CognitoAWSCredentials.IdentityChangedEvent"/> after the
+        /// constructor may miss the first identity's event. Applies to objects of the class itself (also
+        /// the AwsSdk facade's); a subclass (developer identities, identity-cache hooks) calls
+        /// <see cref="CognitoAWSCredentials.Prefetch"/> at the end of its constructor, when its overrides
+        /// can run.
+        /// </summary>
+        public bool Prefetch { get; set; }
+
+        /// <summary>Cognito's request quotas kept on this side (shared by the whole process); null: AWS's
+        /// default quotas, applied to requests to AWS's endpoints.</summary>
+        public CognitoRateLimits RateLimits { get; set; }
+
+        /// <summary>A copy (the identity and credentials store objects themselves are shared; the rate
+        /// limits are copied).</summary>
         public CognitoOptions Clone()
         {
-            return (CognitoOptions)MemberwiseClone();
+            var copy = (CognitoOptions)MemberwiseClone();
+            copy.RateLimits = RateLimits == null ? null : RateLimits.Clone();
+            return copy;
         }
 
-        /// <summary>The <c>options_json</c> of <c>cognito_provider_new</c>.</summary>
+        /// <summary>The <c>options_json</c> of <c>cognito_provider_new</c>. <paramref name="fileCredentials"/>:
+        /// the native file store keeps the credentials (<c>persist_credentials</c>; a host credentials store
+        /// is the opt-in of <c>cognito_provider_new_with_stores</c> by itself).</summary>
         internal string ToJson(
-            RegionEndpoint region, string accountId, string unAuthRoleArn, string authRoleArn, string customRoleArn)
+            RegionEndpoint region,
+            string accountId,
+            string unAuthRoleArn,
+            string authRoleArn,
+            string customRoleArn,
+            bool fileCredentials = false)
         {
             var json = new JsonWriter();
             json.String("region", region == null ? null : region.SystemName);
@@ -145,6 +194,14 @@ namespace CognitoNative
             if (IdentityStore == null)
             {
                 json.String("identity_store_dir", IdentityStoreDirectory);
+            }
+            if (fileCredentials)
+            {
+                json.Bool("persist_credentials", true);
+            }
+            if (RateLimits != null)
+            {
+                json.Object("rate_limits", RateLimits.ToJson());
             }
             return json.ToString();
         }
@@ -185,6 +242,23 @@ namespace CognitoNative
                 {
                     Key(key);
                     _sb.Append(value.Value.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+
+            public void Number(string key, double value)
+            {
+                Key(key);
+                // "R": the shortest text that reads back as the same double; JSON takes its exponent form.
+                _sb.Append(value.ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            /// <summary>A nested object.</summary>
+            public void Object(string key, JsonWriter value)
+            {
+                if (value != null)
+                {
+                    Key(key);
+                    _sb.Append(value.ToString());
                 }
             }
 

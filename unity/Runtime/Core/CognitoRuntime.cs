@@ -72,6 +72,19 @@ namespace CognitoNative
         }
 
         /// <summary>
+        /// A snapshot of what the native library has done in this process: requests by operation and
+        /// outcome, retries, throttles, waits for a quota slot, cached reads, credentials fetches, and
+        /// the requests in flight and queued now (see <see cref="CognitoStatistics"/>). Cheap (the
+        /// library keeps atomic counters); callable from any thread, also before the runtime starts.
+        /// </summary>
+        public static CognitoStatistics GetStatistics()
+        {
+            IntPtr json;
+            Errors.Check(NativeMethods.cognito_statistics_json(out json), "cognito_statistics_json");
+            return CognitoStatistics.Parse(Utf8.TakeNative(json));
+        }
+
+        /// <summary>
         /// Sends the native library's log lines at <paramref name="level"/> and above to
         /// <paramref name="handler"/> (null removes it). The handler runs on library threads.
         /// </summary>

@@ -112,6 +112,10 @@ namespace CognitoNative.Interop
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_cancel(ulong callId);
 
+        /// <summary>The process's statistics as JSON (free with <see cref="cognito_string_free"/>).</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_statistics_json(out IntPtr json);
+
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_user_pool_provider_name(byte[] region, byte[] userPoolId, out IntPtr name);
 
@@ -135,6 +139,16 @@ namespace CognitoNative.Interop
             StoreSaveCallback save,
             StoreClearCallback clear,
             IntPtr storeUserData,
+            out IntPtr provider);
+
+        /// <summary><paramref name="identityStore"/> and <paramref name="credentialsStore"/> point at
+        /// <see cref="NativeStore"/>s (or are NULL) for the duration of the call.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_provider_new_with_stores(
+            byte[] identityPoolId,
+            byte[] optionsJson,
+            IntPtr identityStore,
+            IntPtr credentialsStore,
             out IntPtr provider);
 
         /// <summary>Takes the raw pointer: only <see cref="ProviderHandle"/>'s release calls it.</summary>
@@ -186,6 +200,9 @@ namespace CognitoNative.Interop
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_provider_set_identity_changed_callback(
             ProviderHandle provider, IdentityChangedCallback callback, IntPtr userData);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_provider_prefetch(ProviderHandle provider);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_provider_clear(ProviderHandle provider);

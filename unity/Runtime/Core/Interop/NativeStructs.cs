@@ -96,4 +96,32 @@ namespace CognitoNative.Interop
         /// <summary>The id token's expiration, seconds since the Unix epoch (server time).</summary>
         public long Expiration;
     }
+
+    /// <summary><c>cognito_store_t</c> (<c>cognito_provider_new_with_stores</c>): the three callbacks as function
+    /// pointers (of delegates kept in static fields; IntPtr.Zero for NULL) and their <c>user_data</c>. Read
+    /// only during the call that takes it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeStore
+    {
+        public IntPtr Load;
+        public IntPtr Save;
+        public IntPtr Clear;
+        public IntPtr UserData;
+
+        /// <summary>A store of these callbacks.</summary>
+        internal static NativeStore Of(
+            NativeMethods.StoreLoadCallback load,
+            NativeMethods.StoreSaveCallback save,
+            NativeMethods.StoreClearCallback clear,
+            IntPtr userData)
+        {
+            return new NativeStore
+            {
+                Load = Marshal.GetFunctionPointerForDelegate(load),
+                Save = Marshal.GetFunctionPointerForDelegate(save),
+                Clear = Marshal.GetFunctionPointerForDelegate(clear),
+                UserData = userData,
+            };
+        }
+    }
 }

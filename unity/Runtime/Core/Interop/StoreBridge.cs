@@ -11,6 +11,13 @@ namespace CognitoNative.Interop
         internal static readonly NativeMethods.StoreSaveCallback SaveCallback = OnSave;
         internal static readonly NativeMethods.StoreClearCallback ClearCallback = OnClear;
 
+        /// <summary>These callbacks as a <c>cognito_store_t</c> (cognito_provider_new_with_stores), with
+        /// <paramref name="userData"/> pinning a bridge.</summary>
+        internal static NativeStore Native(IntPtr userData)
+        {
+            return NativeStore.Of(LoadCallback, SaveCallback, ClearCallback, userData);
+        }
+
         private readonly IIdentityStore _store;
 
         internal StoreBridge(IIdentityStore store)

@@ -114,7 +114,25 @@ namespace CognitoNative.Interop
         /// or the length needed when it does not fit (nothing is written then).</summary>
         internal static int WriteNative(string s, IntPtr buffer, int capacity)
         {
+            return Write(Strict.GetBytes(s), buffer, capacity);
+        }
+
+        /// <summary><see cref="WriteNative"/> for a secret: the managed copy of its bytes is zeroed after.</summary>
+        internal static int WriteNativeSecret(string s, IntPtr buffer, int capacity)
+        {
             var bytes = Strict.GetBytes(s);
+            try
+            {
+                return Write(bytes, buffer, capacity);
+            }
+            finally
+            {
+                Array.Clear(bytes, 0, bytes.Length);
+            }
+        }
+
+        private static int Write(byte[] bytes, IntPtr buffer, int capacity)
+        {
             if (bytes.Length + 1 > capacity)
             {
                 return bytes.Length;

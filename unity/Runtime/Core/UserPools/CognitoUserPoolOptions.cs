@@ -73,10 +73,17 @@ namespace CognitoNative
         /// null (the default) keeps it in memory only.</summary>
         public string SessionStoreDirectory { get; set; }
 
-        /// <summary>A copy.</summary>
+        /// <summary>Cognito's request quotas kept on this side (sign-in is the <c>UserAuthentication</c>
+        /// quota; shared by the whole process); null: AWS's default quotas, applied to requests to AWS's
+        /// endpoints.</summary>
+        public CognitoRateLimits RateLimits { get; set; }
+
+        /// <summary>A copy (the rate limits are copied).</summary>
         public CognitoUserPoolOptions Clone()
         {
-            return (CognitoUserPoolOptions)MemberwiseClone();
+            var copy = (CognitoUserPoolOptions)MemberwiseClone();
+            copy.RateLimits = RateLimits == null ? null : RateLimits.Clone();
+            return copy;
         }
 
         /// <summary>The <c>options_json</c> of <c>cognito_user_pool_new</c> (it holds the client secret: never log it).</summary>
@@ -99,6 +106,10 @@ namespace CognitoNative
             json.Number("retry_max_delay_ms", Milliseconds(RetryMaxDelay));
             json.Bool("refresh_token_rotation", RefreshTokenRotation);
             json.String("session_store_dir", SessionStoreDirectory);
+            if (RateLimits != null)
+            {
+                json.Object("rate_limits", RateLimits.ToJson());
+            }
             return json.ToString();
         }
 
