@@ -127,6 +127,22 @@ namespace CognitoNative.Tests
             Post("/__emulator/faults/clear", "{}");
         }
 
+        /// <summary>Sets (a rate per second) or removes (null) the emulator's request quota of
+        /// <paramref name="operation"/>; a bucket starts full. Not undone by <see cref="Reset"/>.</summary>
+        public void Quota(string operation, double? rate)
+        {
+            Post(
+                "/__emulator/quotas",
+                "{\"" + operation + "\":" + (rate.HasValue ? rate.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "null") + "}");
+        }
+
+        /// <summary>Requests of <paramref name="operation"/> the emulator's quota throttled since the last reset.</summary>
+        public int Throttled(string operation)
+        {
+            var m = Regex.Match(Get("/__emulator/quotas"), "\"throttled\":\\{[^}]*\"" + operation + "\":(\\d+)");
+            return m.Success ? int.Parse(m.Groups[1].Value) : 0;
+        }
+
         /// <summary>A user pool id token the emulator accepts.</summary>
         public string Token(string sub, int lifetimeSecs = 3600, string provider = UserPoolProvider)
         {

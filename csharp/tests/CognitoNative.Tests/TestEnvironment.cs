@@ -101,6 +101,21 @@ namespace CognitoNative.Tests
             }
         }
 
+        /// <summary>Waits (bounded by <see cref="Timeout"/>) until <paramref name="condition"/> holds,
+        /// checking it every 10 ms; fails the test with <paramref name="what"/> otherwise.</summary>
+        internal static void WaitUntil(Func<bool> condition, string what)
+        {
+            var deadline = DateTime.UtcNow + Timeout;
+            while (!condition())
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    Assert.Fail("timed out after " + Timeout + " waiting for " + what);
+                }
+                System.Threading.Thread.Sleep(10);
+            }
+        }
+
         /// <summary>The exception a faulted task ended with.</summary>
         internal static Exception FailureOf(Task task)
         {

@@ -260,6 +260,21 @@ namespace CognitoNative.Tests.AwsSdk
         }
 
         [Test]
+        public void Facade_PrefetchOptionAndMethod()
+        {
+            var options = Emulator.Options();
+            options.Prefetch = true;
+            using (var credentials = new CognitoNative.AwsSdk.CognitoAWSCredentials(Emulator.UnauthPoolId, Amazon.RegionEndpoint.USEast1, options))
+            {
+                WaitUntil(() => Emulator.Count("GetCredentialsForIdentity") == 1, "the facade's prefetch");
+                StringAssert.StartsWith("ASIA", Await(credentials.GetCredentialsAsync()).AccessKey);
+                credentials.Prefetch(); // cached: nothing to do
+                Assert.AreEqual(1, Emulator.Count("GetId"));
+                Assert.AreEqual(1, Emulator.Count("GetCredentialsForIdentity"));
+            }
+        }
+
+        [Test]
         public void Facade_DeveloperIdentity_PublicOverrideOfRefreshIdentityAsync()
         {
             using (var credentials = new DeveloperAuthenticatedAwsCredentials(Emulator.UnauthPoolId, "facade-hero"))
