@@ -2,6 +2,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod ffi;
+pub mod host_store;
 pub mod moto;
 pub mod storm;
 
