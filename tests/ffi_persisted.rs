@@ -68,16 +68,6 @@ fn gcfi(emu: &Emulator) -> u64 {
     emu.request_count(Operation::GetCredentialsForIdentity)
 }
 
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    for _ in 0..300 {
-        if done() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting until {what}");
-}
-
 #[test]
 fn host_stores_keep_credentials_across_launches() {
     let (_rt, emu) = emulator_on_own_runtime();

@@ -25,16 +25,10 @@ fn emulator_with_alice() -> (tokio::runtime::Runtime, Emulator) {
     pool.users = vec![SeedUser::new("alice", PASSWORD)
         .with_attribute("email", "alice@example.com")
         .with_attribute("email_verified", "true")];
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emu = rt.block_on(emulator_with(EmulatorConfig {
+    emulator_on_own_runtime_with(EmulatorConfig {
         user_pools: vec![pool],
         ..Default::default()
-    }));
-    (rt, emu)
+    })
 }
 
 fn pool_options(emu: &Emulator) -> CString {
@@ -190,16 +184,6 @@ fn refresh_token(session: *mut cognito_user_session) -> String {
 unsafe extern "C" fn on_done(ud: *mut c_void, status: cognito_status, _e: *const cognito_error) {
     let tx = Box::from_raw(ud.cast::<mpsc::Sender<cognito_status>>());
     let _ = tx.send(status);
-}
-
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    for _ in 0..500 {
-        if done() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting until {what}");
 }
 
 fn store_key() -> String {
