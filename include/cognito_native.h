@@ -1028,6 +1028,23 @@ cognito_user_pool_new (
     cognito_user_pool_t * * out_pool);
 
 /** \brief
+ *  Like cognito_user_pool_new, with the signed-in session kept by the host (PlayerPrefs,
+ *  Keychain...) instead of `session_store_dir`: the value is an opaque text with the refresh token
+ *  (a secret: keep it where the platform keeps secrets), under the key "<userPoolId>:<clientId>".
+ *  `load` runs inside cognito_user_pool_resume_saved's work, `save` and `clear` when a session
+ *  signs in, rotates its refresh token or ends; all on library threads. `session_store` (NULL: none)
+ *  is read inside this call; its `user_data` must stay valid until cognito_shutdown (sessions and
+ *  the providers they sign in outlive the pool handle).
+ */
+cognito_status_t
+cognito_user_pool_new_with_store (
+    char const * user_pool_id,
+    char const * client_id,
+    char const * options_json,
+    cognito_store_t const * session_store,
+    cognito_user_pool_t * * out_pool);
+
+/** \brief
  *  Writes the user pool provider name "cognito-idp.<region>.amazonaws.com/<userPoolId>" (the
  *  region is taken from the user pool id when `region` is NULL). Free with cognito_string_free.
  */
@@ -1092,6 +1109,22 @@ cognito_user_pool_respond (
     cognito_challenge_t * challenge,
     cognito_header_t const * answers,
     size_t answer_count,
+    void (*callback)(void *, cognito_status_t, cognito_sign_in_t const *, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  A session from a refresh token the app kept (with the username it belongs to and, when the pool
+ *  tracks devices, the device key; nullable), refreshed once now so that a refused token shows at
+ *  once (COGNITO_ERROR_KIND_NOT_AUTHORIZED). The callback receives the session. Completion: see
+ *  the contract at the top.
+ */
+cognito_status_t
+cognito_user_pool_resume (
+    cognito_user_pool_t * pool,
+    char const * username,
+    char const * refresh_token,
+    char const * device_key,
     void (*callback)(void *, cognito_status_t, cognito_sign_in_t const *, cognito_error_t const *),
     void * user_data,
     uint64_t * out_call_id);
@@ -1196,6 +1229,17 @@ cognito_user_pool_verify_software_token (
     char const * code,
     char const * device_name,
     void (*callback)(void *, cognito_status_t, cognito_sign_in_t const *, cognito_error_t const *),
+    void * user_data,
+    uint64_t * out_call_id);
+
+/** \brief
+ *  The signed-in user's attributes (GetUser: "sub", "email", "email_verified", custom ones...).
+ *  Completion: see the contract at the top.
+ */
+cognito_status_t
+cognito_user_session_attributes (
+    cognito_user_session_t * session,
+    void (*callback)(void *, cognito_status_t, cognito_header_t const *, size_t, cognito_error_t const *),
     void * user_data,
     uint64_t * out_call_id);
 

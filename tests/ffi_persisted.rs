@@ -6,89 +6,9 @@ mod common;
 use cognito_emulator::Emulator;
 use cognito_native::ffi::*;
 use common::ffi::*;
+use common::host_store::HostMap;
 use common::*;
-use std::collections::HashMap;
-use std::ffi::{c_void, CStr};
-use std::sync::Mutex;
 use std::time::Duration;
-
-/// A host store: values by pool id, and a log of the calls.
-#[derive(Default)]
-struct HostMap {
-    values: Mutex<HashMap<String, String>>,
-    calls: Mutex<Vec<String>>,
-}
-
-impl HostMap {
-    fn leaked() -> &'static HostMap {
-        Box::leak(Box::default())
-    }
-
-    fn get(&self, pool: &str) -> Option<String> {
-        self.values.lock().unwrap().get(pool).cloned()
-    }
-
-    fn calls(&self, kind: &str) -> usize {
-        self.calls
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|c| *c == kind)
-            .count()
-    }
-
-    fn as_store(&'static self) -> cognito_store {
-        cognito_store {
-            load: Some(load),
-            save: Some(save),
-            clear: Some(clear),
-            user_data: (self as *const HostMap).cast_mut().cast(),
-        }
-    }
-}
-
-unsafe fn host<'a>(ud: *mut c_void) -> &'a HostMap {
-    &*ud.cast::<HostMap>()
-}
-
-unsafe extern "C" fn load(
-    ud: *mut c_void,
-    pool: *const safer_ffi::c_char,
-    buf: *mut safer_ffi::c_char,
-    cap: usize,
-) -> usize {
-    let h = host(ud);
-    h.calls.lock().unwrap().push("load".into());
-    let pool = CStr::from_ptr(pool.cast()).to_str().unwrap();
-    let Some(value) = h.get(pool) else {
-        return 0;
-    };
-    // The length even when it does not fit: the library asks again with room for it.
-    if value.len() < cap {
-        std::ptr::copy_nonoverlapping(value.as_ptr(), buf.cast::<u8>(), value.len());
-        *buf.add(value.len()).cast::<u8>() = 0;
-    }
-    value.len()
-}
-
-unsafe extern "C" fn save(
-    ud: *mut c_void,
-    pool: *const safer_ffi::c_char,
-    value: *const safer_ffi::c_char,
-) {
-    let h = host(ud);
-    h.calls.lock().unwrap().push("save".into());
-    let pool = CStr::from_ptr(pool.cast()).to_str().unwrap().to_owned();
-    let value = CStr::from_ptr(value.cast()).to_str().unwrap().to_owned();
-    h.values.lock().unwrap().insert(pool, value);
-}
-
-unsafe extern "C" fn clear(ud: *mut c_void, pool: *const safer_ffi::c_char) {
-    let h = host(ud);
-    h.calls.lock().unwrap().push("clear".into());
-    let pool = CStr::from_ptr(pool.cast()).to_str().unwrap();
-    h.values.lock().unwrap().remove(pool);
-}
 
 fn new_with_stores(
     emu: &Emulator,
@@ -148,16 +68,6 @@ fn gcfi(emu: &Emulator) -> u64 {
     emu.request_count(Operation::GetCredentialsForIdentity)
 }
 
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    for _ in 0..300 {
-        if done() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("timed out waiting until {what}");
-}
-
 #[test]
 fn host_stores_keep_credentials_across_launches() {
     let (_rt, emu) = emulator_on_own_runtime();
@@ -213,11 +123,7 @@ fn a_huge_or_garbage_host_entry_is_ignored() {
         ("x".repeat(200_000), 1),
         ("{\"v\":1}".to_owned(), 1),
     ] {
-        creds
-            .values
-            .lock()
-            .unwrap()
-            .insert(DEFAULT_UNAUTH_POOL_ID.into(), garbage);
+        creds.set(DEFAULT_UNAUTH_POOL_ID, garbage);
         let before = creds.calls("load");
         let p = new_with_stores(&emu, Some(ids), Some(creds), "");
         assert_eq!(creds.calls("load") - before, loads);

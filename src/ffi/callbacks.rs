@@ -24,6 +24,7 @@ pub(crate) enum Callback {
     UserTokens(cognito_user_tokens_cb),
     SignUp(cognito_sign_up_cb),
     Secret(cognito_secret_cb),
+    Attributes(cognito_attributes_cb),
 }
 
 pub(crate) enum Outcome {
@@ -39,6 +40,7 @@ pub(crate) enum Outcome {
     UserTokens(Tokens),
     SignUp(SignUpResult),
     Secret(Secret),
+    Attributes(Vec<(String, String)>),
 }
 
 /// A sign-in step as C receives it: the handle of the session, or of the challenge with its name
@@ -200,6 +202,20 @@ fn deliver(
             };
             unsafe { f(ud, cognito_status::Ok, &view, null()) }
         }
+        (Callback::Attributes(f), Ok(Outcome::Attributes(list))) => {
+            let owned: Vec<_> = list
+                .iter()
+                .map(|(name, value)| (c_string(name), c_string(value)))
+                .collect();
+            let view: Vec<cognito_header> = owned
+                .iter()
+                .map(|(name, value)| cognito_header {
+                    name: name.as_ptr().cast(),
+                    value: value.as_ptr().cast(),
+                })
+                .collect();
+            unsafe { f(ud, cognito_status::Ok, view.as_ptr(), view.len(), null()) }
+        }
         (Callback::Secret(f), Ok(Outcome::Secret(secret))) => {
             let secret = c_string(secret.expose());
             unsafe { f(ud, cognito_status::Ok, secret.as_ptr().cast(), null()) }
@@ -241,6 +257,7 @@ fn deliver(
                 Callback::UserTokens(f) => unsafe { f(ud, status, null(), &view) },
                 Callback::SignUp(f) => unsafe { f(ud, status, null(), &view) },
                 Callback::Secret(f) => unsafe { f(ud, status, null(), &view) },
+                Callback::Attributes(f) => unsafe { f(ud, status, null(), 0, &view) },
             }
         }
     }

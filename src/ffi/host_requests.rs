@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::logins::LoginsProvider;
 use crate::secret::Secret;
 use crate::store::IdentityStore;
+use crate::user_pool::{SavedSession, SessionStore};
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
 use once_cell::sync::Lazy;
@@ -90,7 +91,14 @@ pub(crate) struct StoreCallbacks {
 }
 
 impl StoreCallbacks {
-    pub fn from_c(store: &cognito_store) -> StoreCallbacks {
+    /// The callbacks of a store struct argument, NULL for none.
+    pub fn from_arg(store: *const cognito_store) -> Option<StoreCallbacks> {
+        // SAFETY: NULL or pointing at a store struct for the duration of the call (the contract
+        // of every export taking one).
+        unsafe { store.as_ref() }.map(StoreCallbacks::from_c)
+    }
+
+    fn from_c(store: &cognito_store) -> StoreCallbacks {
         StoreCallbacks {
             load: store.load,
             save: store.save,
@@ -146,7 +154,7 @@ impl StoreCallbacks {
         Err(Error::new(ErrorKind::Store, "the stored value is too long"))
     }
 
-    fn save(&self, gate: &CallbackGate, key: &str, value: &str) {
+    pub(crate) fn save(&self, gate: &CallbackGate, key: &str, value: &str) {
         if let Some(save) = self.save {
             let (key, value) = (c_string(key), c_string(value));
             // SAFETY: both strings are valid for the call.
@@ -156,7 +164,7 @@ impl StoreCallbacks {
         }
     }
 
-    fn clear(&self, gate: &CallbackGate, key: &str) {
+    pub(crate) fn clear(&self, gate: &CallbackGate, key: &str) {
         if let Some(clear) = self.clear {
             let key = c_string(key);
             // SAFETY: the string is valid for the call.
@@ -233,6 +241,47 @@ impl IdentityStore for HostStore {
         if let Some(store) = &self.credentials {
             store.clear(&self.gate, pool_id);
         }
+        Ok(())
+    }
+}
+
+/// A user pool's session store kept by the host: the saved session (username, refresh token,
+/// device key) as JSON under the pool's key (`<userPoolId>:<clientId>`).
+pub(crate) struct HostSessionStore {
+    pub callbacks: StoreCallbacks,
+    pub gate: Arc<CallbackGate>,
+}
+
+/// A saved session is a few KB (the refresh token is an encrypted JWT).
+const SESSION_BUFFER: usize = 8192;
+const MAX_SESSION_LEN: usize = 64 * 1024;
+
+impl SessionStore for HostSessionStore {
+    fn load(&self, key: &str) -> Result<Option<SavedSession>> {
+        let Some(text) = self
+            .callbacks
+            .load(&self.gate, key, SESSION_BUFFER, MAX_SESSION_LEN)?
+        else {
+            return Ok(None);
+        };
+        match serde_json::from_str::<SavedSession>(&text) {
+            Ok(saved) => Ok(Some(saved)),
+            Err(_) => {
+                tracing::warn!("the stored session is corrupt; ignoring it");
+                Ok(None)
+            }
+        }
+    }
+
+    fn save(&self, key: &str, session: &SavedSession) -> Result<()> {
+        let text = serde_json::to_string(session)
+            .map_err(|e| Error::new(ErrorKind::Store, e.to_string()))?;
+        self.callbacks.save(&self.gate, key, &text);
+        Ok(())
+    }
+
+    fn clear(&self, key: &str) -> Result<()> {
+        self.callbacks.clear(&self.gate, key);
         Ok(())
     }
 }

@@ -91,9 +91,10 @@ pub fn cognito_provider_new_with_stores(
     out_provider: *mut *mut cognito_provider,
 ) -> cognito_status {
     guard("cognito_provider_new_with_stores", || {
-        // SAFETY: NULL or pointing at a store struct for the duration of the call (the contract).
-        let read = |p: *const cognito_store| unsafe { p.as_ref() }.map(StoreCallbacks::from_c);
-        let stores = (read(identity_store), read(credentials_store));
+        let stores = (
+            StoreCallbacks::from_arg(identity_store),
+            StoreCallbacks::from_arg(credentials_store),
+        );
         new_provider(identity_pool_id, options_json, Some(stores), out_provider)
     })
 }

@@ -411,6 +411,16 @@ pub type cognito_user_tokens_cb = unsafe extern "C" fn(
     error: *const cognito_error,
 );
 
+/// Completion of cognito_user_session_attributes: on COGNITO_STATUS_OK, the user's `count`
+/// attributes as name/value pairs (e.g. "email", "email_verified", "sub"); `error` otherwise.
+pub type cognito_attributes_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    attributes: *const cognito_header,
+    count: usize,
+    error: *const cognito_error,
+);
+
 /// What a sign-up did, in its callback.
 #[derive_ReprC]
 #[repr(C)]

@@ -7,6 +7,7 @@ use super::gate::CallbackGate;
 use super::guard::{
     callback_arg, guard, opt_str_arg, out_arg, str_arg, str_field, Failure, FfiResult,
 };
+use super::host_requests::{HostSessionStore, StoreCallbacks};
 use super::library::{failed, library, CallWork, Library, SessionEntry};
 use super::options::UserPoolOptions;
 use super::types::*;
@@ -141,18 +142,55 @@ pub fn cognito_user_pool_new(
     out_pool: *mut *mut cognito_user_pool,
 ) -> cognito_status {
     guard("cognito_user_pool_new", || {
-        let pool_id = str_arg("user_pool_id", user_pool_id)?;
-        let client_id = str_arg("client_id", client_id)?;
-        let options = UserPoolOptions::parse(opt_str_arg("options_json", options_json)?)?;
-        let out = out_arg("out_pool", out_pool)?;
-        let lib = library()?;
-        let mut config = options.apply(pool_id, client_id)?;
-        config.runtime = Some(lib.handle.clone());
-        let id = lib.user_pools.add(UserPool::new(config)?);
-        // SAFETY: checked non-NULL.
-        unsafe { *out = id as *mut cognito_user_pool };
-        Ok(())
+        new_pool(user_pool_id, client_id, options_json, None, out_pool)
     })
+}
+
+/// Like cognito_user_pool_new, with the signed-in session kept by the host (PlayerPrefs,
+/// Keychain...) instead of `session_store_dir`: the value is an opaque text with the refresh token
+/// (a secret: keep it where the platform keeps secrets), under the key "<userPoolId>:<clientId>".
+/// `load` runs inside cognito_user_pool_resume_saved's work, `save` and `clear` when a session
+/// signs in, rotates its refresh token or ends; all on library threads. `session_store` (NULL: none)
+/// is read inside this call; its `user_data` must stay valid until cognito_shutdown (sessions and
+/// the providers they sign in outlive the pool handle).
+#[ffi_export]
+pub fn cognito_user_pool_new_with_store(
+    user_pool_id: Option<char_p::Ref<'_>>,
+    client_id: Option<char_p::Ref<'_>>,
+    options_json: Option<char_p::Ref<'_>>,
+    session_store: *const cognito_store,
+    out_pool: *mut *mut cognito_user_pool,
+) -> cognito_status {
+    guard("cognito_user_pool_new_with_store", || {
+        let store = StoreCallbacks::from_arg(session_store);
+        new_pool(user_pool_id, client_id, options_json, store, out_pool)
+    })
+}
+
+fn new_pool(
+    user_pool_id: Option<char_p::Ref<'_>>,
+    client_id: Option<char_p::Ref<'_>>,
+    options_json: Option<char_p::Ref<'_>>,
+    store: Option<StoreCallbacks>,
+    out_pool: *mut *mut cognito_user_pool,
+) -> FfiResult {
+    let pool_id = str_arg("user_pool_id", user_pool_id)?;
+    let client_id = str_arg("client_id", client_id)?;
+    let options = UserPoolOptions::parse(opt_str_arg("options_json", options_json)?)?;
+    let out = out_arg("out_pool", out_pool)?;
+    let lib = library()?;
+    let mut config = options.apply(pool_id, client_id)?;
+    config.runtime = Some(lib.handle.clone());
+    if let Some(callbacks) = store {
+        config.session_store = Some(Arc::new(HostSessionStore {
+            callbacks,
+            gate: CallbackGate::new(),
+        }));
+    }
+    let id = lib.user_pools.add(UserPool::new(config)?);
+    // SAFETY: checked non-NULL.
+    unsafe { *out = id as *mut cognito_user_pool };
+    Ok(())
 }
 
 /// Frees a user pool client (calls in flight still complete; its sessions live on). NULL is a
@@ -351,6 +389,43 @@ pub fn cognito_user_pool_resume_saved(
                         )),
                         Err(e) => Err(failed(e)),
                     }
+                }
+                .boxed()
+            },
+        )
+    })
+}
+
+/// A session from a refresh token the app kept (with the username it belongs to and, when the pool
+/// tracks devices, the device key; nullable), refreshed once now so that a refused token shows at
+/// once (COGNITO_ERROR_KIND_NOT_AUTHORIZED). The callback receives the session. Completion: see
+/// the contract at the top.
+#[ffi_export]
+pub fn cognito_user_pool_resume(
+    pool: *mut cognito_user_pool,
+    username: Option<char_p::Ref<'_>>,
+    refresh_token: Option<char_p::Ref<'_>>,
+    device_key: Option<char_p::Ref<'_>>,
+    callback: Option<cognito_sign_in_cb>,
+    user_data: *mut c_void,
+    out_call_id: *mut u64,
+) -> cognito_status {
+    guard("cognito_user_pool_resume", || {
+        let callback = callback_arg(callback)?;
+        let username = str_arg("username", username)?.to_owned();
+        let refresh_token = Secret::new(str_arg("refresh_token", refresh_token)?);
+        let device_key = opt_str_arg("device_key", device_key)?.map(str::to_owned);
+        let lib = library()?;
+        start(
+            &lib,
+            lib.user_pools.get(pool),
+            Callback::SignIn(callback),
+            user_data,
+            out_call_id,
+            move |pool| {
+                async move {
+                    let session = pool.resume(&username, refresh_token, device_key).await;
+                    registered(session.map(SignIn::SignedIn))
                 }
                 .boxed()
             },
@@ -589,6 +664,35 @@ pub fn cognito_user_session_tokens(
                         false => entry.session.tokens().await,
                     };
                     tokens.map(Outcome::UserTokens).map_err(failed)
+                }
+                .boxed()
+            },
+        )
+    })
+}
+
+/// The signed-in user's attributes (GetUser: "sub", "email", "email_verified", custom ones...).
+/// Completion: see the contract at the top.
+#[ffi_export]
+pub fn cognito_user_session_attributes(
+    session: *mut cognito_user_session,
+    callback: Option<cognito_attributes_cb>,
+    user_data: *mut c_void,
+    out_call_id: *mut u64,
+) -> cognito_status {
+    guard("cognito_user_session_attributes", || {
+        let callback = callback_arg(callback)?;
+        let lib = library()?;
+        start(
+            &lib,
+            lib.user_sessions.get(session),
+            Callback::Attributes(callback),
+            user_data,
+            out_call_id,
+            move |entry| {
+                async move {
+                    let attributes = entry.session.attributes().await;
+                    attributes.map(Outcome::Attributes).map_err(failed)
                 }
                 .boxed()
             },

@@ -537,10 +537,10 @@ impl UserPool {
     /// The session kept in the configured [`SessionStore`], refreshed; `None` when there is none
     /// (or no store). A refused refresh token clears it and is an error.
     pub async fn resume_saved(&self) -> Result<Option<UserPoolSession>> {
-        let Some(store) = &self.inner.store else {
+        if self.inner.store.is_none() {
             return Ok(None);
-        };
-        let Some(saved) = store.load(&self.inner.store_key())? else {
+        }
+        let Some(saved) = self.in_store(|store, key| store.load(key)).await? else {
             return Ok(None);
         };
         match self
@@ -548,11 +548,33 @@ impl UserPool {
             .await
         {
             Err(e) if e.kind() == ErrorKind::NotAuthorized => {
-                store.clear(&self.inner.store_key())?;
+                self.in_store(|store, key| store.clear(key)).await?;
                 Err(e)
             }
             other => other.map(Some),
         }
+    }
+
+    /// Runs `op` on the configured store on the runtime's blocking threads: a store may be the
+    /// host's (a disk, the Keychain) and must not stall the I/O threads.
+    async fn in_store<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&dyn SessionStore, &str) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let Some(store) = self.inner.store.clone() else {
+            return Err(Error::new(ErrorKind::Store, "no session store"));
+        };
+        let key = self.inner.store_key();
+        self.inner
+            .runtime
+            .spawn_blocking(move || op(store.as_ref(), &key))
+            .await
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Store,
+                    format!("the session store did not run: {e}"),
+                )
+            })?
     }
 
     /// SignUp: a new user with `password` and attributes (e.g. `("email", "a@b.c")`).

@@ -2,6 +2,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod ffi;
+pub mod host_store;
 pub mod moto;
 pub mod storm;
 
@@ -28,13 +29,28 @@ pub async fn emulator_with(config: EmulatorConfig) -> Emulator {
 
 /// For tests that are not async themselves: an emulator on a runtime of its own.
 pub fn emulator_on_own_runtime() -> (tokio::runtime::Runtime, Emulator) {
+    emulator_on_own_runtime_with(EmulatorConfig::default())
+}
+
+pub fn emulator_on_own_runtime_with(config: EmulatorConfig) -> (tokio::runtime::Runtime, Emulator) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    let emu = rt.block_on(emulator());
+    let emu = rt.block_on(emulator_with(config));
     (rt, emu)
+}
+
+/// Polls `done` every 10 ms for up to 5 s (for what the library does in the background).
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("timed out waiting until {what}");
 }
 
 /// A config for `pool` on `emu`, with quick retries so failure tests stay short.

@@ -1,6 +1,6 @@
 //! Login storms against an emulator that enforces Cognito's request quotas (tests/ffi_storm*.rs).
 
-use super::emulator_with;
+use super::emulator_on_own_runtime_with;
 use super::ffi::*;
 use cognito_emulator::{Emulator, EmulatorConfig, Operation, DEFAULT_UNAUTH_POOL_ID};
 use cognito_native::ffi::*;
@@ -50,19 +50,13 @@ pub fn emulator_with_quotas(
     get_id: f64,
     get_credentials: f64,
 ) -> (tokio::runtime::Runtime, Emulator) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emu = rt.block_on(emulator_with(EmulatorConfig {
+    emulator_on_own_runtime_with(EmulatorConfig {
         quotas: BTreeMap::from([
             ("GetId".to_owned(), get_id),
             ("GetCredentialsForIdentity".to_owned(), get_credentials),
         ]),
         ..Default::default()
-    }));
-    (rt, emu)
+    })
 }
 
 /// Requests throttled and requests received, of both operations.
