@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using System.Threading;
 using AOT;
 using CognitoNative.Interop;
@@ -24,6 +26,10 @@ namespace CognitoNative
         private static CognitoLogHandler _logHandler;
         private static CognitoLogLevel _logLevel;
         private static SynchronizationContext _mainThreadContext;
+
+        /// <summary>Objects whose <c>user_data</c> the library may use until it shuts down (a user pool's
+        /// session store), by the generation that has them.</summary>
+        private static readonly List<KeyValuePair<int, GCHandle>> Pins = new List<KeyValuePair<int, GCHandle>>();
 
         [ThreadStatic]
         private static bool _onLibraryThread;
@@ -125,7 +131,48 @@ namespace CognitoNative
                 Errors.Check(NativeMethods.cognito_shutdown(), "cognito_shutdown");
                 _state = Stopped;
                 Interlocked.Increment(ref _generation);
+                FreePins();
             }
+        }
+
+        /// <summary>A <c>user_data</c> for <paramref name="target"/> that stays valid until the native runtime of
+        /// <paramref name="generation"/> shuts down (<see cref="Unpin"/> if the call that takes it fails).</summary>
+        internal static IntPtr PinUntilShutdown(object target, int generation)
+        {
+            lock (Gate)
+            {
+                var handle = GCHandle.Alloc(target);
+                Pins.Add(new KeyValuePair<int, GCHandle>(generation, handle));
+                return GCHandle.ToIntPtr(handle);
+            }
+        }
+
+        /// <summary>Frees a pin the library never took.</summary>
+        internal static void Unpin(IntPtr userData)
+        {
+            lock (Gate)
+            {
+                var index = Pins.FindIndex(p => GCHandle.ToIntPtr(p.Value) == userData);
+                if (index >= 0)
+                {
+                    Pins[index].Value.Free();
+                    Pins.RemoveAt(index);
+                }
+            }
+        }
+
+        /// <summary>Frees the pins of the generations that ended. Under <see cref="Gate"/>.</summary>
+        private static void FreePins()
+        {
+            Pins.RemoveAll(p =>
+            {
+                if (p.Key >= _generation)
+                {
+                    return false;
+                }
+                p.Value.Free();
+                return true;
+            });
         }
 
         /// <summary>Starts the native runtime if needed; returns the current generation.</summary>
@@ -161,6 +208,7 @@ namespace CognitoNative
                 {
                     _state = Stopped;
                     Interlocked.Increment(ref _generation);
+                    FreePins();
                 }
             }
         }

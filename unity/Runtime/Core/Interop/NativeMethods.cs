@@ -82,6 +82,10 @@ namespace CognitoNative.Interop
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate void SessionEndedCallback(IntPtr userData, byte refused, IntPtr error);
 
+        /// <summary>A user's attributes: <paramref name="count"/> <c>cognito_header_t</c> name/value pairs.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void AttributesCallback(IntPtr userData, CognitoStatus status, IntPtr attributes, UIntPtr count, IntPtr error);
+
         // ---- library ----
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
@@ -239,6 +243,12 @@ namespace CognitoNative.Interop
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_user_pool_new(byte[] userPoolId, byte[] clientId, byte[] optionsJson, out IntPtr pool);
 
+        /// <summary><paramref name="sessionStore"/> points at a <see cref="NativeStore"/> for the duration of the
+        /// call; its <c>user_data</c> must stay valid until <c>cognito_shutdown</c>.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_new_with_store(
+            byte[] userPoolId, byte[] clientId, byte[] optionsJson, IntPtr sessionStore, out IntPtr pool);
+
         /// <summary>Takes the raw pointer: only <see cref="UserPoolHandle"/>'s release calls it.</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_user_pool_free(IntPtr pool);
@@ -265,6 +275,12 @@ namespace CognitoNative.Interop
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_user_pool_resume_saved(
             UserPoolHandle pool, SignInCallback callback, IntPtr userData, out ulong callId);
+
+        /// <summary><paramref name="deviceKey"/> may be null (NULL).</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_resume(
+            UserPoolHandle pool, byte[] username, byte[] refreshToken, byte[] deviceKey,
+            SignInCallback callback, IntPtr userData, out ulong callId);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_user_pool_sign_up(
@@ -304,6 +320,10 @@ namespace CognitoNative.Interop
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_user_session_change_password(
             UserSessionHandle session, byte[] previousPassword, byte[] proposedPassword, DoneCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_session_attributes(
+            UserSessionHandle session, AttributesCallback callback, IntPtr userData, out ulong callId);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_user_session_set_ended_callback(

@@ -191,6 +191,46 @@ namespace CognitoNative.Interop
         }
     }
 
+    /// <summary><c>cognito_user_session_attributes</c>: the user's attributes by name.</summary>
+    internal sealed class AttributesCall : UserPoolCall<Dictionary<string, string>>
+    {
+        internal static readonly NativeMethods.AttributesCallback Callback = OnComplete;
+
+        internal AttributesCall(CallSet owner, NativeHandle handle, CancellationToken cancellationToken, NativeStart start)
+            : base(owner, handle, cancellationToken, start)
+        {
+        }
+
+        [MonoPInvokeCallback(typeof(NativeMethods.AttributesCallback))]
+        private static void OnComplete(IntPtr userData, CognitoStatus status, IntPtr attributes, UIntPtr count, IntPtr error)
+        {
+            CognitoRuntime.EnterCallback();
+            AttributesCall call = null;
+            try
+            {
+                call = Take<AttributesCall>(userData);
+                Dictionary<string, string> copied = null;
+                if (status == CognitoStatus.Ok)
+                {
+                    copied = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var a in Utf8Block.ReadPairs(attributes, count))
+                    {
+                        copied[a.Key] = a.Value;
+                    }
+                }
+                call.Complete(status, error, () => copied);
+            }
+            catch (Exception e)
+            {
+                CognitoRuntime.ReportCallbackException("user attributes completion", e);
+                if (call != null)
+                {
+                    call.FailUnexpected(e);
+                }
+            }
+        }
+    }
+
     /// <summary>A user-pool call without a result (confirmations, passwords, sign-out).</summary>
     internal sealed class DoneCall : UserPoolCall<object>
     {

@@ -337,6 +337,51 @@ namespace CognitoNative
             }
         }
 
+        /// <summary>A session from a refresh token the app kept (<c>cognito_user_pool_resume</c>), refreshed once
+        /// and made this user's.</summary>
+        internal Task<AuthFlowResponse> ResumeFromTokenAsync(string refreshToken, string deviceKey, CancellationToken cancellationToken)
+        {
+            var user = Utf8.ToNative(RequireUsername());
+            var token = Utf8.ToNative(refreshToken);
+            var device = string.IsNullOrEmpty(deviceKey) ? null : Utf8.ToNative(deviceKey);
+            try
+            {
+                var pool = AcquirePool();
+                var step = _calls.Start(
+                    new SignInCall(_calls, pool, cancellationToken, (IntPtr ud, out ulong id) =>
+                        NativeMethods.cognito_user_pool_resume(pool, user, token, device, SignInCall.Callback, ud, out id)),
+                    Disposed,
+                    "cognito_user_pool_resume");
+                return AdvanceAsync(step, null, cancellationToken);
+            }
+            finally
+            {
+                Array.Clear(token, 0, token.Length); // read by the library inside the call
+            }
+        }
+
+        /// <summary>Whether a session is this user's now.</summary>
+        private bool IsSignedIn
+        {
+            get
+            {
+                lock (_sync)
+                {
+                    return _session != null;
+                }
+            }
+        }
+
+        private Task<Dictionary<string, string>> AttributesNative(CancellationToken cancellationToken)
+        {
+            var session = AcquireSession();
+            return _calls.Start(
+                new AttributesCall(_calls, session, cancellationToken, (IntPtr ud, out ulong id) =>
+                    NativeMethods.cognito_user_session_attributes(session, AttributesCall.Callback, ud, out id)),
+                Disposed,
+                "cognito_user_session_attributes");
+        }
+
         private Exception Disposed()
         {
             return new ObjectDisposedException(GetType().Name);

@@ -175,12 +175,12 @@ namespace CognitoNative
         }
 
         /// <summary>
-        /// Fresh tokens from the refresh token of the signed-in session. Unlike AWS's, it refreshes the
-        /// session this object signed in (or resumed with <see cref="CognitoUserPool.ResumeSavedSessionAsync(CancellationToken)"/>),
-        /// not a refresh token set in <see cref="SessionTokens"/>: the C ABI cannot start a session from a
-        /// bare refresh token.
+        /// Fresh tokens from the refresh token of the signed-in session. Not signed in, it starts a session
+        /// from the refresh token set in <see cref="SessionTokens"/>, as AWS's does (for the username this
+        /// user was made with; a pool that tracks devices needs
+        /// <see cref="CognitoUserPool.ResumeAsync(string, string, string, CancellationToken)"/> and the device key).
         /// </summary>
-        /// <exception cref="NotAuthorizedException">Not signed in.</exception>
+        /// <exception cref="NotAuthorizedException">Not signed in, and no refresh token in <see cref="SessionTokens"/>.</exception>
         /// <exception cref="ArgumentException">A flow other than REFRESH_TOKEN(_AUTH).</exception>
         public virtual Task<AuthFlowResponse> StartWithRefreshTokenAuthAsync(
             InitiateRefreshTokenAuthRequest refreshTokenRequest, CancellationToken cancellationToken)
@@ -194,8 +194,18 @@ namespace CognitoNative
             {
                 throw new ArgumentException("Only REFRESH_TOKEN and REFRESH_TOKEN_AUTH refresh tokens.", "refreshTokenRequest");
             }
+            var kept = SessionTokens;
+            if (!IsSignedIn && kept != null && !string.IsNullOrEmpty(kept.RefreshToken))
+            {
+                return ResumedAsync(kept.RefreshToken, cancellationToken);
+            }
             var session = AcquireSession();
             return RefreshedAsync(session, StartTokens(session, true, cancellationToken));
+        }
+
+        private async Task<AuthFlowResponse> ResumedAsync(string refreshToken, CancellationToken cancellationToken)
+        {
+            return await ResumeFromTokenAsync(refreshToken, null, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Refreshes the tokens and hands the result to <paramref name="callback"/> (Unity-style API).</summary>
@@ -609,6 +619,25 @@ namespace CognitoNative
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted,
                 TaskScheduler.Default);
+        }
+
+        // ---- the user ----
+
+        /// <summary>
+        /// The signed-in user's attributes by name, as the pool has them now (GetUser: <c>sub</c>,
+        /// <c>email</c>, <c>email_verified</c>, <c>custom:...</c>). Ours: AWS's <c>GetUserDetailsAsync</c>
+        /// returns them in an AWS SDK type. <see cref="Attributes"/> stays as given.
+        /// </summary>
+        /// <exception cref="NotAuthorizedException">Not signed in ("User is not authenticated.").</exception>
+        public Task<Dictionary<string, string>> GetAttributesAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return AttributesNative(cancellationToken);
+        }
+
+        /// <summary>Reads the signed-in user's attributes and hands them to <paramref name="callback"/> (Unity-style API).</summary>
+        public void GetAttributesAsync(AmazonCognitoIdentityCallback<Dictionary<string, string>> callback, AsyncOptions options = null)
+        {
+            CognitoUserPool.Deliver(() => GetAttributesAsync(CancellationToken.None), callback, options);
         }
 
         // ---- the identity pool ----

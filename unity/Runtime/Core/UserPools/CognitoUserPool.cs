@@ -170,7 +170,8 @@ namespace CognitoNative
         }
 
         /// <summary>
-        /// Signs in again with the session kept in <see cref="CognitoUserPoolOptions.SessionStoreDirectory"/>
+        /// Signs in again with the session kept in <see cref="CognitoUserPoolOptions.SessionStore"/> or
+        /// <see cref="CognitoUserPoolOptions.SessionStoreDirectory"/>
         /// by an earlier sign-in (refreshed first): the signed-in user, or null when none is kept (ours:
         /// "stay signed in" across restarts). A refresh token the pool refuses gives
         /// <see cref="NotAuthorizedException"/>, and the kept session is forgotten.
@@ -199,6 +200,49 @@ namespace CognitoNative
         public void ResumeSavedSessionAsync(AmazonCognitoIdentityCallback<CognitoUser> callback, AsyncOptions options = null)
         {
             Deliver(() => ResumeSavedSessionAsync(CancellationToken.None), callback, options);
+        }
+
+        /// <summary>
+        /// A signed-in user from a refresh token the app kept itself (ours): the session is refreshed once
+        /// now, so a refused token shows here (<see cref="NotAuthorizedException"/>), and kept in the pool's
+        /// session store like a sign-in's. <paramref name="deviceKey"/>: the device key, when the pool tracks
+        /// devices (a refresh without it is refused then).
+        /// </summary>
+        /// <exception cref="ArgumentNullException">No username or refresh token.</exception>
+        public Task<CognitoUser> ResumeAsync(
+            string username, string refreshToken, string deviceKey = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            if (string.IsNullOrEmpty(username))
+            {
+                throw new ArgumentNullException("username");
+            }
+            if (string.IsNullOrEmpty(refreshToken))
+            {
+                throw new ArgumentNullException("refreshToken");
+            }
+            return ResumedUserAsync(GetUser(username), refreshToken, deviceKey, cancellationToken);
+        }
+
+        private static async Task<CognitoUser> ResumedUserAsync(
+            CognitoUser user, string refreshToken, string deviceKey, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await user.ResumeFromTokenAsync(refreshToken, deviceKey, cancellationToken).ConfigureAwait(false);
+                return user;
+            }
+            catch
+            {
+                user.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Resumes a session from a refresh token and hands the user to <paramref name="callback"/> (Unity-style API).</summary>
+        public void ResumeAsync(
+            string username, string refreshToken, string deviceKey, AmazonCognitoIdentityCallback<CognitoUser> callback, AsyncOptions options = null)
+        {
+            Deliver(() => ResumeAsync(username, refreshToken, deviceKey, CancellationToken.None), callback, options);
         }
 
         /// <summary>Frees the native app client: its own calls in flight (sign-ups) end as cancelled; its users' calls
@@ -242,7 +286,9 @@ namespace CognitoNative
                 {
                     var generation = CognitoRuntime.EnsureRunning();
                     IntPtr native;
-                    var status = NativeMethods.cognito_user_pool_new(Utf8.ToNative(PoolID), Utf8.ToNative(clientID), options, out native);
+                    var status = _options.SessionStore == null
+                        ? NativeMethods.cognito_user_pool_new(Utf8.ToNative(PoolID), Utf8.ToNative(clientID), options, out native)
+                        : NewWithStore(clientID, options, generation, out native);
                     if (status == CognitoStatus.ErrShutDown && attempt == 0)
                     {
                         // Another AppDomain shut the process-wide library down; start it again, once.
@@ -259,6 +305,29 @@ namespace CognitoNative
             finally
             {
                 Array.Clear(options, 0, options.Length); // it holds the client secret
+            }
+        }
+
+        /// <summary><c>cognito_user_pool_new_with_store</c> with <see cref="CognitoUserPoolOptions.SessionStore"/>,
+        /// its bridge pinned until the runtime of <paramref name="generation"/> shuts down (the library keeps
+        /// the store for the sessions, which outlive the pool handle).</summary>
+        private unsafe CognitoStatus NewWithStore(string clientID, byte[] options, int generation, out IntPtr native)
+        {
+            var userData = CognitoRuntime.PinUntilShutdown(new SessionStoreBridge(_options.SessionStore), generation);
+            var store = SessionStoreBridge.Native(userData);
+            var status = CognitoStatus.ErrFailed;
+            try
+            {
+                status = NativeMethods.cognito_user_pool_new_with_store(
+                    Utf8.ToNative(PoolID), Utf8.ToNative(clientID), options, (IntPtr)(&store), out native);
+                return status;
+            }
+            finally
+            {
+                if (status != CognitoStatus.Ok)
+                {
+                    CognitoRuntime.Unpin(userData); // not taken
+                }
             }
         }
 

@@ -73,12 +73,17 @@ namespace CognitoNative
         /// null (the default) keeps it in memory only.</summary>
         public string SessionStoreDirectory { get; set; }
 
+        /// <summary>Keeps the signed-in session (it holds the refresh token) where the app keeps secrets:
+        /// the Keychain, the Keystore, DPAPI; takes precedence over <see cref="SessionStoreDirectory"/>.
+        /// Kept by the library until <see cref="CognitoRuntime.Shutdown"/> (sessions outlive their pool).</summary>
+        public ISessionStore SessionStore { get; set; }
+
         /// <summary>Cognito's request quotas kept on this side (sign-in is the <c>UserAuthentication</c>
         /// quota; shared by the whole process); null: AWS's default quotas, applied to requests to AWS's
         /// endpoints.</summary>
         public CognitoRateLimits RateLimits { get; set; }
 
-        /// <summary>A copy (the rate limits are copied).</summary>
+        /// <summary>A copy (the rate limits are copied; the session store object itself is shared).</summary>
         public CognitoUserPoolOptions Clone()
         {
             var copy = (CognitoUserPoolOptions)MemberwiseClone();
@@ -105,7 +110,7 @@ namespace CognitoNative
             json.Number("retry_base_delay_ms", Milliseconds(RetryBaseDelay));
             json.Number("retry_max_delay_ms", Milliseconds(RetryMaxDelay));
             json.Bool("refresh_token_rotation", RefreshTokenRotation);
-            json.String("session_store_dir", SessionStoreDirectory);
+            json.String("session_store_dir", SessionStore == null ? SessionStoreDirectory : null);
             if (RateLimits != null)
             {
                 json.Object("rate_limits", RateLimits.ToJson());
