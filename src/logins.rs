@@ -213,7 +213,7 @@ fn jwt_subject(token: &str) -> Option<String> {
     Some(format!("jwt\0{iss}\0{sub}"))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

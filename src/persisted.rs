@@ -2,8 +2,8 @@
 //! launch while they are valid costs no request.
 //!
 //! They go through the identity store (its credentials entry), as one JSON text with what it
-//! takes to judge them on the next launch without asking the service: the identity and the logins
-//! they belong to, and the server clock's offset when they were saved (their expiration is in
+//! takes to judge them on the next launch without asking the service: the identity, the logins
+//! and the role options they belong to, and the server clock's offset when they were saved (their expiration is in
 //! server time). An entry is used only when all of that still holds; anything else (corrupt,
 //! another pool's, expired, the device clock moved back past the save) is ignored.
 
@@ -27,8 +27,10 @@ struct Entry {
     v: u32,
     pool_id: String,
     identity_id: String,
-    /// [`logins_fingerprint`] of the logins the credentials were issued for.
+    /// [`crate::logins::Logins::fingerprint`] of the logins the credentials were issued for.
     logins: String,
+    /// [`roles_fingerprint`] of the role options they were issued under.
+    roles: String,
     access_key_id: String,
     secret_access_key: Secret,
     session_token: Secret,
@@ -44,7 +46,7 @@ struct Entry {
 /// they are first asked for.
 pub(crate) struct Persisted {
     pub credentials: Credentials,
-    pub logins: String,
+    logins: String,
     clock_offset_ms: i64,
     saved_at: SystemTime,
 }
@@ -71,11 +73,35 @@ impl Persisted {
     }
 }
 
+/// Who the role options make the credentials for (the basic flow's unauthenticated and
+/// authenticated role ARNs, the enhanced flow's custom role ARN): credentials of another role are
+/// not these, although the identity and the logins are the same.
+pub(crate) fn roles_fingerprint(
+    unauth_role_arn: Option<&str>,
+    auth_role_arn: Option<&str>,
+    custom_role_arn: Option<&str>,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for role in [unauth_role_arn, auth_role_arn, custom_role_arn] {
+        match role {
+            Some(arn) => {
+                hash.update([1]);
+                hash.update(arn.as_bytes());
+                hash.update([0]);
+            }
+            None => hash.update([0]),
+        }
+    }
+    crate::logins::hex(&hash.finalize())
+}
+
 /// The stored text of `credentials` for `pool_id`.
 pub(crate) fn encode(
     pool_id: &str,
     credentials: &Credentials,
     logins: &str,
+    roles: &str,
     clock_offset_ms: i64,
 ) -> Secret {
     let entry = Entry {
@@ -83,6 +109,7 @@ pub(crate) fn encode(
         pool_id: pool_id.to_owned(),
         identity_id: credentials.identity_id.clone(),
         logins: logins.to_owned(),
+        roles: roles.to_owned(),
         access_key_id: credentials.access_key_id.clone(),
         secret_access_key: credentials.secret_access_key.clone(),
         session_token: credentials.session_token.clone(),
@@ -95,8 +122,9 @@ pub(crate) fn encode(
 }
 
 /// Reads a stored text; `None` (and a warning without its content) for anything that is not an
-/// entry of this pool.
-pub(crate) fn decode(pool_id: &str, text: &Secret) -> Option<Persisted> {
+/// entry of this pool, and for one issued under other role options than `roles` (the role
+/// configuration changed since: a [`roles_fingerprint`]).
+pub(crate) fn decode(pool_id: &str, roles: &str, text: &Secret) -> Option<Persisted> {
     let entry = (text.len() <= MAX_ENTRY_LEN)
         .then(|| serde_json::from_str::<Entry>(text.expose()).ok())
         .flatten()
@@ -111,6 +139,10 @@ pub(crate) fn decode(pool_id: &str, text: &Secret) -> Option<Persisted> {
         tracing::warn!("the stored credentials are corrupt or not this pool's; ignoring them");
         return None;
     };
+    if e.roles != roles {
+        tracing::debug!("the stored credentials are for other role options; ignoring them");
+        return None;
+    }
     Some(Persisted {
         credentials: Credentials {
             access_key_id: e.access_key_id,
@@ -158,14 +190,16 @@ mod tests {
     #[test]
     fn round_trip_keeps_what_judging_them_needs() {
         let hour = Duration::from_secs(3600);
-        let text = encode(POOL, &credentials(hour), "fp", 0);
-        let p = decode(POOL, &text).expect("an entry");
+        let text = encode(POOL, &credentials(hour), "fp", "roles", 0);
+        let p = decode(POOL, "roles", &text).expect("an entry");
         assert_eq!(p.credentials.access_key_id, "ASIAEXAMPLE");
         assert_eq!(p.credentials.secret_access_key.expose(), "secret-key-value");
         assert!(p.matches(Some(ID), Some("fp")));
         assert!(!p.matches(Some(ID), Some("other")));
         assert!(!p.matches(None, Some("fp")));
         assert!(!p.matches(Some(ID), None));
+        // Issued under other role options: not these credentials.
+        assert!(decode(POOL, "other roles", &text).is_none());
         let left = p.lifetime(SystemTime::now()).unwrap();
         assert!(
             left > hour - Duration::from_secs(5) && left <= hour,
@@ -180,13 +214,20 @@ mod tests {
             POOL,
             &credentials(Duration::from_secs(600)),
             "fp",
+            "roles",
             3_600_000,
         );
-        let p = decode(POOL, &text).unwrap();
+        let p = decode(POOL, "roles", &text).unwrap();
         assert_eq!(p.lifetime(SystemTime::now()), None);
         // And with a server behind, they have more time than the device clock says.
-        let text = encode(POOL, &credentials(Duration::from_secs(600)), "fp", -600_000);
-        let left = decode(POOL, &text)
+        let text = encode(
+            POOL,
+            &credentials(Duration::from_secs(600)),
+            "fp",
+            "roles",
+            -600_000,
+        );
+        let left = decode(POOL, "roles", &text)
             .unwrap()
             .lifetime(SystemTime::now())
             .unwrap();
@@ -195,8 +236,14 @@ mod tests {
 
     #[test]
     fn a_clock_moved_back_past_the_save_is_not_trusted() {
-        let text = encode(POOL, &credentials(Duration::from_secs(3600)), "fp", 0);
-        let p = decode(POOL, &text).unwrap();
+        let text = encode(
+            POOL,
+            &credentials(Duration::from_secs(3600)),
+            "fp",
+            "roles",
+            0,
+        );
+        let p = decode(POOL, "roles", &text).unwrap();
         let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
         assert_eq!(p.lifetime(an_hour_ago), None);
         assert!(p
@@ -205,9 +252,39 @@ mod tests {
     }
 
     #[test]
+    fn each_role_option_counts_where_it_is() {
+        let (a, b) = (Some("arn:aws:iam::1:role/A"), Some("arn:aws:iam::1:role/B"));
+        let all = [
+            roles_fingerprint(None, None, None),
+            roles_fingerprint(a, None, None),
+            roles_fingerprint(None, a, None),
+            roles_fingerprint(None, None, a),
+            roles_fingerprint(None, None, b),
+            roles_fingerprint(a, a, None),
+        ];
+        for (i, x) in all.iter().enumerate() {
+            for y in &all[i + 1..] {
+                assert_ne!(x, y);
+            }
+        }
+        assert_eq!(all[3], roles_fingerprint(None, None, a));
+    }
+
+    #[test]
     fn corrupt_or_foreign_entries_are_ignored() {
-        let good = encode(POOL, &credentials(Duration::from_secs(3600)), "fp", 0);
-        assert!(decode("eu-west-1:00000000-0000-4000-8000-000000000009", &good).is_none());
+        let good = encode(
+            POOL,
+            &credentials(Duration::from_secs(3600)),
+            "fp",
+            "roles",
+            0,
+        );
+        assert!(decode(
+            "eu-west-1:00000000-0000-4000-8000-000000000009",
+            "roles",
+            &good
+        )
+        .is_none());
         let wrong_version = good.expose().replace("\"v\":1", "\"v\":2");
         let empty_key = good.expose().replace("secret-key-value", "");
         let bad_id = good.expose().replace(ID, "not-an-id");
@@ -223,7 +300,10 @@ mod tests {
             &bad_id,
             &"x".repeat(MAX_ENTRY_LEN + 1),
         ] {
-            assert!(decode(POOL, &Secret::new(text)).is_none(), "{text:.40}");
+            assert!(
+                decode(POOL, "roles", &Secret::new(text)).is_none(),
+                "{text:.40}"
+            );
         }
     }
 }

@@ -49,6 +49,8 @@ struct Inner {
     unauth_role_arn: Option<String>,
     auth_role_arn: Option<String>,
     custom_role_arn: Option<String>,
+    /// [`persisted::roles_fingerprint`] of the three role options.
+    roles_fingerprint: String,
     refresh_window: Duration,
     logins_timeout: Duration,
     wire: Wire,
@@ -158,12 +160,19 @@ impl CredentialsProvider {
                 None
             }
         };
+        let roles = persisted::roles_fingerprint(
+            config.unauth_role_arn.as_deref(),
+            config.auth_role_arn.as_deref(),
+            config.custom_role_arn.as_deref(),
+        );
         let persisted = if config.persist_credentials {
             match config
                 .identity_store
                 .load_credentials(&config.identity_pool_id)
             {
-                Ok(text) => text.and_then(|t| persisted::decode(&config.identity_pool_id, &t)),
+                Ok(text) => {
+                    text.and_then(|t| persisted::decode(&config.identity_pool_id, &roles, &t))
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "could not read the stored credentials");
                     None
@@ -178,6 +187,7 @@ impl CredentialsProvider {
             account_id: config.account_id,
             unauth_role_arn: config.unauth_role_arn,
             auth_role_arn: config.auth_role_arn,
+            roles_fingerprint: roles,
             custom_role_arn: config.custom_role_arn,
             refresh_window: config.refresh_window,
             logins_timeout: config.logins_timeout,
@@ -853,6 +863,7 @@ impl Inner {
                     &self.pool_id,
                     &c.credentials,
                     &logins,
+                    &self.roles_fingerprint,
                     self.wire.clock.offset_ms(),
                 ))
             });

@@ -194,6 +194,31 @@ async fn until(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 #[tokio::test]
+async fn credentials_of_another_role_are_not_used() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let with_role = |role: Option<&str>| {
+        let mut c = launch_config(&emu, dir.path());
+        c.custom_role_arn = role.map(str::to_owned);
+        CredentialsProvider::new(c).unwrap()
+    };
+    let (a, b) = (
+        Some("arn:aws:iam::123456789012:role/RoleA"),
+        Some("arn:aws:iam::123456789012:role/RoleB"),
+    );
+    let first = with_role(a).credentials().await.unwrap();
+    stored(dir.path(), &first).await;
+    // The same role: no request. Another role, or none: credentials of its own.
+    with_role(a).credentials().await.unwrap();
+    assert_eq!(requests(&emu).1, 1);
+    let other = with_role(b).credentials().await.unwrap();
+    assert_eq!(requests(&emu).1, 2);
+    stored(dir.path(), &other).await;
+    with_role(None).credentials().await.unwrap();
+    assert_eq!(requests(&emu).1, 3);
+}
+
+#[tokio::test]
 async fn sign_out_login_and_identity_changes_remove_them() {
     let emu = emulator().await;
     let dir = tempfile::tempdir().unwrap();
