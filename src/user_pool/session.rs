@@ -466,6 +466,12 @@ impl LoginsProvider for UserPoolSession {
         let session = self.clone();
         async move { session.id_token().await }.boxed()
     }
+
+    fn subject(&self, _provider_name: &str) -> Option<String> {
+        Some(crate::logins::token_subject(
+            self.cached_tokens().id_token.expose(),
+        ))
+    }
 }
 
 impl CredentialsProvider {
