@@ -96,6 +96,18 @@ impl Logins {
         a || b || c
     }
 
+    /// Removes `name`'s supplier if it is `provider` itself; returns whether it did.
+    pub fn remove_provider_if(&mut self, name: &str, provider: &Arc<dyn LoginsProvider>) -> bool {
+        let same = self
+            .providers
+            .get(name)
+            .is_some_and(|p| Arc::ptr_eq(p, provider));
+        if same {
+            self.providers.remove(name);
+        }
+        same
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.tokens.contains_key(name)
             || self.providers.contains_key(name)

@@ -322,6 +322,22 @@ impl CredentialsProvider {
         removed
     }
 
+    /// Removes `provider_name`'s login if it is still `provider` (not replaced since).
+    pub(crate) fn remove_login_provider(
+        &self,
+        provider_name: &str,
+        provider: &Arc<dyn LoginsProvider>,
+    ) -> bool {
+        let mut s = self.inner.lock();
+        let removed = s.logins.remove_provider_if(provider_name, provider);
+        if removed {
+            s.invalidate_credentials();
+            drop(s);
+            self.inner.spawn_persist_credentials();
+        }
+        removed
+    }
+
     pub fn contains_login(&self, provider_name: &str) -> bool {
         self.inner.lock().logins.contains(provider_name)
     }
