@@ -8,8 +8,18 @@ direction and each is delayed from its own read time, so a burst costs RTT / 2 o
 chunk. The bytes pass through untouched (TLS goes end to end between client and server).
 
 What it cannot delay: the TCP handshake between the client and the proxy (the kernel completes it
-before the proxy sees the connection). Whoever reports figures taken through it adds one RTT per
-connection the proxy accepted (`accepted` in the stats) and says so.
+before the proxy sees the connection). Two ways to account for it:
+- by default, whoever reports figures taken through it adds one RTT per connection the proxy
+  accepted (`accepted` in the stats) and says so;
+- with --emulate-handshake (`emulate_handshake=True`), the proxy puts that RTT in itself: what
+  the client sends on a new connection before it has received anything on it is delayed by one
+  RTT more (1.5 RTT). Behind a real handshake the client's connect() returns one RTT later, so
+  everything it sends before the server's first answer leaves one RTT later; it sends nothing
+  else without an answer. A client that speaks first (TLS, HTTP) then sees every answer when it
+  would behind a real handshake, also when it works between connect() and its first send (the
+  Rust SDK builds its TLS set-up then), and a connection that a client opens but does not wait
+  for (a connection race) costs it nothing, where adding one RTT per connection would count one.
+  Not for protocols where the server speaks first (its greeting gets no extra RTT).
 
 Bounded: at most --max-connections open at once (more are closed at once and counted as
 `refused`), at most --max-buffer-bytes in flight per direction and connection (reading pauses
@@ -75,9 +85,10 @@ class LatencyProxy:
     (ProxyThread does that for other threads)."""
 
     def __init__(self, target_host, target_port, rtt_ms=0.0, port=0, max_connections=64,
-                 max_buffer_bytes=1 << 20):
+                 max_buffer_bytes=1 << 20, emulate_handshake=False):
         self.target = (loopback_host(target_host), int(target_port))
         self.rtt_ms = float(rtt_ms)
+        self.emulate_handshake = emulate_handshake
         self.listen_port = port
         self.max_connections = max_connections
         self.max_buffer_bytes = max_buffer_bytes
@@ -103,6 +114,7 @@ class LatencyProxy:
     def stats(self):
         return {
             "rtt_ms": self.rtt_ms,
+            "emulate_handshake": self.emulate_handshake,
             "accepted": self.accepted,
             "refused": self.refused,
             "upstream_failures": self.upstream_failures,
@@ -140,8 +152,10 @@ class LatencyProxy:
         self.accepted += 1
         self.next_id += 1
         # Wall-clock times (ns since the epoch), comparable with the times clients report.
+        # down_unix_ns: when chunks were written to the client (the first 64).
         entry = {"id": self.next_id, "opened_unix_ns": time.time_ns(), "bytes_up": 0,
-                 "bytes_down": 0, "last_down_unix_ns": None, "closed_unix_ns": None}
+                 "bytes_down": 0, "last_down_unix_ns": None, "down_unix_ns": [],
+                 "closed_unix_ns": None}
         self.log.append(entry)
         upstream_writer = None
         try:
@@ -173,7 +187,9 @@ class LatencyProxy:
             self.tasks.discard(task)
 
     async def _pipe(self, reader, writer, entry, up):
-        """Reads chunks, writes each RTT / 2 after its read; EOF is forwarded the same way."""
+        """Reads chunks, writes each RTT / 2 after its read; EOF is forwarded the same way.
+        With emulate_handshake, what the client sends before it has received anything on this
+        connection counts as read one RTT later (when a real handshake would have let it send)."""
         loop = asyncio.get_running_loop()
         queue = asyncio.Queue()
         budget = _Budget(self.max_buffer_bytes)
@@ -198,6 +214,8 @@ class LatencyProxy:
                     self.bytes_down += len(data)
                     entry["bytes_down"] += len(data)
                     entry["last_down_unix_ns"] = time.time_ns()
+                    if len(entry["down_unix_ns"]) < 64:
+                        entry["down_unix_ns"].append(entry["last_down_unix_ns"])
 
         delivery = asyncio.ensure_future(deliver())
         try:
@@ -210,6 +228,8 @@ class LatencyProxy:
                     return
                 data = read.result()
                 due = loop.time() + self.rtt_ms / 2000.0
+                if self.emulate_handshake and up and entry["bytes_down"] == 0:
+                    due += self.rtt_ms / 1000.0
                 if not data:
                     queue.put_nowait((due, None))
                     break
@@ -249,6 +269,9 @@ class ProxyThread:
             raise ValueError("the RTT cannot be negative")
         self._run(lambda: setattr(self.proxy, "rtt_ms", float(rtt_ms)))
 
+    def set_emulate_handshake(self, on):
+        self._run(lambda: setattr(self.proxy, "emulate_handshake", bool(on)))
+
     def stats(self):
         return self._run(self.proxy.stats)
 
@@ -283,7 +306,8 @@ async def serve(args):
     host, _, port = args.target.rpartition(":")
     proxy = LatencyProxy(host, int(port), args.rtt_ms, port=args.port,
                          max_connections=args.max_connections,
-                         max_buffer_bytes=args.max_buffer_bytes)
+                         max_buffer_bytes=args.max_buffer_bytes,
+                         emulate_handshake=args.emulate_handshake)
     await proxy.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -296,6 +320,7 @@ async def serve(args):
         loop.add_signal_handler(sig, stop.set)
     print(json.dumps({"event": "listening", "host": "127.0.0.1", "port": proxy.port,
                       "target": "{}:{}".format(*proxy.target), "rtt_ms": proxy.rtt_ms,
+                      "emulate_handshake": proxy.emulate_handshake,
                       "pid": os.getpid()}), flush=True)
     try:
         await asyncio.wait_for(stop.wait(), args.max_seconds)
@@ -383,6 +408,35 @@ async def _self_test():
         check("EOF is forwarded after the data", got == b"last", repr(got))
         writer.close()
 
+        # Handshake emulation: on a new connection the first answer comes ≈ 2 RTT after the
+        # connection was opened (the handshake's RTT, then the request's), the next ≈ 1 RTT.
+        proxy.emulate_handshake = True
+        t0 = loop.time()
+        r3, w3 = await asyncio.open_connection("127.0.0.1", proxy.port)
+        w3.write(b"hello")
+        first = await asyncio.wait_for(r3.readexactly(5), 5)
+        ms_first = (loop.time() - t0) * 1000
+        t1 = loop.time()
+        w3.write(b"again")
+        second = await asyncio.wait_for(r3.readexactly(5), 5)
+        ms_second = (loop.time() - t1) * 1000
+        check("emulated handshake: first answer ≈ 2 RTT after connecting, then ≈ 1 RTT",
+              first == b"hello" and second == b"again" and 198 <= ms_first <= 260
+              and 98 <= ms_second <= 150, "{:.1f} ms, {:.1f} ms".format(ms_first, ms_second))
+        w3.close()
+        # A client that works 60 ms between connect() and its first send: behind a real
+        # handshake it sends at RTT + 60 ms, so its answer comes at 2 RTT + 60 ms.
+        t0 = loop.time()
+        r4, w4 = await asyncio.open_connection("127.0.0.1", proxy.port)
+        await asyncio.sleep(0.06)
+        w4.write(b"late")
+        got = await asyncio.wait_for(r4.readexactly(4), 5)
+        ms = (loop.time() - t0) * 1000
+        check("emulated handshake: work before the first send is not hidden",
+              got == b"late" and 258 <= ms <= 320, "{:.1f} ms".format(ms))
+        w4.close()
+        proxy.emulate_handshake = False
+
         # RTT 0: passes at once.
         proxy.rtt_ms = 0
         r2, w2 = await asyncio.open_connection("127.0.0.1", proxy.port)
@@ -406,7 +460,7 @@ async def _self_test():
         s = proxy.stats()
         check("a connection over the limit is refused", extra == b"" and s["refused"] == 1,
               "refused={}".format(s["refused"]))
-        check("connections are counted", s["accepted"] == 6, "accepted={}".format(s["accepted"]))
+        check("connections are counted", s["accepted"] == 8, "accepted={}".format(s["accepted"]))
         for _, w in opened + [(r5, w5)]:
             w.close()
         await _drained(proxy)
@@ -423,7 +477,7 @@ async def _self_test():
               "upstream_failures={}".format(proxy.stats()["upstream_failures"]))
         w6.close()
         taken = proxy.take_stats()
-        check("take_stats clears the counters", taken["accepted"] == 7 and
+        check("take_stats clears the counters", taken["accepted"] == 9 and
               proxy.stats()["accepted"] == 0, "accepted before={}".format(taken["accepted"]))
         check("a non-loopback target is refused", _refuses("192.0.2.1"), "192.0.2.1")
     finally:
@@ -468,6 +522,8 @@ def main():
                         help="bytes in flight per direction and connection (1 MiB)")
     parser.add_argument("--max-seconds", type=float, default=3600.0,
                         help="stop by itself after this long (3600)")
+    parser.add_argument("--emulate-handshake", action="store_true",
+                        help="hold a new connection's bytes for one RTT, as a TCP handshake would")
     parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args()
     if args.self_test:
