@@ -10,10 +10,12 @@
 //! ```text
 //! bench-client <scenario> --endpoint URL --region R --pool POOL [--runs N] [--warmup W]
 //!              [--callers N] [--logins N] [--concurrency C] [--iters N]
+//! bench-client launch --endpoint URL --region R --pool POOL --case a|b|c|d --state-dir DIR
+//!              [--ask-after-ms 500]
 //! ```
 //! The emulator's test CA comes from `AWS_CA_BUNDLE`.
 
-use cognito_native::{Config, CredentialsProvider, HttpClient, TlsOptions};
+use cognito_native::{Config, CredentialsProvider, FileIdentityStore, HttpClient, TlsOptions};
 use futures_util::stream::{self, StreamExt};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -30,6 +32,8 @@ struct Args {
     pool: String,
     ca_pem: Vec<u8>,
     options: HashMap<String, u64>,
+    /// Text options other than the three above (`--case`, `--state-dir`).
+    texts: HashMap<String, String>,
 }
 
 impl Args {
@@ -47,7 +51,7 @@ impl Args {
                 .to_owned();
             let value = argv.next().ok_or_else(|| format!("{flag} needs a value"))?;
             match name.as_str() {
-                "endpoint" | "region" | "pool" => {
+                "endpoint" | "region" | "pool" | "case" | "state-dir" => {
                     strings.insert(name, value);
                 }
                 _ => {
@@ -71,6 +75,7 @@ impl Args {
             pool: take("pool")?,
             ca_pem: std::fs::read(&ca).map_err(|e| format!("{ca}: {e}"))?,
             options,
+            texts: strings,
         })
     }
 
@@ -337,8 +342,65 @@ async fn capacity(args: &Args) -> Result<Value, String> {
     .await)
 }
 
+// ---- launch: process start to credentials (benches/launch.py) ------------------------------------
+
+/// `LAUNCH_T0_UNIX_NS`: the wall-clock time (ns since the epoch) the driver took just before it
+/// started this process. Times are reported from it, so they include the process's start-up.
+fn launch_t0() -> Result<u128, String> {
+    std::env::var("LAUNCH_T0_UNIX_NS")
+        .map_err(|_| "LAUNCH_T0_UNIX_NS is not set".to_string())?
+        .parse()
+        .map_err(|_| "LAUNCH_T0_UNIX_NS is not a number".to_string())
+}
+
+fn unix_ns() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// One game launch: a provider with a `FileIdentityStore` in `--state-dir` (empty for a first
+/// launch; left by a previous launch otherwise), then credentials. `c`: credentials persisted
+/// through the store (`persist_credentials`); `d`: the app asks `--ask-after-ms` after creating
+/// the provider, which starts resolving at creation (`prefetch`).
+async fn launch(args: &Args, t_main: u128) -> Result<Value, String> {
+    let t0 = launch_t0()?;
+    let since = |t: u128| t.saturating_sub(t0) as u64;
+    let case = args.texts.get("case").ok_or("--case a|b|c|d is required")?;
+    let dir = args
+        .texts
+        .get("state-dir")
+        .ok_or("--state-dir is required")?;
+    let store = FileIdentityStore::new(dir);
+    let identity_from_state = store.path_for(&args.pool).exists();
+    let mut config = args.config(None).with_identity_store(Arc::new(store));
+    match case.as_str() {
+        "a" | "b" => {}
+        "c" => config.persist_credentials = true,
+        "d" => config.prefetch = true,
+        other => return Err(format!("unknown case {other} (a, b, c or d)")),
+    }
+    let provider = CredentialsProvider::new(config).map_err(|e| e.to_string())?;
+    let t_created = unix_ns();
+    if case == "d" {
+        tokio::time::sleep(Duration::from_millis(args.number("ask-after-ms", 500))).await;
+    }
+    let t_ask = unix_ns();
+    let credentials = provider.credentials().await.map_err(|e| e.to_string())?;
+    let t_credentials = unix_ns();
+    if credentials.access_key_id.is_empty() || credentials.session_token.expose().is_empty() {
+        return Err("empty credentials".to_string());
+    }
+    Ok(json!({
+        "case": case, "identity_id": credentials.identity_id, "identity_from_state": identity_from_state,
+        "t_main_ns": since(t_main), "t_created_ns": since(t_created), "t_ask_ns": since(t_ask),
+        "t_credentials_ns": since(t_credentials),
+    }))
+}
+
 #[tokio::main]
 async fn main() {
+    let t_main = unix_ns();
     let args = match Args::parse() {
         Ok(args) => args,
         Err(e) => {
@@ -353,6 +415,7 @@ async fn main() {
         "cached" => cached(&args).await,
         "floor" => floor(&args).await,
         "capacity" => capacity(&args).await,
+        "launch" => launch(&args, t_main).await,
         other => Err(format!("unknown scenario {other}")),
     };
     match result {

@@ -7,6 +7,10 @@
 # the C and C# bench programs, then runs benches/driver.py (options pass through, e.g. --runs 20
 # --logins 2000 for a quicker pass; see --help). Needs gcc, node/npm, python3, GNU time and Mono (mcs):
 # installed by the README's test command, or here with apt-get when missing.
+#
+# `scripts/bench.sh --only launch [--launch-rtt-ms 100]` runs only P8 (the launch through the
+# latency proxy) and rewrites only its section of BENCHMARKS.md; it skips the C and C# builds.
+# Every run starts with the latency proxy's self test (benches/latency_proxy.py --self-test).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -23,12 +27,28 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+only_launch=0
+prev=""
+for arg in "$@"; do
+  if [ "$arg" = "--only=launch" ] || { [ "$prev" = "--only" ] && [ "$arg" = "launch" ]; }; then
+    only_launch=1
+  fi
+  prev="$arg"
+done
+
+echo "== latency proxy self test"
+python3 benches/latency_proxy.py --self-test
+
 echo "== peers"
 benches/peers/setup.sh
 
 echo "== cognito-native (release)"
 cargo build --quiet --release -p cognito-cli
 cargo build --quiet --release --example bench-client
+if [ "$only_launch" -eq 1 ]; then
+  echo "== run (P8 launch only)"
+  exec target/bench-peers/venv/bin/python benches/driver.py "$@"
+fi
 # The library as shipped, built last: it owns the .so file (the example's build has the
 # dev-dependencies' features).
 cargo build --quiet --release --lib

@@ -4,6 +4,8 @@
 //
 //   node benches/peers/node/peer.mjs <cold|coalesce|fanout> --endpoint https://127.0.0.1:PORT \
 //       --region us-east-1 --pool <IDENTITY_POOL_ID> [options]
+//   node benches/peers/node/peer.mjs launch --endpoint URL --region R --pool ID \
+//       --case a|b|c|d --state-dir DIR [--ask-after-ms 500]        (LAUNCH_T0_UNIX_NS set)
 //
 // Prints exactly one JSON object on stdout; everything else goes to stderr.
 //
@@ -19,7 +21,7 @@
 // `require` in a Node app gets), so no NODE_PATH is needed and the script runs from any folder.
 
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,6 +36,9 @@ function fail(message, code = 2) {
   process.stderr.write(`peer.mjs: ${message}\n`);
   process.exit(code);
 }
+
+// launch: when this script started running (wall clock, ns), see launch().
+const tMain = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
 
 // Belt and braces: nothing here needs the instance metadata service; never ask it.
 process.env.AWS_EC2_METADATA_DISABLED ??= "true";
@@ -53,6 +58,7 @@ if (caBundle && process.env.NODE_EXTRA_CA_CERTS !== caBundle) {
 // --- arguments --------------------------------------------------------------------------
 function parseArgs(argv) {
   const [scenario, ...rest] = argv;
+  if (scenario === "launch") return parseLaunchArgs(rest);
   if (!["cold", "coalesce", "fanout"].includes(scenario)) {
     fail(`usage: peer.mjs <cold|coalesce|fanout> --endpoint URL --region R --pool ID [options] (got ${JSON.stringify(scenario)})`);
   }
@@ -75,6 +81,22 @@ function parseArgs(argv) {
     }
   }
   for (const key of ["endpoint", "region", "pool"]) if (!opts[key]) fail(`--${key} is required`);
+  return opts;
+}
+
+// launch: its own options (see launch() below).
+function parseLaunchArgs(rest) {
+  const opts = { scenario: "launch", askAfterMs: 500 };
+  const names = { "--endpoint": "endpoint", "--region": "region", "--pool": "pool", "--case": "case", "--state-dir": "stateDir", "--ask-after-ms": "askAfterMs" };
+  for (let i = 0; i < rest.length; i += 2) {
+    const key = names[rest[i]];
+    if (!key) fail(`unknown option ${rest[i]}`);
+    if (rest[i + 1] === undefined) fail(`${rest[i]} needs a value`);
+    opts[key] = key === "askAfterMs" ? Number(rest[i + 1]) : rest[i + 1];
+  }
+  for (const key of ["endpoint", "region", "pool", "case", "stateDir"]) if (!opts[key]) fail(`--${key} is required`);
+  if (!["a", "b", "c", "d"].includes(opts.case)) fail(`--case must be a, b, c or d`);
+  if (!Number.isInteger(opts.askAfterMs) || opts.askAfterMs < 0) fail("--ask-after-ms must be an integer >= 0");
   return opts;
 }
 
@@ -209,7 +231,49 @@ async function fanout() {
   return { logins: opts.logins, concurrency: opts.concurrency, ok, errors, elapsed_ns: Number(elapsed), ...(firstError ? { first_error: firstError } : {}) };
 }
 
-const scenarios = { cold, coalesce, fanout };
+// --- launch: process start to credentials -------------------------------------------------------
+// A Node app that keeps the identity id between runs passes fromCognitoIdentityPool a `cache`
+// (the package's Storage: getItem/setItem/removeItem, sync or async); in a browser the default is
+// IndexedDB or localStorage, in Node an in-memory map. This one is a JSON file in --state-dir,
+// written atomically. The package keeps only the identity id there (key
+// `aws:cognito-identity-credentials:<pool>:ANONYMOUS`); credentials are never kept, so a launch
+// with valid credentials from the last run (case c) does what case b does.
+function fileStorage(dir) {
+  const path = join(dir, "js-v3-identity.json");
+  const read = () => { try { return JSON.parse(readFileSync(path, "utf8")); } catch { return {}; } };
+  const write = (items) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path + ".tmp", JSON.stringify(items), { mode: 0o600 });
+    renameSync(path + ".tmp", path);
+  };
+  return {
+    getItem: (key) => read()[key] ?? null,
+    setItem: (key, value) => write({ ...read(), [key]: value }),
+    removeItem: (key) => { const items = read(); delete items[key]; write(items); },
+  };
+}
+
+async function launch() {
+  const t0 = BigInt(process.env.LAUNCH_T0_UNIX_NS ?? fail("LAUNCH_T0_UNIX_NS is not set"));
+  // Wall clock in ns: the time origin of this process plus the monotonic time since.
+  const unixNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  const since = (t) => Number(t - t0);
+  const cache = fileStorage(opts.stateDir);
+  const identityFromState = cache.getItem(`aws:cognito-identity-credentials:${opts.pool}:ANONYMOUS`) !== null;
+  const provider = fromCognitoIdentityPool({ identityPoolId: opts.pool, clientConfig: clientConfig(), cache });
+  const tCreated = unixNs();
+  // d: the game asks after loading; the provider is lazy and does nothing until then.
+  if (opts.case === "d") await new Promise((r) => setTimeout(r, opts.askAfterMs));
+  const tAsk = unixNs();
+  const creds = check(await provider());
+  const tCredentials = unixNs();
+  return {
+    case: opts.case, identity_id: creds.identityId, identity_from_state: identityFromState,
+    t_main_ns: since(tMain), t_created_ns: since(tCreated), t_ask_ns: since(tAsk), t_credentials_ns: since(tCredentials),
+  };
+}
+
+const scenarios = { cold, coalesce, fanout, launch };
 let result;
 try {
   result = await scenarios[opts.scenario]();

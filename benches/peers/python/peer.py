@@ -3,6 +3,8 @@
 
     target/bench-peers/venv/bin/python benches/peers/python/peer.py <cold|coalesce|fanout> \
         --endpoint https://127.0.0.1:PORT --region us-east-1 --pool <IDENTITY_POOL_ID> [options]
+    ... peer.py launch --endpoint URL --region R --pool ID --case a|b|c|d --state-dir DIR \
+        [--ask-after-ms 500]                                         (LAUNCH_T0_UNIX_NS set)
 
 Prints exactly one JSON object on stdout; everything else goes to stderr.
 
@@ -24,6 +26,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+T_MAIN_UNIX_NS = time.time_ns()  # launch: the script runs (the standard library imported)
+
 # Belt and braces: nothing here needs the instance metadata service; never ask it.
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
@@ -39,7 +43,7 @@ def fail(message, code=2):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="peer.py", description=__doc__.split("\n")[0])
-    parser.add_argument("scenario", choices=["cold", "coalesce", "fanout"])
+    parser.add_argument("scenario", choices=["cold", "coalesce", "fanout", "launch"])
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--region", required=True)
     parser.add_argument("--pool", required=True)
@@ -49,7 +53,12 @@ def parse_args(argv):
     parser.add_argument("--callers", type=int, default=64)
     parser.add_argument("--logins", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--case", choices=["a", "b", "c", "d"], help="launch: the case")
+    parser.add_argument("--state-dir", help="launch: where the app keeps its state")
+    parser.add_argument("--ask-after-ms", type=int, default=500, help="launch d: the ask's delay")
     args = parser.parse_args(argv)
+    if args.scenario == "launch" and not (args.case and args.state_dir):
+        parser.error("launch needs --case and --state-dir")
     for name in ("runs", "callers", "logins", "concurrency"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be a positive integer")
@@ -213,9 +222,45 @@ def fanout():
     return out
 
 
+def launch():
+    """Process start to credentials. boto3 has no credentials provider for identity pools and
+    keeps nothing between runs: the app saves the identity id itself (here a JSON file in
+    --state-dir) and skips GetId when it has one. Nobody keeps the credentials, so a launch with
+    valid credentials from the last run (case c) does what case b does. d: the client is created,
+    the app asks --ask-after-ms later; the client is lazy and does nothing until then."""
+    t0 = int(os.environ.get("LAUNCH_T0_UNIX_NS") or fail("LAUNCH_T0_UNIX_NS is not set"))
+    path = os.path.join(ARGS.state_dir, "boto3-identity.json")
+    try:
+        with open(path) as f:
+            identity_id = json.load(f).get(ARGS.pool)
+    except (OSError, ValueError):
+        identity_id = None
+    identity_from_state = identity_id is not None
+    client = new_client()
+    t_created = time.time_ns()
+    if ARGS.case == "d":
+        time.sleep(ARGS.ask_after_ms / 1000)
+    t_ask = time.time_ns()
+    if identity_id is None:
+        identity_id = client.get_id(IdentityPoolId=ARGS.pool)["IdentityId"]
+        os.makedirs(ARGS.state_dir, exist_ok=True)
+        with open(path + ".tmp", "w") as f:
+            json.dump({ARGS.pool: identity_id}, f)
+        os.replace(path + ".tmp", path)
+    creds = client.get_credentials_for_identity(IdentityId=identity_id)["Credentials"]
+    t_credentials = time.time_ns()
+    if not (creds.get("AccessKeyId") and creds.get("SecretKey") and creds.get("SessionToken")):
+        raise RuntimeError("credentials without access key, secret key or session token")
+    client.close()
+    return {"case": ARGS.case, "identity_id": identity_id, "identity_from_state": identity_from_state,
+            "t_main_ns": T_MAIN_UNIX_NS - t0, "t_created_ns": t_created - t0, "t_ask_ns": t_ask - t0,
+            "t_credentials_ns": t_credentials - t0}
+
+
 def main():
     try:
-        result = {"cold": cold, "coalesce": coalesce, "fanout": fanout}[ARGS.scenario]()
+        result = {"cold": cold, "coalesce": coalesce, "fanout": fanout,
+                  "launch": launch}[ARGS.scenario]()
     except Exception as e:  # noqa: BLE001
         fail(f"{ARGS.scenario} failed: {error_text(e)}", 1)
     out = {

@@ -4,6 +4,8 @@
 //! ```text
 //! target/bench-peers/rust/release/cognito-peer-rust-sdk <cold|coalesce|fanout> \
 //!     --endpoint https://127.0.0.1:PORT --region us-east-1 --pool <IDENTITY_POOL_ID> [options]
+//! target/bench-peers/rust/release/cognito-peer-rust-sdk launch --endpoint URL --region R \
+//!     --pool ID --case a|b|c|d --state-dir DIR [--ask-after-ms 500]   (LAUNCH_T0_UNIX_NS set)
 //! ```
 //!
 //! Prints exactly one JSON object on stdout; everything else goes to stderr.
@@ -41,6 +43,7 @@ enum Scenario {
     Cold,
     Coalesce,
     Fanout,
+    Launch,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +58,10 @@ struct Args {
     callers: usize,
     logins: usize,
     concurrency: usize,
+    /// launch: the case (a|b|c|d), the app's state folder, the ask's delay in case d
+    case: String,
+    state_dir: String,
+    ask_after_ms: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -63,6 +70,7 @@ fn parse_args() -> Result<Args, String> {
         Some("cold") => Scenario::Cold,
         Some("coalesce") => Scenario::Coalesce,
         Some("fanout") => Scenario::Fanout,
+        Some("launch") => Scenario::Launch,
         other => {
             return Err(format!(
                 "usage: cognito-peer-rust-sdk <cold|coalesce|fanout> --endpoint URL --region R --pool ID [options] (got {other:?})"
@@ -80,6 +88,9 @@ fn parse_args() -> Result<Args, String> {
         callers: 64,
         logins: 100,
         concurrency: 16,
+        case: String::new(),
+        state_dir: String::new(),
+        ask_after_ms: 500,
     };
     while let Some(flag) = it.next() {
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -99,12 +110,19 @@ fn parse_args() -> Result<Args, String> {
             "--callers" => args.callers = int(1)?,
             "--logins" => args.logins = int(1)?,
             "--concurrency" => args.concurrency = int(1)?,
+            "--case" if ["a", "b", "c", "d"].contains(&value.as_str()) => args.case = value.clone(),
+            "--case" => return Err("--case must be a, b, c or d".into()),
+            "--state-dir" => args.state_dir = value.clone(),
+            "--ask-after-ms" => args.ask_after_ms = int(0)? as u64,
             other => return Err(format!("unknown option {other}")),
         }
     }
     args.endpoint = endpoint.ok_or("--endpoint is required")?;
     args.region = region.ok_or("--region is required")?;
     args.pool = pool.ok_or("--pool is required")?;
+    if scenario == Scenario::Launch && (args.case.is_empty() || args.state_dir.is_empty()) {
+        return Err("launch needs --case a|b|c|d and --state-dir".into());
+    }
     Ok(args)
 }
 
@@ -344,7 +362,81 @@ async fn fanout(setup: &Setup) -> Result<Map<String, Value>, String> {
     Ok(Arc::into_inner(tally).unwrap().into_json(out))
 }
 
+// ---- launch: process start to credentials (benches/launch.py) ------------------------------------
+
+fn unix_ns() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Process start to credentials. The SDK has no credentials provider for identity pools
+/// (`aws-config` has none) and keeps nothing between runs: the app saves the identity id itself
+/// (here a JSON file in `--state-dir`) and skips GetId when it has one. Nobody keeps the
+/// credentials, so a launch with valid credentials from the last run (case c) does what case b
+/// does. d: the client is created, the app asks `--ask-after-ms` later; the client is lazy.
+async fn launch(setup: &Setup, t_main: u128) -> Result<Map<String, Value>, String> {
+    let args = &setup.args;
+    let t0: u128 = std::env::var("LAUNCH_T0_UNIX_NS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .ok_or("LAUNCH_T0_UNIX_NS is not set")?;
+    let since = |t: u128| json!(t.saturating_sub(t0) as u64);
+    let path = std::path::Path::new(&args.state_dir).join("rust-sdk-identity.json");
+    let saved = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|v| v.get(&args.pool)?.as_str().map(str::to_owned));
+    let identity_from_state = saved.is_some();
+    let client = setup.new_client()?;
+    let t_created = unix_ns();
+    if args.case == "d" {
+        tokio::time::sleep(Duration::from_millis(args.ask_after_ms)).await;
+    }
+    let t_ask = unix_ns();
+    let identity_id = match saved {
+        Some(id) => id,
+        None => {
+            let id = client
+                .get_id()
+                .identity_pool_id(&args.pool)
+                .send()
+                .await
+                .map_err(|e| format!("GetId: {}", error_text(&e)))?
+                .identity_id
+                .ok_or("GetId: no IdentityId in the response")?;
+            std::fs::create_dir_all(&args.state_dir).map_err(|e| e.to_string())?;
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, json!({ &args.pool: &id }).to_string())
+                .and_then(|()| std::fs::rename(&tmp, &path))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            id
+        }
+    };
+    let out = client
+        .get_credentials_for_identity()
+        .identity_id(&identity_id)
+        .send()
+        .await
+        .map_err(|e| format!("GetCredentialsForIdentity: {}", error_text(&e)))?;
+    let t_credentials = unix_ns();
+    let creds = out.credentials.ok_or("no Credentials in the response")?;
+    if creds.session_token.as_deref().unwrap_or("").is_empty() {
+        return Err("credentials without a session token".into());
+    }
+    let mut map = Map::new();
+    map.insert("case".into(), json!(args.case));
+    map.insert("identity_id".into(), json!(identity_id));
+    map.insert("identity_from_state".into(), json!(identity_from_state));
+    map.insert("t_main_ns".into(), since(t_main));
+    map.insert("t_created_ns".into(), since(t_created));
+    map.insert("t_ask_ns".into(), since(t_ask));
+    map.insert("t_credentials_ns".into(), since(t_credentials));
+    Ok(map)
+}
+
 fn main() -> ExitCode {
+    let t_main = unix_ns();
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
@@ -387,6 +479,7 @@ fn main() -> ExitCode {
             Scenario::Cold => Ok(cold(&setup).await),
             Scenario::Coalesce => coalesce(&setup).await,
             Scenario::Fanout => fanout(&setup).await,
+            Scenario::Launch => launch(&setup, t_main).await,
         }
     });
     let body = match result {
