@@ -332,6 +332,65 @@ async fn prefetch_gets_credentials_before_the_ask_and_costs_nothing_when_persist
     emu.shutdown().await;
 }
 
+/// Each launch case over HTTPS, counted in requests and TLS handshakes (the emulator's accepted
+/// connections): every launch has a connection pool of its own, as a new process has.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_launch_case_in_requests_and_handshakes() {
+    let emu = emulator_with(EmulatorConfig {
+        tls: true,
+        ..Default::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let new_launch = |persist: bool, prefetch: bool| {
+        let mut c = launch_config(&emu, dir.path());
+        c.endpoints.allow_http_loopback = false;
+        c.ca_bundle_pem = Some(emu.ca_pem().unwrap().into_bytes());
+        c.http_client = Some(
+            cognito_native::HttpClient::new(&cognito_native::TlsOptions {
+                extra_ca_pem: c.ca_bundle_pem.clone(),
+                ..Default::default()
+            })
+            .unwrap(),
+        );
+        c.persist_credentials = persist;
+        c.prefetch = prefetch;
+        CredentialsProvider::new(c).unwrap()
+    };
+    let counted = |emu: &Emulator| (requests(emu), emu.connections_accepted());
+    // (requests, handshakes) since the last look.
+    let mut last = counted(&emu);
+    let mut since = |emu: &Emulator| {
+        let now = counted(emu);
+        let d = ((now.0 .0 - last.0 .0, now.0 .1 - last.0 .1), now.1 - last.1);
+        last = now;
+        d
+    };
+
+    // (a) First launch: one handshake, GetId and GetCredentialsForIdentity on it.
+    new_launch(false, false).credentials().await.unwrap();
+    assert_eq!(since(&emu), ((1, 1), 1));
+    // (b) The identity id kept (credentials not persisted): one handshake, one request.
+    new_launch(false, false).credentials().await.unwrap();
+    assert_eq!(since(&emu), ((0, 1), 1));
+    // (c) Credentials persisted and valid: nothing on the network.
+    let persisting = new_launch(true, false).credentials().await.unwrap();
+    stored(dir.path(), &persisting).await;
+    since(&emu);
+    let again = new_launch(true, false).credentials().await.unwrap();
+    assert_eq!(again.access_key_id, persisting.access_key_id);
+    assert_eq!(since(&emu), ((0, 0), 0));
+    // (d) Prefetch: the handshake and the request happen before the ask, which then waits for
+    // nothing.
+    std::fs::remove_file(entry_path(dir.path())).unwrap();
+    let p = new_launch(true, true);
+    until("prefetched", || p.cached_credentials().is_some()).await;
+    assert_eq!(since(&emu), ((0, 1), 1));
+    p.credentials().await.unwrap();
+    assert_eq!(since(&emu), ((0, 0), 0));
+    emu.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_failed_prefetch_is_tried_again_by_the_ask() {
     let emu = emulator().await;
