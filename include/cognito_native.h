@@ -832,7 +832,7 @@ cognito_provider_set_identity_changed_callback (
 /** \brief
  *  Registers a logins provider for `provider_name`: whenever a request needs logins, `callback` is
  *  called (on a library thread) with a request id; answer with cognito_token_request_complete.
- *  Unanswered requests fail after the logins timeout (default 30 s).
+ *  Unanswered requests fail after the logins timeout (default 120 s).
  */
 cognito_status_t
 cognito_provider_set_logins_provider (

@@ -37,7 +37,10 @@ pub struct Config {
     /// Bound on one HTTP attempt: connect, send and read the whole answer.
     pub attempt_timeout: Duration,
     pub connect_timeout: Duration,
-    /// Bound on a logins provider's answer.
+    /// Bound on a logins provider's or developer identity source's answer. By default as long as
+    /// a request may wait for its quota slot ([`crate::quotas::DEFAULT_MAX_WAIT`]): on a game server
+    /// a developer identity source sends GetOpenIdTokenForDeveloperIdentity, which waits its turn
+    /// under the quota in a login storm, and a shorter bound would fail the players queued last.
     pub logins_timeout: Duration,
     pub retry: RetryPolicy,
     /// Extra trust roots (PEM). Providers with the same roots share a connection pool.
@@ -77,7 +80,7 @@ impl Config {
             refresh_window: Duration::from_secs(300),
             attempt_timeout: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(5),
-            logins_timeout: Duration::from_secs(30),
+            logins_timeout: crate::quotas::DEFAULT_MAX_WAIT,
             retry: RetryPolicy::default(),
             ca_bundle_pem: None,
             http_client: None,
@@ -251,6 +254,14 @@ impl fmt::Debug for Config {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+
+    #[test]
+    fn a_developer_source_may_wait_as_long_as_its_request_may_queue() {
+        // Otherwise, in a storm, the players queued last for GetOpenIdTokenForDeveloperIdentity
+        // fail with a logins timeout although the limiter would have let them through.
+        let c = Config::new("us-east-1:00000000-0000-4000-8000-000000000001");
+        assert!(c.logins_timeout >= c.rate_limits.max_wait);
+    }
 
     const POOL: &str = "eu-west-1:00000000-0000-4000-8000-000000000001";
 

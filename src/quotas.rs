@@ -80,6 +80,9 @@ pub struct RateLimits {
     pub warn_after: Duration,
 }
 
+/// How long a request may wait for its slot by default.
+pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(120);
+
 /// Highest rate accepted: more than any Cognito quota anyone has.
 pub const MAX_RATE: f64 = 100_000.0;
 
@@ -99,7 +102,7 @@ impl Default for RateLimits {
         RateLimits {
             rates: HashMap::new(),
             limiting: Limiting::Aws,
-            max_wait: Duration::from_secs(120),
+            max_wait: DEFAULT_MAX_WAIT,
             warn_after: Duration::from_secs(5),
         }
     }

@@ -249,7 +249,7 @@ pub fn cognito_provider_logins_list(
 
 /// Registers a logins provider for `provider_name`: whenever a request needs logins, `callback` is
 /// called (on a library thread) with a request id; answer with cognito_token_request_complete.
-/// Unanswered requests fail after the logins timeout (default 30 s).
+/// Unanswered requests fail after the logins timeout (default 120 s).
 #[ffi_export]
 pub fn cognito_provider_set_logins_provider(
     provider: *mut cognito_provider,

@@ -26,7 +26,7 @@ namespace CognitoNative
         /// GetOpenIdTokenForDeveloperIdentity; the token is sent under <c>cognito-identity.amazonaws.com</c>
         /// and Cognito's GetId is never called. It runs on the <see cref="SynchronizationContext"/> of the
         /// calling thread if it has one (e.g. Unity's main thread), else on the thread pool, and must finish
-        /// within <see cref="CognitoOptions.LoginsTimeout"/> (30 s by default), after which its token is
+        /// within <see cref="CognitoOptions.LoginsTimeout"/> (120 s by default), after which its token is
         /// cancelled (also on <see cref="Dispose()"/>). A failure (an exception, a cancelled task, no
         /// token) makes the credentials call fail with <see cref="LoginsProviderException"/> carrying its
         /// message. Clears the cached credentials. Null removes the source (as does
@@ -92,7 +92,7 @@ namespace CognitoNative
         /// needed (first use, then every credentials refresh; <see cref="ClearCredentials"/> makes the next
         /// call ask again), on the <see cref="SynchronizationContext"/> of the thread that created this
         /// object if it had one (e.g. Unity's main thread), else on the thread pool; it must finish within
-        /// <see cref="CognitoOptions.LoginsTimeout"/> (30 s by default). The token is sent under
+        /// <see cref="CognitoOptions.LoginsTimeout"/> (120 s by default). The token is sent under
         /// <c>cognito-identity.amazonaws.com</c>. An exception (or a missing identity id or token) makes the
         /// credentials call fail with <see cref="LoginsProviderException"/> carrying its message. The base
         /// method runs an overridden <see cref="RefreshIdentity"/> on the thread pool, so subclasses

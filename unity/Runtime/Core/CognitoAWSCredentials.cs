@@ -23,7 +23,7 @@ namespace CognitoNative
     public partial class CognitoAWSCredentials : IDisposable
     {
         private static readonly DateTime UnixEpoch = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        private static readonly TimeSpan DefaultLoginsTimeout = TimeSpan.FromSeconds(30);
+        private static readonly TimeSpan DefaultLoginsTimeout = TimeSpan.FromSeconds(120); // the native default
         private static readonly TimeSpan DefaultRefreshWindow = TimeSpan.FromMinutes(5); // the native default
 
         private readonly object _sync = new object();
@@ -369,7 +369,7 @@ namespace CognitoNative
         /// a request needs one, for tokens that expire (user pool id tokens last an hour). It runs on
         /// the <see cref="SynchronizationContext"/> of the calling thread if it has one (e.g. Unity's
         /// main thread), else on the thread pool, and must finish within
-        /// <see cref="CognitoOptions.LoginsTimeout"/> (30 s by default), after which its token is
+        /// <see cref="CognitoOptions.LoginsTimeout"/> (120 s by default), after which its token is
         /// cancelled and the request fails with <see cref="LoginsProviderException"/>.
         /// Replaces a token or function registered for the same name.
         /// </summary>

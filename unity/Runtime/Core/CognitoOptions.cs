@@ -91,7 +91,7 @@ namespace CognitoNative
         /// <summary>Timeout of a TCP/TLS connect.</summary>
         public TimeSpan? ConnectTimeout { get; set; }
 
-        /// <summary>How long a logins provider may take to supply a token (native default: 30 seconds).</summary>
+        /// <summary>How long a logins provider may take to supply a token (native default: 120 seconds, as long as a request may wait for its quota slot).</summary>
         public TimeSpan? LoginsTimeout { get; set; }
 
         /// <summary>Attempts per request, 1 to 10, for retryable errors.</summary>
