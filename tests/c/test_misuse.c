@@ -128,6 +128,11 @@ static void free_from_changed(void *user_data, const char *old_id, const char *n
     tu_counter_add(&f->done, 1);
 }
 
+static void dummy_sign_in_cb(void *user_data, cognito_status_t status, const cognito_sign_in_t *r,
+                             const cognito_error_t *error) {
+    (void)user_data, (void)status, (void)r, (void)error;
+}
+
 static void test_misuse_table(void) {
     tu_begin("misuse table");
     char options[1024];
@@ -388,6 +393,51 @@ static void test_misuse_table(void) {
     ROW("cognito_user_pool_provider_name", "user_pool_id invalid UTF-8",
         COGNITO_STATUS_ERR_INVALID_UTF8, cognito_user_pool_provider_name(NULL, BAD_UTF8, &s));
     CHECK(strcmp(s, "sentinel") == 0, "out_name untouched on failure");
+
+    /* Host-kept stores, prefetch, user pools kept by the host, resumed, their attributes. */
+    cognito_store_t no_callbacks = {NULL, NULL, NULL, NULL};
+    cognito_provider_t *stores_out = sentinel;
+    ROW("cognito_provider_new_with_stores", "identity_pool_id NULL",
+        COGNITO_STATUS_ERR_NULL_ARGUMENT,
+        cognito_provider_new_with_stores(NULL, options, NULL, NULL, &stores_out));
+    ROW("cognito_provider_new_with_stores", "out_provider NULL", COGNITO_STATUS_ERR_NULL_ARGUMENT,
+        cognito_provider_new_with_stores(pool, options, &no_callbacks, NULL, NULL));
+    ROW("cognito_provider_new_with_stores", "options invalid UTF-8",
+        COGNITO_STATUS_ERR_INVALID_UTF8,
+        cognito_provider_new_with_stores(pool, BAD_UTF8, NULL, &no_callbacks, &stores_out));
+    ROW("cognito_provider_new_with_stores", "persist_credentials without a store",
+        COGNITO_STATUS_ERR_INVALID_ARGUMENT,
+        cognito_provider_new_with_stores(pool, "{\"persist_credentials\":true}", NULL, NULL,
+                                         &stores_out));
+    CHECK(stores_out == sentinel, "out_provider untouched by every failed call");
+    ROW("cognito_provider_new_with_stores", "stores without callbacks", COGNITO_STATUS_OK,
+        cognito_provider_new_with_stores(pool, options, &no_callbacks, &no_callbacks,
+                                         &stores_out));
+    ROW("cognito_provider_free", "the provider with stores without callbacks", COGNITO_STATUS_OK,
+        cognito_provider_free(stores_out));
+    ROW("cognito_provider_prefetch", "forged handle 0x1234", COGNITO_STATUS_ERR_INVALID_HANDLE,
+        cognito_provider_prefetch(FORGED));
+    ROW("cognito_provider_prefetch", "NULL handle", COGNITO_STATUS_ERR_NULL_ARGUMENT,
+        cognito_provider_prefetch(NULL));
+    cognito_user_pool_t *up = (cognito_user_pool_t *)0x5e5e;
+    const char *client = "emulatorpublicclient00001";
+    ROW("cognito_user_pool_new_with_store", "user_pool_id NULL", COGNITO_STATUS_ERR_NULL_ARGUMENT,
+        cognito_user_pool_new_with_store(NULL, client, NULL, &no_callbacks, &up));
+    ROW("cognito_user_pool_new_with_store", "malformed user pool id \"not-a-pool\"",
+        COGNITO_STATUS_ERR_INVALID_ARGUMENT,
+        cognito_user_pool_new_with_store("not-a-pool", client, NULL, &no_callbacks, &up));
+    ROW("cognito_user_pool_new_with_store", "client_id invalid UTF-8",
+        COGNITO_STATUS_ERR_INVALID_UTF8,
+        cognito_user_pool_new_with_store("us-east-1_EmuPool1", BAD_UTF8, NULL, NULL, &up));
+    CHECK(up == (cognito_user_pool_t *)0x5e5e, "out_pool untouched by every failed call");
+    ROW("cognito_user_pool_resume", "callback NULL", COGNITO_STATUS_ERR_NULL_ARGUMENT,
+        cognito_user_pool_resume((cognito_user_pool_t *)FORGED, "u", "t", NULL, NULL, NULL, NULL));
+    ROW("cognito_user_pool_resume", "refresh_token invalid UTF-8",
+        COGNITO_STATUS_ERR_INVALID_UTF8,
+        cognito_user_pool_resume((cognito_user_pool_t *)FORGED, "u", BAD_UTF8, NULL,
+                                 dummy_sign_in_cb, NULL, NULL));
+    ROW("cognito_user_session_attributes", "callback NULL", COGNITO_STATUS_ERR_NULL_ARGUMENT,
+        cognito_user_session_attributes((cognito_user_session_t *)FORGED, NULL, NULL, NULL));
     ROW("cognito_set_log_sink", "NULL callback (removes the sink)", COGNITO_STATUS_OK,
         cognito_set_log_sink(NULL, NULL, 3));
     char *none = cognito_last_error_message();
