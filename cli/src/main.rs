@@ -1,17 +1,19 @@
 //! `cognito-native`: get an identity id or credentials (from the bundled emulator by default, or
-//! from AWS with `--pool`), hand them to other tools (`credential-process`, `serve-credentials`),
+//! from AWS with `--pool`), sign in with a user pool (`sign-in`), hand them to other tools (`credential-process`, `serve-credentials`),
 //! make a game backend's developer-identity calls, or run the emulator for offline development.
 
 mod backend;
 mod emulate;
 mod provider;
 mod serve;
+mod signin;
 
 use backend::{DevLookupArgs, DevTokenArgs, DevUnlinkArgs};
 use clap::{Parser, Subcommand};
 use emulate::EmulateArgs;
 use provider::ProviderArgs;
 use serve::ServeArgs;
+use signin::SignInArgs;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -38,6 +40,14 @@ enum Command {
     /// container-credentials format (AWS_CONTAINER_CREDENTIALS_FULL_URI +
     /// AWS_CONTAINER_AUTHORIZATION_TOKEN), on 127.0.0.1 only.
     ServeCredentials(ServeArgs),
+    /// Sign in with a user pool (USER_SRP_AUTH by default) and print the identity id, the
+    /// credentials (as `credentials` prints them) and the username as JSON. The password is read
+    /// from the terminal without echo, or one line of stdin when stdin is not a terminal; never
+    /// from an argument. Challenges (new password, SMS / email / authenticator codes, MFA
+    /// choice) are answered the same way, one line each. With --session-store DIR the session is
+    /// kept and a later `sign-in` resumes it without the password. Without --user-pool, --pool
+    /// and --endpoint: a bundled emulator and its demo user `demo` (password `Demo-Passw0rd`).
+    SignIn(SignInArgs),
     /// Game backend: get an identity id and OpenID token for a player you signed in yourself
     /// (GetOpenIdTokenForDeveloperIdentity, signed with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
     /// [/ AWS_SESSION_TOKEN]). Prints JSON.
@@ -81,6 +91,7 @@ fn main() -> ExitCode {
             Command::Credentials(args) => provider::credentials(args, true).await,
             Command::CredentialProcess(args) => provider::credentials(args, false).await,
             Command::ServeCredentials(args) => serve::serve_credentials(args).await,
+            Command::SignIn(args) => signin::sign_in(args).await,
             Command::DevToken(args) => backend::dev_token(args).await,
             Command::DevLookup(args) => backend::dev_lookup(args).await,
             Command::DevUnlink(args) => backend::dev_unlink(args).await,

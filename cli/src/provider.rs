@@ -11,13 +11,14 @@ use std::sync::Arc;
 #[derive(Args)]
 pub(crate) struct ProviderArgs {
     /// Identity pool id (`<region>:<guid>`). Without it, a bundled emulator is started on
-    /// 127.0.0.1 and its guest-enabled pool is used.
+    /// 127.0.0.1 and its guest-enabled pool is used (`sign-in`: its pool for signed-in users).
     #[arg(long, env = "COGNITO_IDENTITY_POOL_ID")]
     pool: Option<String>,
     /// Region (default: the one in the pool id).
     #[arg(long)]
     region: Option<String>,
-    /// Endpoint for Cognito Identity and STS (e.g. a running `cognito-native emulate`).
+    /// Endpoint for Cognito Identity and STS (e.g. a running `cognito-native emulate`; `sign-in`:
+    /// also for the user pool).
     #[arg(long)]
     endpoint: Option<String>,
     /// A sign-in token: `--login cognito-idp.<region>.amazonaws.com/<userPoolId>=<idToken>`.
@@ -41,11 +42,22 @@ pub(crate) struct ProviderArgs {
     ca_bundle: Option<std::path::PathBuf>,
 }
 
+impl ProviderArgs {
+    /// A pool or an endpoint was given: no bundled emulator.
+    pub(crate) fn names_a_service(&self) -> bool {
+        self.pool.is_some() || self.endpoint.is_some()
+    }
+}
+
 /// A provider as the arguments say, and the bundled emulator it talks to when no pool was given
 /// (stop it with [`Opened::close`]).
 pub(crate) struct Opened {
     pub provider: CredentialsProvider,
     emulator: Option<Emulator>,
+    /// The endpoint the provider talks to, when not AWS's: the bundled emulator or `--endpoint`.
+    pub endpoint: Option<String>,
+    /// `--ca-bundle`'s certificates, for other clients of the same endpoints.
+    pub ca_bundle_pem: Option<Vec<u8>>,
 }
 
 impl Opened {
@@ -57,10 +69,21 @@ impl Opened {
 }
 
 pub(crate) async fn open(args: ProviderArgs) -> Result<Opened, Box<dyn std::error::Error>> {
+    let signed_in = !args.logins.is_empty();
+    open_with(args, EmulatorConfig::default(), signed_in).await
+}
+
+/// [`open`], with the bundled emulator (when one is started) made from `emulator_config`, and
+/// its identity pool for signed-in users when `signed_in` (else the guest-enabled one).
+pub(crate) async fn open_with(
+    args: ProviderArgs,
+    emulator_config: EmulatorConfig,
+    signed_in: bool,
+) -> Result<Opened, Box<dyn std::error::Error>> {
     // Without a pool (or endpoint), the demo runs against a bundled emulator.
     let emulator = match (&args.pool, &args.endpoint) {
         (None, None) => {
-            let emu = Emulator::start(EmulatorConfig::default()).await?;
+            let emu = Emulator::start(emulator_config).await?;
             eprintln!(
                 "(no --pool given: using the bundled local emulator at {}; pass --pool <region>:<guid> for AWS)",
                 emu.url()
@@ -71,7 +94,7 @@ pub(crate) async fn open(args: ProviderArgs) -> Result<Opened, Box<dyn std::erro
     };
     let pool = match (&args.pool, &emulator) {
         (Some(pool), _) => pool.clone(),
-        (None, Some(_)) if !args.logins.is_empty() => DEFAULT_AUTH_POOL_ID.to_owned(),
+        (None, Some(_)) if signed_in => DEFAULT_AUTH_POOL_ID.to_owned(),
         _ => DEFAULT_UNAUTH_POOL_ID.to_owned(),
     };
     let mut config = Config::new(pool);
@@ -80,16 +103,18 @@ pub(crate) async fn open(args: ProviderArgs) -> Result<Opened, Box<dyn std::erro
     config.unauth_role_arn = args.unauth_role_arn;
     config.auth_role_arn = args.auth_role_arn;
     config.custom_role_arn = args.custom_role_arn;
-    if let Some(url) = emulator.as_ref().map(Emulator::url).or(args.endpoint) {
-        config = config.with_local_endpoint(&url);
+    let endpoint = emulator.as_ref().map(Emulator::url).or(args.endpoint);
+    if let Some(url) = &endpoint {
+        config = config.with_local_endpoint(url);
     }
     if let Some(dir) = args.identity_store {
         config = config.with_identity_store(Arc::new(FileIdentityStore::new(dir)));
     }
-    if let Some(path) = args.ca_bundle {
-        config.ca_bundle_pem =
-            Some(std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
-    }
+    let ca_bundle_pem = match args.ca_bundle {
+        Some(path) => Some(std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?),
+        None => None,
+    };
+    config.ca_bundle_pem = ca_bundle_pem.clone();
     let provider = CredentialsProvider::new(config)?;
     for login in &args.logins {
         let (name, token) = login
@@ -97,7 +122,12 @@ pub(crate) async fn open(args: ProviderArgs) -> Result<Opened, Box<dyn std::erro
             .ok_or("--login expects PROVIDER=TOKEN")?;
         provider.set_login(name, token)?;
     }
-    Ok(Opened { provider, emulator })
+    Ok(Opened {
+        provider,
+        emulator,
+        endpoint,
+        ca_bundle_pem,
+    })
 }
 
 pub(crate) async fn identity(args: ProviderArgs) -> CliResult {
