@@ -1,6 +1,7 @@
 //! `cognito-native`: get an identity id or credentials (from the bundled emulator by default, or
-//! from AWS with `--pool`), sign in with a user pool (`sign-in`), hand them to other tools (`credential-process`, `serve-credentials`),
-//! make a game backend's developer-identity calls, or run the emulator for offline development.
+//! from AWS with `--pool`), sign in with a user pool (`sign-in`), hand the credentials to other
+//! tools (`credential-process`, `serve-credentials`), make a game backend's developer-identity
+//! calls, or run the emulator for offline development.
 
 mod backend;
 mod emulate;
