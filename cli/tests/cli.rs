@@ -235,10 +235,12 @@ async fn serve_credentials_feeds_botocore_and_refuses_requests_without_the_token
     // Served from the provider's cache: one GetCredentialsForIdentity for all of them.
     assert_eq!(emu.request_count(Operation::GetCredentialsForIdentity), 1);
 
-    // --stats-every: the statistics lines show the same (the first may predate the requests).
+    // --stats-every: the statistics lines show the same. Lines printed while the requests above
+    // ran (botocore's first start can take a minute) predate them: read on to the first after,
+    // bounded (a line a second, so at most five minutes of them).
     let statistics = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
-        for _ in 0..5 {
+        for _ in 0..300 {
             line.clear();
             stdout.read_line(&mut line).unwrap();
             let value: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
