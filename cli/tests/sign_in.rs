@@ -255,6 +255,23 @@ fn the_bundled_emulator_signs_its_demo_user_in() {
     );
 }
 
+/// Whether `text` holds a JWT: a base64url JSON header, a dot, a base64url JSON payload (random
+/// base64 in the credentials may hold "eyJ" by chance, never with the dot).
+fn has_jwt(text: &str) -> bool {
+    let b64url = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    text.match_indices("eyJ").any(|(at, _)| {
+        let rest = &text[at..];
+        let header = rest.find(|c: char| !b64url(c)).unwrap_or(rest.len());
+        rest[header..].starts_with(".eyJ")
+    })
+}
+
+#[test]
+fn the_jwt_check_finds_tokens_and_not_base64_by_chance() {
+    assert!(has_jwt("id eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"));
+    assert!(!has_jwt("IQoJb3eyJab+/eyJ= eyJ.x"));
+}
+
 #[test]
 fn the_password_on_stdin_signs_in_and_a_wrong_one_fails_once() {
     let running = Running::start(vec![SeedUser::new("player1", PASSWORD)]);
@@ -265,16 +282,8 @@ fn the_password_on_stdin_signs_in_and_a_wrong_one_fails_once() {
     assert_credentials(&c, "player1");
     // The password is never printed, and the tokens neither (only the credentials).
     assert!(!out.stdout.contains(PASSWORD) && !out.stderr.contains(PASSWORD));
-    assert!(
-        !out.stdout.contains("eyJ"),
-        "a JWT on stdout: {}",
-        out.stdout
-    );
-    assert!(
-        !out.stderr.contains("eyJ"),
-        "a JWT on stderr: {}",
-        out.stderr
-    );
+    assert!(!has_jwt(&out.stdout), "a JWT on stdout: {}", out.stdout);
+    assert!(!has_jwt(&out.stderr), "a JWT on stderr: {}", out.stderr);
     // SRP by default: InitiateAuth, then the password verifier.
     assert_eq!(emu.request_count_named("cognito-idp:InitiateAuth"), 1);
     assert_eq!(
