@@ -10,11 +10,18 @@
 //! ```text
 //! bench-client <scenario> --endpoint URL --region R --pool POOL [--runs N] [--warmup W]
 //!              [--callers N] [--logins N] [--concurrency C] [--iters N]
+//!              [--players N] [--mode unauth|developer] [--scale F]
 //! ```
-//! The emulator's test CA comes from `AWS_CA_BUNDLE`.
+//! The emulator's test CA comes from `AWS_CA_BUNDLE`; in the `storm` scenario's developer mode the
+//! game server's AWS credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`.
 
-use cognito_native::{Config, CredentialsProvider, HttpClient, TlsOptions};
+use cognito_native::quotas::AWS_DEFAULT_QUOTAS;
+use cognito_native::{
+    Config, CredentialsProvider, DeveloperIdentityClient, DeveloperTokenRequest, HttpClient,
+    Limiting, RateLimits, TlsOptions,
+};
 use futures_util::stream::{self, StreamExt};
+use futures_util::FutureExt;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,6 +37,8 @@ struct Args {
     pool: String,
     ca_pem: Vec<u8>,
     options: HashMap<String, u64>,
+    /// Options that are not whole numbers (`--mode`, `--scale`).
+    texts: HashMap<String, String>,
 }
 
 impl Args {
@@ -40,6 +49,7 @@ impl Args {
             .ok_or("usage: bench-client <scenario> --endpoint URL ...")?;
         let mut strings = HashMap::new();
         let mut options = HashMap::new();
+        let mut texts = HashMap::new();
         while let Some(flag) = argv.next() {
             let name = flag
                 .strip_prefix("--")
@@ -49,6 +59,9 @@ impl Args {
             match name.as_str() {
                 "endpoint" | "region" | "pool" => {
                     strings.insert(name, value);
+                }
+                "mode" | "scale" => {
+                    texts.insert(name, value);
                 }
                 _ => {
                     let n = value
@@ -71,11 +84,16 @@ impl Args {
             pool: take("pool")?,
             ca_pem: std::fs::read(&ca).map_err(|e| format!("{ca}: {e}"))?,
             options,
+            texts,
         })
     }
 
     fn number(&self, name: &str, default: u64) -> u64 {
         self.options.get(name).copied().unwrap_or(default)
+    }
+
+    fn text<'a>(&'a self, name: &str, default: &'a str) -> &'a str {
+        self.texts.get(name).map_or(default, String::as_str)
     }
 
     /// A provider config for the emulator, on `http_client` or else on the process's shared
@@ -337,6 +355,106 @@ async fn capacity(args: &Args) -> Result<Value, String> {
     .await)
 }
 
+/// The emulator's developer provider name (`cognito_emulator::DEFAULT_DEVELOPER_PROVIDER_NAME`).
+const DEVELOPER_PROVIDER: &str = "login.cognitonative.emulator";
+
+/// A login storm: `--players` players start at once, each with a provider of its own, all on one
+/// connection pool and behind the process's rate limiter, configured with the account's quotas
+/// (AWS's defaults × `--scale`, which is how the emulator is started). `--mode unauth`: GetId +
+/// GetCredentialsForIdentity; `--mode developer`: the game server's signed
+/// GetOpenIdTokenForDeveloperIdentity (a `DeveloperIdentityClient`, credentials from the
+/// environment) feeds each player's provider, which then calls GetCredentialsForIdentity.
+async fn storm(args: &Args) -> Result<Value, String> {
+    let players = args.number("players", 1_000) as usize;
+    let mode = args.text("mode", "unauth").to_owned();
+    let scale: f64 = args
+        .text("scale", "1")
+        .parse()
+        .map_err(|_| "--scale needs a number".to_string())?;
+    let rate_limits = RateLimits {
+        rates: AWS_DEFAULT_QUOTAS
+            .iter()
+            .map(|(quota, rate)| ((*quota).to_owned(), rate * scale))
+            .collect(),
+        // The emulator is not an AWS endpoint: limit it too.
+        limiting: Limiting::Always,
+        ..Default::default()
+    };
+    let shared = args.own_pool()?;
+    let config = || {
+        let mut config = args.config(Some(shared.clone()));
+        config.rate_limits = rate_limits.clone();
+        config
+    };
+    let backend = match mode.as_str() {
+        "unauth" => None,
+        "developer" => Some(Arc::new(
+            DeveloperIdentityClient::new(config(), None).map_err(|e| e.to_string())?,
+        )),
+        other => return Err(format!("--mode is unauth or developer, not {other}")),
+    };
+    let pool = args.pool.clone();
+    let release = Arc::new(tokio::sync::Barrier::new(players + 1));
+    let tasks: Vec<_> = (0..players)
+        .map(|i| {
+            let (config, backend, release, pool) =
+                (config(), backend.clone(), release.clone(), pool.clone());
+            tokio::spawn(async move {
+                release.wait().await;
+                let provider = CredentialsProvider::new(config).map_err(|e| e.to_string())?;
+                if let Some(backend) = backend {
+                    let request =
+                        DeveloperTokenRequest::new(pool, DEVELOPER_PROVIDER, format!("player-{i}"));
+                    provider
+                        .set_developer_identity_source(Arc::new(move || {
+                            let (backend, request) = (backend.clone(), request.clone());
+                            async move {
+                                backend
+                                    .get_open_id_token_for_developer_identity(&request)
+                                    .await
+                            }
+                            .boxed()
+                        }))
+                        .map_err(|e| e.to_string())?;
+                }
+                provider.credentials().await.map_err(|e| e.to_string())?;
+                Ok::<_, String>(Instant::now())
+            })
+        })
+        .collect();
+    release.wait().await;
+    let start = Instant::now();
+    let mut times_ns = Vec::with_capacity(players);
+    let mut first_error = None;
+    for task in tasks {
+        match task.await.map_err(|e| e.to_string()).and_then(|r| r) {
+            Ok(done) => times_ns.push(done.saturating_duration_since(start).as_nanos() as u64),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    let elapsed = elapsed_ns(start);
+    times_ns.sort_unstable();
+    let stats = cognito_native::stats::snapshot();
+    let (sent, throttled) = stats
+        .operations
+        .values()
+        .fold((0, 0), |(s, t), op| (s + op.sent, t + op.throttled));
+    Ok(json!({
+        "mode": mode, "players": players, "ok": times_ns.len(), "failed": players - times_ns.len(),
+        "first_error": first_error, "p50_ns": percentile(&times_ns, 0.50),
+        "p99_ns": percentile(&times_ns, 0.99), "elapsed_ns": elapsed, "scale": scale,
+        "sent": sent, "throttled": throttled, "stats": stats,
+    }))
+}
+
+/// The `q` quantile of sorted values (nearest rank), or null when there are none.
+fn percentile(sorted: &[u64], q: f64) -> Option<u64> {
+    let rank = ((q * sorted.len() as f64 - 1e-9).ceil() as usize).max(1);
+    sorted.get(rank - 1).copied()
+}
+
 #[tokio::main]
 async fn main() {
     let args = match Args::parse() {
@@ -353,6 +471,7 @@ async fn main() {
         "cached" => cached(&args).await,
         "floor" => floor(&args).await,
         "capacity" => capacity(&args).await,
+        "storm" => storm(&args).await,
         other => Err(format!("unknown scenario {other}")),
     };
     match result {

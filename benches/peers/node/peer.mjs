@@ -2,7 +2,7 @@
 // Benchmark peer: the AWS SDK for JavaScript v3 credential path for Cognito identity pools,
 // `fromCognitoIdentityPool` from @aws-sdk/credential-provider-cognito-identity.
 //
-//   node benches/peers/node/peer.mjs <cold|coalesce|fanout> --endpoint https://127.0.0.1:PORT \
+//   node benches/peers/node/peer.mjs <cold|coalesce|fanout|storm> --endpoint https://127.0.0.1:PORT \
 //       --region us-east-1 --pool <IDENTITY_POOL_ID> [options]
 //
 // Prints exactly one JSON object on stdout; everything else goes to stderr.
@@ -14,6 +14,10 @@
 //                          itself once with NODE_EXTRA_CA_CERTS=$AWS_CA_BUNDLE (before any timing).
 //   PEER_NODE_MODULES      folder holding node_modules/ with the pinned SDK
 //                          (default: <repo>/target/bench-peers/node, installed by setup.sh).
+//   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+//                          storm --mode developer only: the game server's AWS credentials, read
+//                          by the client's default credential chain to sign
+//                          GetOpenIdTokenForDeveloperIdentity.
 //
 // The SDK is loaded from that folder with createRequire (its CommonJS build, what a plain
 // `require` in a Node app gets), so no NODE_PATH is needed and the script runs from any folder.
@@ -53,20 +57,25 @@ if (caBundle && process.env.NODE_EXTRA_CA_CERTS !== caBundle) {
 // --- arguments --------------------------------------------------------------------------
 function parseArgs(argv) {
   const [scenario, ...rest] = argv;
-  if (!["cold", "coalesce", "fanout"].includes(scenario)) {
-    fail(`usage: peer.mjs <cold|coalesce|fanout> --endpoint URL --region R --pool ID [options] (got ${JSON.stringify(scenario)})`);
+  if (!["cold", "coalesce", "fanout", "storm"].includes(scenario)) {
+    fail(`usage: peer.mjs <cold|coalesce|fanout|storm> --endpoint URL --region R --pool ID [options] (got ${JSON.stringify(scenario)})`);
   }
-  const opts = { scenario, runs: 20, warmup: scenario === "cold" ? 3 : 0, callers: 64, logins: 100, concurrency: 16, memoize: false };
-  const ints = new Set(["runs", "warmup", "callers", "logins", "concurrency"]);
+  const opts = { scenario, runs: 20, warmup: scenario === "cold" ? 3 : 0, callers: 64, logins: 100, concurrency: 16, memoize: false, players: 1000, mode: "unauth", scale: 1 };
+  const ints = new Set(["runs", "warmup", "callers", "logins", "concurrency", "players"]);
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (!arg.startsWith("--")) fail(`unexpected argument ${arg}`);
     const key = arg.slice(2);
     if (key === "memoize") { opts.memoize = true; continue; }
-    if (!["endpoint", "region", "pool", ...ints].includes(key)) fail(`unknown option ${arg}`);
+    if (!["endpoint", "region", "pool", "mode", "scale", ...ints].includes(key)) fail(`unknown option ${arg}`);
     const value = rest[++i];
     if (value === undefined) fail(`${arg} needs a value`);
-    if (ints.has(key)) {
+    if (key === "mode" && !["unauth", "developer"].includes(value)) fail(`--mode is unauth or developer, not ${value}`);
+    if (key === "scale") {
+      // The quotas' scale is the driver's business: the SDK has no such setting.
+      opts.scale = Number(value);
+      if (!(opts.scale > 0)) fail(`${arg} must be a positive number`);
+    } else if (ints.has(key)) {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 0 || (key !== "warmup" && n < 1)) fail(`${arg} must be a positive integer`);
       opts[key] = n;
@@ -87,10 +96,10 @@ const require = createRequire(join(modulesDir, "package.json"));
 function installedVersion(pkg) {
   return JSON.parse(readFileSync(join(modulesDir, "node_modules", pkg, "package.json"), "utf8")).version;
 }
-let fromCognitoIdentityPool, CognitoIdentityClient, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh, version, clientVersion;
+let fromCognitoIdentityPool, fromCognitoIdentity, CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh, version, clientVersion;
 try {
-  ({ fromCognitoIdentityPool } = require(PROVIDER_PKG));
-  ({ CognitoIdentityClient } = require(CLIENT_PKG));
+  ({ fromCognitoIdentityPool, fromCognitoIdentity } = require(PROVIDER_PKG));
+  ({ CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } = require(CLIENT_PKG));
   ({ memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = require("@smithy/core"));
   version = installedVersion(PROVIDER_PKG);
   clientVersion = installedVersion(CLIENT_PKG);
@@ -209,7 +218,61 @@ async function fanout() {
   return { logins: opts.logins, concurrency: opts.concurrency, ok, errors, elapsed_ns: Number(elapsed), ...(firstError ? { first_error: firstError } : {}) };
 }
 
-const scenarios = { cold, coalesce, fanout };
+// The emulator's developer provider name.
+const DEVELOPER_PROVIDER = "login.cognitonative.emulator";
+
+// The q quantile of sorted values (nearest rank), or null when there are none.
+function percentile(sorted, q) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(1, Math.ceil(q * sorted.length - 1e-9)) - 1];
+}
+
+// A login storm: every player at once, each with a provider of its own, all on one shared
+// CognitoIdentityClient (one connection pool, one retry strategy), as a game server would have.
+// unauth: fromCognitoIdentityPool per player (a fresh identity-id cache each, as in fanout).
+// developer: the game server's GetOpenIdTokenForDeveloperIdentity (signed with the client's
+// default credential chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), then fromCognitoIdentity
+// per player with the identity id and the token under cognito-identity.amazonaws.com: the
+// package's provider for an identity id the backend already has.
+async function storm() {
+  const client = new CognitoIdentityClient(clientConfig());
+  const times = [];
+  let failed = 0, firstError;
+  const player = async (i) => {
+    try {
+      let provider;
+      if (opts.mode === "developer") {
+        const answer = await client.send(new GetOpenIdTokenForDeveloperIdentityCommand({
+          IdentityPoolId: opts.pool,
+          Logins: { [DEVELOPER_PROVIDER]: `player-${i}` },
+        }));
+        provider = fromCognitoIdentity({
+          identityId: answer.IdentityId,
+          logins: { "cognito-identity.amazonaws.com": answer.Token },
+          client,
+        });
+      } else {
+        provider = fromCognitoIdentityPool({ identityPoolId: opts.pool, client, cache: freshCache() });
+      }
+      check(await provider());
+      times.push(Number(now() - t0));
+    } catch (e) {
+      failed++;
+      firstError ??= errorText(e);
+    }
+  };
+  const t0 = now();
+  await Promise.all(Array.from({ length: opts.players }, (_, i) => player(i)));
+  const elapsed = now() - t0;
+  client.destroy();
+  times.sort((a, b) => a - b);
+  return {
+    mode: opts.mode, players: opts.players, ok: times.length, failed, first_error: firstError ?? null,
+    p50_ns: percentile(times, 0.5), p99_ns: percentile(times, 0.99), elapsed_ns: Number(elapsed),
+  };
+}
+
+const scenarios = { cold, coalesce, fanout, storm };
 let result;
 try {
   result = await scenarios[opts.scenario]();
