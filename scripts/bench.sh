@@ -7,13 +7,22 @@
 # the C and C# bench programs, then runs benches/driver.py (options pass through, e.g. --runs 20
 # --logins 2000 for a quicker pass; see --help). Needs gcc, node/npm, python3, GNU time and Mono (mcs):
 # installed by the README's test command, or here with apt-get when missing.
+#
+# `scripts/bench.sh --only storm` runs only the P7 login storm (--storm-players, --storm-scale) and
+# replaces just its section in BENCHMARKS.md; it builds neither the C nor the C# programs.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 export CARGO_TERM_COLOR=never
 
+# Only the storm: no C, no C# (the driver checks its own arguments).
+only_storm=0
+case " $* " in
+*" --only storm "* | *" --only=storm "*) only_storm=1 ;;
+esac
+
 need_apt=()
-command -v mcs >/dev/null || need_apt+=(mono-mcs mono-devel)
+[ "$only_storm" -eq 1 ] || command -v mcs >/dev/null || need_apt+=(mono-mcs mono-devel)
 python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 [ -x /usr/bin/time ] || need_apt+=(time) # GNU time: each client's peak RSS
@@ -29,6 +38,10 @@ benches/peers/setup.sh
 echo "== cognito-native (release)"
 cargo build --quiet --release -p cognito-cli
 cargo build --quiet --release --example bench-client
+if [ "$only_storm" -eq 1 ]; then
+  echo "== run (P7 only)"
+  exec target/bench-peers/venv/bin/python benches/driver.py "$@"
+fi
 # The library as shipped, built last: it owns the .so file (the example's build has the
 # dev-dependencies' features).
 cargo build --quiet --release --lib
