@@ -16,7 +16,7 @@ mkdir -p "$out"
 MCS=(mcs -sdk:4.7.1 -langversion:7.2 -nologo -warnaserror+ -optimize+ -debug)
 
 mapfile -t sources < <(find "$here/../unity/Runtime/Core" -name '*.cs' | LC_ALL=C sort)
-"${MCS[@]}" -target:library -unsafe -doc:"$out/CognitoNative.xml" \
+"${MCS[@]}" -target:library -unsafe -r:System.Net.Http.dll -doc:"$out/CognitoNative.xml" \
   -out:"$out/CognitoNative.dll" "${sources[@]}"
 
 for v in 3.7 4; do

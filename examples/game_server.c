@@ -18,7 +18,7 @@
  * or against AWS, with a pool that allows guests:
  *   COGNITO_POOL_ID=eu-west-1:<guid> target/game_server 100
  *
- * Usage: game_server [players] [--credentials | --developer | --memory]
+ * Usage: game_server [players] [--credentials | --developer | --memory] [--stats-every SECONDS]
  *   (default)      guest identities for `players` (default 100) players.
  *   --credentials  also get each player's temporary AWS credentials (one more request each).
  *   --developer    developer-authenticated identities: the "backend" mints one OpenID token
@@ -34,6 +34,10 @@
  *                  library's one runtime and prints the resident set size (VmRSS) before and
  *                  after, then after each got a guest identity (get_identity_id, at most
  *                  MEMORY_IN_FLIGHT at a time). Linux only (/proc/self/status).
+ *   --stats-every  print the library's statistics (cognito_statistics_json: requests by
+ *                  operation and outcome, throttles, waits for a quota slot, cached reads, calls
+ *                  in flight) every SECONDS while the players log in. They are printed once at
+ *                  the end in any case.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -108,6 +112,41 @@ static void print_last_error(const char *what, cognito_status_t status) {
     char *message = cognito_last_error_message();
     fprintf(stderr, "%s failed (status %d): %s\n", what, (int)status, message ? message : "?");
     cognito_string_free(message);
+}
+
+/* Prints the library's statistics as one line of JSON. */
+static void print_statistics(const char *when) {
+    char *json = NULL;
+    cognito_status_t s = cognito_statistics_json(&json);
+    if (s != COGNITO_STATUS_OK) {
+        print_last_error("cognito_statistics_json", s);
+        return;
+    }
+    printf("statistics (%s): %s\n", when, json);
+    fflush(stdout);
+    cognito_string_free(json);
+}
+
+/* --stats-every: a reporter thread, stopped through `reporter_stop`. */
+static pthread_mutex_t reporter_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t reporter_wake = PTHREAD_COND_INITIALIZER;
+static int reporter_stop = 0;
+
+static void *reporter(void *arg) {
+    int every = *(const int *)arg;
+    pthread_mutex_lock(&reporter_mu);
+    while (!reporter_stop) {
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += every;
+        if (pthread_cond_timedwait(&reporter_wake, &reporter_mu, &deadline) != 0 && !reporter_stop) {
+            pthread_mutex_unlock(&reporter_mu);
+            print_statistics("so far");
+            pthread_mutex_lock(&reporter_mu);
+        }
+    }
+    pthread_mutex_unlock(&reporter_mu);
+    return NULL;
 }
 
 /* Waits until `target` completions were counted (or WAIT_SECONDS passed); returns the count. */
@@ -491,9 +530,11 @@ static int run_memory(player_t *roster, int players, const char *pool, const cha
 
 int main(int argc, char **argv) {
     int players = 0;
-    int want_credentials = 0, developer = 0, memory = 0;
+    int want_credentials = 0, developer = 0, memory = 0, stats_every = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--credentials") == 0) {
+        if (strcmp(argv[i], "--stats-every") == 0 && i + 1 < argc && atoi(argv[i + 1]) > 0) {
+            stats_every = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--credentials") == 0) {
             want_credentials = 1;
         } else if (strcmp(argv[i], "--developer") == 0) {
             developer = 1;
@@ -502,7 +543,9 @@ int main(int argc, char **argv) {
         } else if (atoi(argv[i]) > 0) {
             players = atoi(argv[i]);
         } else {
-            fprintf(stderr, "usage: %s [players] [--credentials | --developer | --memory]\n",
+            fprintf(stderr,
+                    "usage: %s [players] [--credentials | --developer | --memory]"
+                    " [--stats-every SECONDS]\n",
                     argv[0]);
             return 2;
         }
@@ -551,9 +594,20 @@ int main(int argc, char **argv) {
         return 1;
     }
     const char *opts = endpoint ? options : NULL;
+    pthread_t reporter_thread;
+    int reporting = stats_every > 0 &&
+                    pthread_create(&reporter_thread, NULL, reporter, &stats_every) == 0;
     int all_ok = developer ? run_developer(roster, players, pool, opts, endpoint != NULL)
                  : memory  ? run_memory(roster, players, pool, opts)
                            : run_guests(roster, players, pool, opts, want_credentials);
+    if (reporting) {
+        pthread_mutex_lock(&reporter_mu);
+        reporter_stop = 1;
+        pthread_cond_signal(&reporter_wake);
+        pthread_mutex_unlock(&reporter_mu);
+        pthread_join(reporter_thread, NULL);
+    }
+    print_statistics("at the end");
     cognito_shutdown(); /* joins the library's threads */
     free(roster);
     return all_ok ? 0 : 1;

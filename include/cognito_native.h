@@ -617,7 +617,10 @@ cognito_provider_logins_list (
  *  keys: region, account_id, unauth_role_arn, auth_role_arn, custom_role_arn, endpoint,
  *  cognito_endpoint, sts_endpoint, allow_http_loopback, use_fips, use_environment, ca_bundle_pem,
  *  ca_bundle_file, refresh_window_secs, attempt_timeout_ms, connect_timeout_ms, logins_timeout_ms,
- *  max_attempts, retry_base_delay_ms, retry_max_delay_ms, identity_store_dir, rate_limits
+ *  max_attempts, retry_base_delay_ms, retry_max_delay_ms, identity_store_dir,
+ *  persist_credentials (with identity_store_dir: keep the credentials in a 0600 file beside the
+ *  identity id, used by later launches while valid), prefetch (start getting credentials at
+ *  creation, in the background; see cognito_provider_prefetch), rate_limits
  *  ({"limiting":"aws"|"always"|"never","rates":{"GetId":25,...},"max_wait_ms":..,"warn_after_ms":..}:
  *  Cognito's request quotas kept on this side, shared by the whole process; by default AWS's
  *  default quotas for requests to AWS's endpoints).
@@ -646,6 +649,63 @@ cognito_provider_new_with_store (
     void (*clear)(void *, char const *),
     void * store_user_data,
     cognito_provider_t * * out_provider);
+
+/** \brief
+ *  A store kept by the host (cognito_provider_new_with_stores): its three callbacks (each may be
+ *  NULL) and the user data they get. Read inside the call that takes it; `user_data` must stay
+ *  valid until the provider is freed.
+ */
+typedef struct cognito_store {
+    /** \brief
+     *  Writes the value kept for `pool_id` into `buffer` (NUL-terminated, at most `capacity`
+     *  bytes with the NUL) and returns its length, or 0 if there is none. When the length it
+     *  returns does not fit (>= capacity), it is called once more with a buffer that fits.
+     */
+    size_t (*load)(void *, char const *, char *, size_t);
+
+    /** \brief
+     *  Keeps `value` for `pool_id`, replacing the one before.
+     */
+    void (*save)(void *, char const *, char const *);
+
+    /** \brief
+     *  Forgets the value of `pool_id`.
+     */
+    void (*clear)(void *, char const *);
+
+    /** <No documentation available> */
+    void * user_data;
+} cognito_store_t;
+
+/** \brief
+ *  Like cognito_provider_new_with_store, with the stores as structs, and a second one that keeps
+ *  the credentials between launches (persisted credentials: a launch while they are valid sends
+ *  no request). `identity_store` is called as cognito_provider_new_with_store's callbacks are.
+ *  `credentials_store` gets an opaque text of about 2 KB holding the secret key and session token:
+ *  keep it where the platform keeps secrets (Keychain, Keystore, DPAPI). Its `load` is called
+ *  once inside this call, `save` when new credentials arrive and `clear` when they no longer
+ *  apply (sign-out, another login or identity, expiry), on library threads or inside
+ *  cognito_provider_clear / _clear_credentials / _clear_identity_cache. Either store may be NULL
+ *  (an identity id kept in memory only; no persisted credentials).
+ */
+cognito_status_t
+cognito_provider_new_with_stores (
+    char const * identity_pool_id,
+    char const * options_json,
+    cognito_store_t const * identity_store,
+    cognito_store_t const * credentials_store,
+    cognito_provider_t * * out_provider);
+
+/** \brief
+ *  Starts getting the identity id and credentials in the background with the current logins, so
+ *  a later cognito_provider_get_credentials finds them ready (or joins the request in flight).
+ *  Returns at once; does nothing when valid credentials are cached or persisted, or a request is
+ *  in flight. A failure is logged; the next call tries again. The "prefetch" option does this when
+ *  the provider is created.
+ */
+cognito_status_t
+cognito_provider_prefetch (
+    cognito_provider_t * provider);
 
 /** \brief
  *  An HTTP header: NUL-terminated name and value.

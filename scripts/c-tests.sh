@@ -45,7 +45,8 @@ for scheme in "${SCHEMES[@]}"; do
     for t in "${TESTS[@]}"; do
         run "asan $t ($scheme)" 300 "$OUT/asan/$t"
     done
-    run "asan game_server 200 ($scheme)" 120 "$OUT/asan/game_server" 200
+    run "asan game_server 200 --stats-every 1 ($scheme)" 120 "$OUT/asan/game_server" 200 \
+        --stats-every 1
     run "asan game_server 200 --developer ($scheme)" 120 "$OUT/asan/game_server" 200 --developer
     run "asan game_server 2000 --memory ($scheme)" 120 "$OUT/asan/game_server" 2000 --memory
     run "game_server 200 (smoke, -O2, $scheme)" 120 "$OUT/plain/game_server" 200

@@ -59,7 +59,8 @@ for variant in editor editor-2021 ios; do
   refs=(-r:"$out/UnityEngine.dll" -r:"$out/UnityEditor.dll")
   versions=(3.7 4)
   case "$variant" in
-    editor-2021) defines+=(-d:UNITY_2021_2_OR_NEWER); versions=() ;;
+    # Unity 2021.2+ with the .NET Standard 2.1 API level, which has System.Net.Http (HttpClient signing).
+    editor-2021) defines+=(-d:UNITY_2021_2_OR_NEWER -d:NET_STANDARD_2_1 -d:NET_STANDARD); refs+=(-r:System.Net.Http.dll); versions=() ;;
     ios) defines=(-d:UNITY_5_3_OR_NEWER -d:UNITY_IOS); refs=(-r:"$out/UnityEngine.dll"); versions=(3.7) ;;
   esac
   mkdir -p "$check/$variant"
@@ -84,10 +85,11 @@ rm -rf "$check"
 echo "== tests"
 mapfile -t tests < <(find csharp/tests/CognitoNative.Tests -name '*.cs' | LC_ALL=C sort)
 "${MCS[@]}" -target:exe -r:"$bin/CognitoNative.dll" -out:"$out/ExitCheck.exe" csharp/tests/ExitCheck/ExitCheck.cs
-"${MCS[@]}" -target:library -r:"$nunit_dll" -r:System.dll -r:System.Core.dll \
+"${MCS[@]}" -target:library -r:"$nunit_dll" -r:System.dll -r:System.Core.dll -r:System.Net.Http.dll \
   -r:"$bin/CognitoNative.dll" -r:"$out/CognitoNative.Unity.dll" -r:"$out/UnityEngine.dll" -r:"$out/UnityEditor.dll" \
   -r:"$bin/CognitoNative.AwsSdk.dll" -r:"$bin/awssdk-stub/3.7/AWSSDK.Core.dll" \
-  -out:"$out/CognitoNative.Tests.dll" "${tests[@]}" "unity/Samples~/CognitoSample/CognitoSample.cs"
+  -out:"$out/CognitoNative.Tests.dll" "${tests[@]}" "unity/Samples~/CognitoSample/CognitoSample.cs" \
+  "unity/Samples~/UserPoolSample/UserPoolSample.cs"
 cp "$bin/CognitoNative.dll" "$bin/CognitoNative.dll.mdb" "$bin/CognitoNative.AwsSdk.dll" "$bin/CognitoNative.AwsSdk.dll.mdb" \
   "$bin/awssdk-stub/3.7/AWSSDK.Core.dll" "$nunit_dll" "$out/"
 nunit_args=()

@@ -46,6 +46,15 @@ pub struct Config {
     /// roots and connect timeout.
     pub http_client: Option<HttpClient>,
     pub identity_store: Arc<dyn IdentityStore>,
+    /// Keep the credentials in the identity store too (its credentials entry), so a later launch
+    /// uses them while they are valid and sends no request. Off by default: they hold a secret
+    /// key; give a store that keeps secrets where the platform keeps them.
+    pub persist_credentials: bool,
+    /// Start getting the identity and credentials (with the logins known then) as soon as the
+    /// provider is created, in the background, so an app that asks after loading does not wait.
+    /// Costs no request when persisted credentials are valid. See also
+    /// [`crate::CredentialsProvider::prefetch`].
+    pub prefetch: bool,
     /// Cognito's request quotas, kept on this side (shared by every client of the process).
     pub rate_limits: RateLimits,
     /// Where background work runs; default: the runtime the provider is created in.
@@ -73,6 +82,8 @@ impl Config {
             ca_bundle_pem: None,
             http_client: None,
             identity_store: Arc::new(MemoryIdentityStore::new()),
+            persist_credentials: false,
+            prefetch: false,
             rate_limits: RateLimits::default(),
             runtime: None,
         }

@@ -24,6 +24,7 @@ pub mod ffi;
 pub mod fuzzing;
 pub mod login_limits;
 pub mod logins;
+mod persisted;
 pub mod provider;
 pub mod quotas;
 pub mod retry;

@@ -7,6 +7,7 @@ use crate::login_limits::{check_provider_name, check_token};
 pub use crate::login_limits::{MAX_LOGINS, MAX_PROVIDER_NAME_LEN, MAX_TOKEN_LEN};
 use crate::secret::Secret;
 use futures_util::future::BoxFuture;
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +18,13 @@ pub trait LoginsProvider: Send + Sync {
     /// The current token for `provider_name`. May take its time; it is bounded by the provider's
     /// logins timeout.
     fn token(&self, provider_name: &str) -> BoxFuture<'static, Result<Secret>>;
+
+    /// Who the tokens are for (the same for every token of one user, e.g. a JWT's `iss` and
+    /// `sub`), without waiting. Persisted credentials are used on a later launch only for the same
+    /// subject; `None` (the default) means they are not persisted for this login.
+    fn subject(&self, _provider_name: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A closure as a [`LoginsProvider`].
@@ -88,6 +96,18 @@ impl Logins {
         a || b || c
     }
 
+    /// Removes `name`'s supplier if it is `provider` itself; returns whether it did.
+    pub fn remove_provider_if(&mut self, name: &str, provider: &Arc<dyn LoginsProvider>) -> bool {
+        let same = self
+            .providers
+            .get(name)
+            .is_some_and(|p| Arc::ptr_eq(p, provider));
+        if same {
+            self.providers.remove(name);
+        }
+        same
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.tokens.contains_key(name)
             || self.providers.contains_key(name)
@@ -96,6 +116,38 @@ impl Logins {
 
     pub fn count(&self) -> usize {
         self.tokens.len() + self.providers.len() + usize::from(self.developer.is_some())
+    }
+
+    /// Per provider name (sorted), who its login is for; `None` if some login cannot tell
+    /// (a supplier without a subject, a developer identity source).
+    pub fn subjects(&self) -> Option<Vec<(String, String)>> {
+        if self.developer.is_some() {
+            return None;
+        }
+        let mut out: Vec<(String, String)> = self
+            .tokens
+            .iter()
+            .map(|(name, token)| (name.clone(), token_subject(token.expose())))
+            .collect();
+        for (name, provider) in &self.providers {
+            out.push((name.clone(), provider.subject(name)?));
+        }
+        out.sort();
+        Some(out)
+    }
+
+    /// Who the logins are, without their secrets: a hash over each provider name and its
+    /// [`Self::subjects`]. `None` when some login cannot tell (credentials for such logins are
+    /// not persisted).
+    pub fn fingerprint(&self) -> Option<String> {
+        let mut hash = Sha256::new();
+        for (name, subject) in self.subjects()? {
+            hash.update(name.as_bytes());
+            hash.update([0]);
+            hash.update(subject.as_bytes());
+            hash.update([0]);
+        }
+        Some(hex(&hash.finalize()))
     }
 
     /// Provider names, sorted.
@@ -142,6 +194,29 @@ impl Logins {
     }
 }
 
+/// Who a fixed token is for: a JWT's `iss` and `sub` (the same for every id token of one user),
+/// else the token's hash (the same token only). Never the token itself.
+pub(crate) fn token_subject(token: &str) -> String {
+    if let Some(subject) = jwt_subject(token) {
+        return subject;
+    }
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn jwt_subject(token: &str) -> Option<String> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let (iss, sub) = (claims["iss"].as_str()?, claims["sub"].as_str()?);
+    Some(format!("jwt\0{iss}\0{sub}"))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +261,48 @@ mod tests {
         l.set_provider("silent", silent).unwrap();
         let err = l.resolve(Duration::from_millis(20)).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::LoginsProvider);
+    }
+
+    #[test]
+    fn fingerprints_say_who_without_the_secret() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine;
+        let jwt = |sub: &str, exp: u64| {
+            let claims = serde_json::json!({
+                "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X",
+                "sub": sub, "exp": exp,
+            });
+            format!("e30.{}.c2ln", URL_SAFE_NO_PAD.encode(claims.to_string()))
+        };
+        // A refreshed id token of the same user is the same login; another user is not.
+        assert_eq!(
+            token_subject(&jwt("alice", 1)),
+            token_subject(&jwt("alice", 2))
+        );
+        assert_ne!(
+            token_subject(&jwt("alice", 1)),
+            token_subject(&jwt("bob", 1))
+        );
+        // Opaque tokens are hashed, never kept.
+        let opaque = token_subject("EAAB-facebook-token");
+        assert!(!opaque.contains("facebook"));
+        assert_eq!(opaque.len(), 64);
+
+        let mut logins = Logins::default();
+        let guest = logins.fingerprint().unwrap();
+        logins
+            .set_token("graph.facebook.com", Secret::new("EAAB-facebook-token"))
+            .unwrap();
+        let facebook = logins.fingerprint().unwrap();
+        assert_ne!(guest, facebook);
+        assert!(!facebook.contains("EAAB"));
+        // A supplier that cannot say who it is: not fingerprinted.
+        let supplier = |_: &str| -> BoxFuture<'static, Result<Secret>> {
+            Box::pin(async { Ok(Secret::new("t")) })
+        };
+        logins
+            .set_provider("accounts.google.com", Arc::new(supplier))
+            .unwrap();
+        assert_eq!(logins.fingerprint(), None);
     }
 }

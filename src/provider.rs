@@ -19,6 +19,7 @@ use crate::endpoints::{self, DEVELOPER_PROVIDER_NAME};
 use crate::error::{Error, ErrorKind, Result};
 use crate::events::{IdentityChange, Listeners, SubscriptionId};
 use crate::logins::{Logins, LoginsProvider};
+use crate::persisted::{self, Persisted};
 use crate::secret::Secret;
 use crate::store::IdentityStore;
 use crate::wire::cognito::OpenIdToken;
@@ -54,6 +55,10 @@ struct Inner {
     store: Arc<dyn IdentityStore>,
     /// Serialises store writes so the last one written is the current id.
     store_lock: Mutex<()>,
+    persist_credentials: bool,
+    /// Serialises writes of the persisted credentials; holds the [`State::persist_version`]
+    /// the store has.
+    credentials_store_lock: Mutex<u64>,
     runtime: tokio::runtime::Handle,
     listeners: Listeners,
     state: Mutex<State>,
@@ -72,17 +77,41 @@ struct State {
     credentials_flight: Option<Flight<Arc<Credentials>>>,
     /// No background refresh before this (set when one failed).
     background_pause_until: Option<Instant>,
+    /// Credentials of an earlier launch, until first asked for (then used or dropped).
+    persisted: Option<Persisted>,
+    /// Counts changes of what the persisted credentials should be (new credentials, none).
+    persist_version: u64,
 }
 
 impl State {
     fn invalidate_credentials(&mut self) {
+        if self.credentials.is_some() {
+            self.persist_version += 1;
+        }
         self.credentials = None;
         self.credentials_flight = None;
         self.background_pause_until = None;
         self.credentials_epoch += 1;
+        // A sign-in again as the same user keeps an earlier launch's credentials; any other
+        // change of the logins or of the identity drops them.
+        if let Some(p) = &self.persisted {
+            if !p.matches(
+                self.identity_id.as_deref(),
+                self.logins.fingerprint().as_deref(),
+            ) {
+                self.drop_persisted();
+            }
+        }
+    }
+
+    fn drop_persisted(&mut self) {
+        if self.persisted.take().is_some() {
+            self.persist_version += 1;
+        }
     }
 
     fn invalidate_identity(&mut self) {
+        self.drop_persisted();
         self.identity_id = None;
         self.identity_flight = None;
         self.identity_epoch += 1;
@@ -129,6 +158,20 @@ impl CredentialsProvider {
                 None
             }
         };
+        let persisted = if config.persist_credentials {
+            match config
+                .identity_store
+                .load_credentials(&config.identity_pool_id)
+            {
+                Ok(text) => text.and_then(|t| persisted::decode(&config.identity_pool_id, &t)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the stored credentials");
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let Validated { wire, runtime } = v;
         let inner = Inner {
             pool_id: config.identity_pool_id,
@@ -141,16 +184,34 @@ impl CredentialsProvider {
             wire,
             store: config.identity_store,
             store_lock: Mutex::new(()),
+            persist_credentials: config.persist_credentials,
+            credentials_store_lock: Mutex::new(0),
             runtime,
             listeners: Listeners::default(),
             state: Mutex::new(State {
                 identity_id,
+                persisted,
                 ..Default::default()
             }),
         };
-        Ok(CredentialsProvider {
+        let provider = CredentialsProvider {
             inner: Arc::new(inner),
-        })
+        };
+        if config.prefetch {
+            provider.prefetch();
+        }
+        Ok(provider)
+    }
+
+    /// Starts getting credentials (and the identity id) in the background with the current
+    /// logins, so that a later [`Self::credentials`] finds them ready or joins the request in
+    /// flight. Never waits; does nothing when valid credentials are cached or persisted, or a
+    /// request is in flight already. A failure is logged, and the next call tries again.
+    pub fn prefetch(&self) {
+        let mut s = self.inner.lock();
+        if self.inner.cached_now(&mut s).is_none() {
+            drop(self.inner.credentials_flight(&mut s));
+        }
     }
 
     pub fn identity_pool_id(&self) -> &str {
@@ -211,6 +272,8 @@ impl CredentialsProvider {
         let mut s = self.inner.lock();
         if s.logins.set_token(provider_name, token.into())? {
             s.invalidate_credentials();
+            drop(s);
+            self.inner.spawn_persist_credentials();
         }
         Ok(())
     }
@@ -225,6 +288,8 @@ impl CredentialsProvider {
         let mut s = self.inner.lock();
         s.logins.set_provider(provider_name, provider)?;
         s.invalidate_credentials();
+        drop(s);
+        self.inner.spawn_persist_credentials();
         Ok(())
     }
 
@@ -239,6 +304,8 @@ impl CredentialsProvider {
         let mut s = self.inner.lock();
         s.logins.set_developer(source)?;
         s.invalidate_credentials();
+        drop(s);
+        self.inner.spawn_persist_credentials();
         Ok(())
     }
 
@@ -249,6 +316,24 @@ impl CredentialsProvider {
         let removed = s.logins.remove(provider_name);
         if removed {
             s.invalidate_credentials();
+            drop(s);
+            self.inner.spawn_persist_credentials();
+        }
+        removed
+    }
+
+    /// Removes `provider_name`'s login if it is still `provider` (not replaced since).
+    pub(crate) fn remove_login_provider(
+        &self,
+        provider_name: &str,
+        provider: &Arc<dyn LoginsProvider>,
+    ) -> bool {
+        let mut s = self.inner.lock();
+        let removed = s.logins.remove_provider_if(provider_name, provider);
+        if removed {
+            s.invalidate_credentials();
+            drop(s);
+            self.inner.spawn_persist_credentials();
         }
         removed
     }
@@ -277,9 +362,14 @@ impl CredentialsProvider {
         self.inner.persist_identity();
     }
 
-    /// Forgets the cached credentials; the next call gets new ones.
+    /// Forgets the cached credentials (also persisted ones); the next call gets new ones.
     pub fn clear_credentials(&self) {
-        self.inner.lock().invalidate_credentials();
+        {
+            let mut s = self.inner.lock();
+            s.invalidate_credentials();
+            s.drop_persisted();
+        }
+        self.inner.persist_credentials();
     }
 
     /// Forgets the identity id (also in the store) and the credentials; keeps the logins.
@@ -378,14 +468,53 @@ impl Inner {
         .shared()
     }
 
+    /// A read of the cache (counted in the statistics).
     fn usable_cached(self: &Arc<Self>, s: &mut State) -> Option<Arc<Credentials>> {
+        let credentials = self.cached_now(s)?;
+        crate::stats::cache_hit();
+        Some(credentials)
+    }
+
+    /// An earlier launch's credentials become the cached ones if they still belong to this
+    /// identity and these logins and are valid by the server's clock; otherwise they go.
+    fn adopt_persisted(self: &Arc<Self>, s: &mut State) {
+        let Some(p) = s.persisted.take() else {
+            return;
+        };
+        let lifetime = p
+            .matches(s.identity_id.as_deref(), s.logins.fingerprint().as_deref())
+            .then(|| p.lifetime(std::time::SystemTime::now()))
+            .flatten();
+        match lifetime {
+            Some(lifetime) => {
+                tracing::debug!("using the credentials persisted by an earlier launch");
+                s.credentials = Some(CachedCredentials::new(
+                    Arc::new(p.credentials),
+                    lifetime,
+                    self.refresh_window,
+                    Instant::now(),
+                ));
+            }
+            None => {
+                tracing::debug!("the persisted credentials are expired or not this login's");
+                s.persist_version += 1;
+                self.spawn_persist_credentials();
+            }
+        }
+    }
+
+    /// The cached credentials if usable now, starting a background refresh when they are within
+    /// the refresh window.
+    fn cached_now(self: &Arc<Self>, s: &mut State) -> Option<Arc<Credentials>> {
+        if s.credentials.is_none() && s.persisted.is_some() {
+            self.adopt_persisted(s);
+        }
         let now = Instant::now();
         let cached = s.credentials.as_ref()?;
         if !cached.is_usable(now) {
             return None;
         }
         let credentials = cached.credentials.clone();
-        crate::stats::cache_hit();
         let paused = s.background_pause_until.is_some_and(|t| now < t);
         if cached.needs_refresh(now) && s.credentials_flight.is_none() && !paused {
             tracing::debug!("credentials within the refresh window: refreshing in the background");
@@ -634,6 +763,8 @@ impl Inner {
                             Instant::now(),
                         ));
                         s.background_pause_until = None;
+                        s.persisted = None;
+                        s.persist_version += 1;
                     }
                 }
                 changed
@@ -652,6 +783,8 @@ impl Inner {
             // The identity changed after all (another flight got in between): store it now.
             self.with_store(|inner| inner.persist_identity()).await;
         }
+        // Not awaited: the caller need not wait for a disk write (writes are ordered by version).
+        self.spawn_persist_credentials();
         self.listeners.deliver();
         Ok(credentials)
     }
@@ -678,6 +811,8 @@ impl Inner {
             }
         }
         apply(&mut self.lock(), &self.listeners);
+        drop(_order);
+        self.persist_credentials();
     }
 
     /// Writes the current identity id (or its absence) to the store.
@@ -690,6 +825,56 @@ impl Inner {
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "could not update the identity store");
+        }
+        drop(_guard);
+        self.persist_credentials();
+    }
+
+    /// Writes what the persisted credentials should be now (the cached ones, or none) to the
+    /// store, unless it has that already.
+    fn persist_credentials(&self) {
+        if !self.persist_credentials {
+            return;
+        }
+        let mut written = self
+            .credentials_store_lock
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let (version, entry) = {
+            let s = self.lock();
+            if s.persist_version == *written || s.persisted.is_some() {
+                return;
+            }
+            // Credentials for logins that cannot say who they are (a developer identity source,
+            // a supplier without a subject) are not kept.
+            let entry = s.credentials.as_ref().and_then(|c| {
+                let logins = s.logins.fingerprint()?;
+                Some(persisted::encode(
+                    &self.pool_id,
+                    &c.credentials,
+                    &logins,
+                    self.wire.clock.offset_ms(),
+                ))
+            });
+            (s.persist_version, entry)
+        };
+        let result = match &entry {
+            Some(entry) => self.store.save_credentials(&self.pool_id, entry),
+            None => self.store.clear_credentials(&self.pool_id),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not update the stored credentials");
+        }
+        *written = version;
+    }
+
+    /// [`Self::persist_credentials`] on the runtime's blocking threads (from calls that must not
+    /// wait on the store).
+    fn spawn_persist_credentials(self: &Arc<Self>) {
+        if self.persist_credentials {
+            let inner = self.clone();
+            self.runtime
+                .spawn_blocking(move || inner.persist_credentials());
         }
     }
 }

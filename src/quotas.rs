@@ -15,7 +15,9 @@ use crate::stats;
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's clock: the same as std's, except under a paused test clock.
+use tokio::time::Instant;
 
 /// AWS's default quotas, requests per second per account and region ("Quotas in Amazon
 /// Cognito"). The user-pool operations are counted per category (UserAuthentication,
@@ -202,7 +204,7 @@ impl Limiter {
     }
 
     /// Whether requests to `endpoint` wait for their slot.
-    fn limits(&self, endpoint: &url::Url) -> bool {
+    pub fn paces(&self, endpoint: &url::Url) -> bool {
         match self.limits.limiting {
             Limiting::Always => true,
             Limiting::Never => false,
@@ -247,7 +249,7 @@ impl Limiter {
         let Some(quota) = bucket_of(operation) else {
             return Ok(());
         };
-        if !self.limits(endpoint) {
+        if !self.paces(endpoint) {
             return Ok(());
         }
         let Some(rate) = self.limits.rate(quota) else {
@@ -259,7 +261,7 @@ impl Limiter {
         lock(&bucket.state).waiting += 1;
         let _queued = stats::queued();
         let waited = async {
-            let _turn = tokio::time::timeout_at(deadline.into(), bucket.turn.lock())
+            let _turn = tokio::time::timeout_at(deadline, bucket.turn.lock())
                 .await
                 .map_err(|_| self.too_long(quota))?;
             loop {
@@ -277,7 +279,7 @@ impl Limiter {
                 if wake > deadline {
                     return Err(self.too_long(quota));
                 }
-                tokio::time::sleep_until(wake.into()).await;
+                tokio::time::sleep_until(wake).await;
             }
         };
         let result: Result<()> = waited.await;
@@ -299,13 +301,14 @@ impl Limiter {
         result
     }
 
-    /// The service throttled `operation` anyway: its rate steps down (halved, at most once a
-    /// second; never under 5 % of the configured rate).
-    pub fn throttled(&self, endpoint: &url::Url, region: &str, operation: &str) {
+    /// The service throttled `operation`, sent at `sent`, anyway: its rate steps down (halved;
+    /// never under 5 % of the configured rate). Requests sent before the last step down were
+    /// sent at the old rate: their throttling is that step's, not a new one.
+    pub fn throttled(&self, endpoint: &url::Url, region: &str, operation: &str, sent: Instant) {
         let Some(quota) = bucket_of(operation) else {
             return;
         };
-        if !self.limits(endpoint) {
+        if !self.paces(endpoint) {
             return;
         }
         let Some(bucket) = lock(&BUCKETS).get(&(region.to_owned(), quota)).cloned() else {
@@ -313,9 +316,7 @@ impl Limiter {
         };
         let mut s = lock(&bucket.state);
         let now = Instant::now();
-        if s.last_step_down
-            .is_some_and(|t| now.saturating_duration_since(t) < Duration::from_secs(1))
-        {
+        if s.last_step_down.is_some_and(|t| sent <= t) {
             return;
         }
         s.refill(now);
@@ -451,25 +452,34 @@ mod tests {
     async fn throttling_halves_the_rate_and_calm_brings_it_back() {
         let l = limiter(10.0, Duration::from_secs(600));
         let region = "test-adapt-1";
-        let spacing = |l: Limiter| async move {
-            // Past the burst, the spacing of two slots.
-            for _ in 0..12 {
+        // The spacing of two slots after `drain` others (past the burst).
+        let spacing = |l: Limiter, drain: usize| async move {
+            for _ in 0..drain {
                 acquire(&l, region).await.unwrap();
             }
             let t = tokio::time::Instant::now();
             acquire(&l, region).await.unwrap();
             t.elapsed()
         };
-        assert!(spacing(l.clone()).await <= Duration::from_millis(110));
-        l.throttled(&url(), region, "GetId");
-        l.throttled(&url(), region, "GetId"); // the same burst: one step down
-        let slow = spacing(l.clone()).await;
+        assert!(spacing(l.clone(), 12).await <= Duration::from_millis(110));
+        let sent = tokio::time::Instant::now();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        l.throttled(&url(), region, "GetId", sent);
+        l.throttled(&url(), region, "GetId", sent); // sent at the same rate: one step down
+        let slow = spacing(l.clone(), 1).await;
         assert!(
-            slow >= Duration::from_millis(150) && slow <= Duration::from_millis(250),
+            slow >= Duration::from_millis(190) && slow <= Duration::from_millis(210),
             "{slow:?}"
         );
+        // Throttled again although sent at the lower rate: down again, at once.
+        l.throttled(&url(), region, "GetId", tokio::time::Instant::now());
+        let slower = spacing(l.clone(), 1).await;
+        assert!(
+            slower >= Duration::from_millis(390) && slower <= Duration::from_millis(410),
+            "{slower:?}"
+        );
         tokio::time::sleep(Duration::from_secs(20)).await;
-        let recovered = spacing(l.clone()).await;
+        let recovered = spacing(l.clone(), 12).await;
         assert!(recovered <= Duration::from_millis(110), "{recovered:?}");
     }
 

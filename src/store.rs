@@ -2,6 +2,7 @@
 
 use crate::endpoints::parse_id;
 use crate::error::{Error, ErrorKind, Result};
+use crate::secret::Secret;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,12 +24,31 @@ pub trait IdentityStore: Send + Sync {
     fn load(&self, pool_id: &str) -> Result<Option<String>>;
     fn save(&self, pool_id: &str, identity_id: &str) -> Result<()>;
     fn clear(&self, pool_id: &str) -> Result<()>;
+
+    /// The pool's persisted credentials ([`crate::Config::persist_credentials`]): an opaque text
+    /// holding a secret key, to keep where the platform keeps secrets. Read once, when the
+    /// provider is created. A store that keeps none (the default) makes every launch ask the
+    /// service.
+    fn load_credentials(&self, _pool_id: &str) -> Result<Option<Secret>> {
+        Ok(None)
+    }
+
+    /// Keeps the pool's credentials text (replacing the one before).
+    fn save_credentials(&self, _pool_id: &str, _entry: &Secret) -> Result<()> {
+        Ok(())
+    }
+
+    /// Forgets the pool's credentials (sign-out, a login or identity change, expiry).
+    fn clear_credentials(&self, _pool_id: &str) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Keeps ids in memory only: a new process gets a new identity (unless signed in).
 #[derive(Debug, Default)]
 pub struct MemoryIdentityStore {
     ids: Mutex<HashMap<String, String>>,
+    credentials: Mutex<HashMap<String, Secret>>,
 }
 
 impl MemoryIdentityStore {
@@ -49,6 +69,20 @@ impl IdentityStore for MemoryIdentityStore {
 
     fn clear(&self, pool_id: &str) -> Result<()> {
         lock(&self.ids).remove(pool_id);
+        Ok(())
+    }
+
+    fn load_credentials(&self, pool_id: &str) -> Result<Option<Secret>> {
+        Ok(lock(&self.credentials).get(pool_id).cloned())
+    }
+
+    fn save_credentials(&self, pool_id: &str, entry: &Secret) -> Result<()> {
+        lock(&self.credentials).insert(pool_id.to_owned(), entry.clone());
+        Ok(())
+    }
+
+    fn clear_credentials(&self, pool_id: &str) -> Result<()> {
+        lock(&self.credentials).remove(pool_id);
         Ok(())
     }
 }
@@ -89,17 +123,16 @@ impl FileIdentityStore {
 
     /// The file of a pool; pool ids contain ':' which some file systems refuse.
     pub fn path_for(&self, pool_id: &str) -> PathBuf {
-        let name: String = pool_id
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        self.dir.join(format!("cognito-identity-{name}.json"))
+        self.dir
+            .join(format!("cognito-identity-{}.json", file_name_part(pool_id)))
+    }
+
+    /// The file of a pool's persisted credentials (written only when they are persisted).
+    pub fn credentials_path_for(&self, pool_id: &str) -> PathBuf {
+        self.dir.join(format!(
+            "cognito-credentials-{}.json",
+            file_name_part(pool_id)
+        ))
     }
 
     /// Best effort: temporary files of writes that never finished (the process was killed).
@@ -159,6 +192,20 @@ impl FileIdentityStore {
     }
 }
 
+/// A pool id as part of a file name: ':' and the like become '_'.
+fn file_name_part(pool_id: &str) -> String {
+    pool_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 impl IdentityStore for FileIdentityStore {
     fn load(&self, pool_id: &str) -> Result<Option<String>> {
         let path = self.path_for(pool_id);
@@ -188,6 +235,28 @@ impl IdentityStore for FileIdentityStore {
 
     fn clear(&self, pool_id: &str) -> Result<()> {
         self.remove(&self.path_for(pool_id))
+    }
+
+    fn load_credentials(&self, pool_id: &str) -> Result<Option<Secret>> {
+        match std::fs::read(self.credentials_path_for(pool_id)) {
+            // Not UTF-8 is corrupt: an empty text, which reads as no entry.
+            Ok(bytes) => Ok(Some(Secret::new(
+                String::from_utf8(bytes).unwrap_or_default(),
+            ))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.store_error("reading the credentials", e)),
+        }
+    }
+
+    fn save_credentials(&self, pool_id: &str, entry: &Secret) -> Result<()> {
+        self.write(
+            &self.credentials_path_for(pool_id),
+            entry.expose().as_bytes(),
+        )
+    }
+
+    fn clear_credentials(&self, pool_id: &str) -> Result<()> {
+        self.remove(&self.credentials_path_for(pool_id))
     }
 }
 

@@ -15,8 +15,8 @@ use common::storm::*;
 
 #[test]
 fn a_quota_lower_than_configured_is_stepped_down_to() {
-    // The account's quota is a fifth of what the library was told.
-    let (_rt, emu) = emulator_with_quotas(200.0, 400.0);
+    // The account's quota is a tenth of what the library was told.
+    let (_rt, emu) = emulator_with_quotas(100.0, 200.0);
     let s = storm(
         &emu,
         1_000,
@@ -28,11 +28,12 @@ fn a_quota_lower_than_configured_is_stepped_down_to() {
         s.failed.len(),
         &s.failed[..s.failed.len().min(5)]
     );
-    let share = throttled_share(&emu);
-    // Throttled while it learns the quota, far from the storm's worth.
+    let (throttled, sent) = throttled_of_sent(&emu);
+    eprintln!("{throttled} of {sent} requests throttled");
+    // Throttled while it learns the quota: the second's burst it was told it could send, then
+    // little more (without pacing, every player would be throttled several times).
     assert!(
-        share > 0.0 && share < 0.25,
-        "{:.2} % of requests throttled",
-        share * 100.0
+        throttled > 0 && throttled < 1_000,
+        "{throttled} of {sent} requests throttled"
     );
 }

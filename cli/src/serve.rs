@@ -24,6 +24,10 @@ pub(crate) struct ServeArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Every SECONDS, print the library's statistics (requests by operation and outcome,
+    /// throttles, quota waits, cached reads) as one JSON line on stdout.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    stats_every: Option<u64>,
 }
 
 pub(crate) async fn serve_credentials(args: ServeArgs) -> CliResult {
@@ -49,8 +53,15 @@ pub(crate) async fn serve_credentials(args: ServeArgs) -> CliResult {
         provider: opened.provider.clone(),
         token,
     });
+    let mut stats = args
+        .stats_every
+        .map(|s| tokio::time::interval(std::time::Duration::from_secs(s)));
     loop {
         tokio::select! {
+            _ = async { stats.as_mut().unwrap().tick().await }, if stats.is_some() => {
+                let line = serde_json::json!({ "statistics": cognito_native::stats::snapshot() });
+                println!("{line}");
+            }
             accepted = listener.accept() => {
                 let (stream, _) = accepted?;
                 let served = served.clone();

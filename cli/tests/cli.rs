@@ -152,6 +152,8 @@ async fn serve_credentials_feeds_botocore_and_refuses_requests_without_the_token
         Command::new(env!("CARGO_BIN_EXE_cognito-native"))
             .args([
                 "serve-credentials",
+                "--stats-every",
+                "1",
                 "--pool",
                 DEFAULT_UNAUTH_POOL_ID,
                 "--endpoint",
@@ -162,10 +164,9 @@ async fn serve_credentials_feeds_botocore_and_refuses_requests_without_the_token
             .spawn()
             .expect("start serve-credentials"),
     );
+    let mut stdout = std::io::BufReader::new(server.0.stdout.take().unwrap());
     let mut first = String::new();
-    std::io::BufReader::new(server.0.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    stdout.read_line(&mut first).unwrap();
     let announced: serde_json::Value = serde_json::from_str(&first).expect("a JSON line");
     let url = announced["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
         .as_str()
@@ -233,6 +234,26 @@ async fn serve_credentials_feeds_botocore_and_refuses_requests_without_the_token
     assert_eq!(seen["token"], true);
     // Served from the provider's cache: one GetCredentialsForIdentity for all of them.
     assert_eq!(emu.request_count(Operation::GetCredentialsForIdentity), 1);
+
+    // --stats-every: the statistics lines show the same (the first may predate the requests).
+    let statistics = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        for _ in 0..5 {
+            line.clear();
+            stdout.read_line(&mut line).unwrap();
+            let value: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
+            if value["statistics"]["cache_hits"].as_u64() >= Some(2) {
+                return value["statistics"].clone();
+            }
+        }
+        panic!("no statistics with the cached reads: {line}");
+    })
+    .await
+    .unwrap();
+    let gcfi = &statistics["operations"]["GetCredentialsForIdentity"];
+    assert_eq!(gcfi["sent"], 1, "{statistics}");
+    assert_eq!(gcfi["succeeded"], 1, "{statistics}");
+    assert_eq!(statistics["operations"]["GetId"]["sent"], 1, "{statistics}");
     drop(server);
     emu.shutdown().await;
 }

@@ -59,6 +59,14 @@ fn parse_fault(req: &FaultRequest) -> Result<FaultRule, String> {
         None | Some("") | Some("*") => None,
         Some(name) => Some(name.parse::<Operation>().map_err(|e| e.to_string())?),
     };
+    Ok(FaultRule {
+        op,
+        fault: parse_fault_kind(req)?,
+        times: req.times,
+    })
+}
+
+fn parse_fault_kind(req: &FaultRequest) -> Result<Fault, String> {
     let fault = match req.fault.to_ascii_lowercase().as_str() {
         "throttle" => Fault::Throttle,
         "limit_exceeded" => Fault::LimitExceeded,
@@ -82,11 +90,7 @@ fn parse_fault(req: &FaultRequest) -> Result<FaultRule, String> {
         "different_identity" => Fault::DifferentIdentity,
         other => return Err(format!("unknown fault '{other}'")),
     };
-    Ok(FaultRule {
-        op,
-        fault,
-        times: req.times,
-    })
+    Ok(fault)
 }
 
 /// At most this many objects are listed by `GET /__emulator/objects`.
@@ -141,7 +145,11 @@ pub(crate) fn handle(
         .strip_prefix(PREFIX)
         .unwrap_or(path)
         .trim_end_matches('/');
+    let user_pools = shared
+        .user_pools()
+        .admin(method, route, body, shared.now_secs());
     let result: Result<Value, (u16, String)> = match (method, route) {
+        _ if user_pools.is_some() => user_pools.unwrap_or(Ok(Value::Null)),
         (&Method::GET, "/stats") => Ok(json!({
             "total": shared.total_requests(),
             "counts": shared.counts(),
@@ -153,6 +161,7 @@ pub(crate) fn handle(
             "objects": shared.with_objects(|s| s.object_count()),
             "object_store_bytes": shared.with_objects(|s| s.used()),
             "multipart_uploads": shared.with_objects(|s| s.upload_count()),
+            "user_pools": shared.user_pools().counts(),
         })),
         (&Method::GET, "/objects") => Ok(objects_listing(shared)),
         (&Method::POST, "/objects/clear") => {
@@ -167,10 +176,16 @@ pub(crate) fn handle(
             Ok(json!({"ok": true}))
         }
         (&Method::POST, "/faults") => parse::<FaultRequest>(body)
-            .and_then(|r| parse_fault(&r))
-            .map(|rule| {
-                shared.inject(rule);
-                json!({"ok": true})
+            .and_then(|r| {
+                // `cognito-idp:<Op>` (or `cognito-idp:*`): a user-pool operation.
+                match r.op.as_deref().and_then(|o| o.strip_prefix("cognito-idp:")) {
+                    Some(op) => {
+                        let op = (op != "*" && !op.is_empty()).then(|| op.to_string());
+                        shared.inject_user_pool_fault(op, parse_fault_kind(&r)?, r.times);
+                    }
+                    None => shared.inject(parse_fault(&r)?),
+                }
+                Ok(json!({"ok": true}))
             })
             .map_err(|e| (400, e)),
         (&Method::GET, "/quotas") => {

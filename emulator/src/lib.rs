@@ -1,4 +1,5 @@
-//! A local emulator of the Amazon Cognito Identity data plane and STS
+//! A local emulator of the Amazon Cognito Identity data plane, Cognito user pools
+//! (sign-in with a server-side SRP that checks the client's proof) and STS
 //! `AssumeRoleWithWebIdentity`, strict enough to test clients against; it also
 //! verifies requests signed with the credentials it issued, on a small S3 endpoint
 //! and a generic endpoint for every other service.
@@ -7,7 +8,9 @@
 //! 1. a path under `/__emulator/`: the admin API, which lets other processes (C, C#
 //!    tests) drive the emulator;
 //! 2. an `X-Amz-Target` starting with `AWSCognitoIdentityService.`: Cognito Identity
-//!    (JSON 1.1);
+//!    (JSON 1.1); `AWSCognitoIdentityProviderService.`: the user pools (see below);
+//!    a path `/<userPoolId>/.well-known/jwks.json` (or `openid-configuration`): a user
+//!    pool's keys;
 //! 3. any other `X-Amz-Target`: the generic endpoint (JSON protocol);
 //! 4. a SigV4 credential scope (`Authorization` header or `X-Amz-Credential`) for
 //!    service `s3`: S3; for another service than `cognito-identity` and `sts`: the
@@ -41,6 +44,17 @@
 //!    rejected with `Invalid login token. Token expired: <now> >= <exp>` (AWS's wording).
 //!    For providers starting with `cognito-idp.`, `iss` (if present) must be
 //!    `https://<provider>` and `token_use` must not be `access`.
+//!
+//!    Not so for the user pools this emulator hosts: a login whose provider names one
+//!    (`cognito-idp.<region>.amazonaws.com/<hosted pool id>`), or whose token's `iss`
+//!    is one, must be a valid id token of that pool: RS256 signature by this emulator
+//!    (its key id), `iss` = `https://<provider>`, `token_use` = `id`, `aud` = an app
+//!    client of the pool, `exp` after the emulator clock; otherwise
+//!    `NotAuthorizedException` "Invalid login token. Couldn't verify signed token." /
+//!    "Issuer doesn't match providerName" / "Not a valid OpenId Connect identity
+//!    token." / "Incorrect token audience." / `Token expired: <now> >= <exp>`. Tokens of
+//!    pools it does not host (moto's, a real pool's, [`Emulator::mint_user_pool_token`]
+//!    for such a pool) keep the rules above.
 //! 3. Providers starting with `cognito-idp.` accept only JWTs.
 //! 4. Any other token is opaque: rejected with `Invalid login token.` if it starts with
 //!    `invalid`, otherwise accepted with the token itself as user key.
@@ -195,7 +209,98 @@
 //! (`s3:PutObject`, `dynamodb:PutItem`, REST: `execute-api:GET`; unsigned: `unknown:`)
 //! in [`Emulator::counts`] / [`Emulator::request_count_named`], refused ones included,
 //! and keep the last 100 in [`Emulator::recent_requests`]. Faults apply only to the
-//! Cognito and STS operations.
+//! Cognito (identity pools and user pools) and STS operations.
+//!
+//! # User pools
+//! [`EmulatorConfig::user_pools`] (default: [`DEFAULT_USER_POOL_ID`] with the app clients
+//! [`DEFAULT_USER_POOL_CLIENT_ID`] without a secret and
+//! [`DEFAULT_USER_POOL_SECRET_CLIENT_ID`] with [`DEFAULT_USER_POOL_CLIENT_SECRET`], no
+//! users), more from a seed file ([`EmulatorConfig::with_user_pool_seed`], `cognito-native
+//! emulate --users FILE`) or the admin API. The operations are unsigned JSON 1.1 on the
+//! emulator's URL (`X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`), errors are
+//! AWS's (`__type`, `message`, `x-amzn-ErrorType: <code>:`), counted by name as
+//! `cognito-idp:<Op>` ([`Emulator::request_count_named`]; unknown ones as
+//! `cognito-idp:unknown`); faults are injected with [`Emulator::inject_user_pool_fault`]
+//! or the admin faults route with `"op": "cognito-idp:<Op>"` (`cognito-idp:*`: any).
+//!
+//! - `InitiateAuth`: `USER_SRP_AUTH` (the server keeps a salt and verifier v = g^x per
+//!   user, never the password; SRP_A must be hex of at most 1024 digits with 0 < A < N,
+//!   `InvalidParameterException` otherwise; answers PASSWORD_VERIFIER with `SALT`,
+//!   `SRP_B`, `SECRET_BLOCK`, `USERNAME` and `USER_ID_FOR_SRP`, both the username),
+//!   `USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH` (id and access tokens only; refused on
+//!   clients that rotate refresh tokens); each must be among the client's
+//!   `ALLOW_*` flows (`<FLOW> flow not enabled for this client`); the admin flows are
+//!   "Initiate Auth method not supported."; `CUSTOM_AUTH` and `USER_AUTH` are not
+//!   implemented (answered as not enabled).
+//! - `RespondToAuthChallenge`: `PASSWORD_VERIFIER` verifies PASSWORD_CLAIM_SIGNATURE
+//!   (HMAC over pool name, user, secret block and the canonical form of TIMESTAMP, which
+//!   must parse as `EEE MMM d HH:mm:ss z yyyy` — else "TIMESTAMP format should be ..." —
+//!   and be within 5 minutes of the emulator clock), in constant time, against the
+//!   secret block's handshake: a secret block is used once (replay, unknown or garbage:
+//!   "Invalid session for the user."), belongs to the app client and user it was issued
+//!   for, and dies with the session ("..., session is expired."). A wrong proof:
+//!   `NotAuthorizedException` "Incorrect username or password.". Then, for a correct
+//!   password: disabled user `NotAuthorizedException` "User is disabled.", UNCONFIRMED
+//!   `UserNotConfirmedException`, RESET_REQUIRED `PasswordResetRequiredException`,
+//!   FORCE_CHANGE_PASSWORD `NEW_PASSWORD_REQUIRED` (`requiredAttributes`,
+//!   `userAttributes`; answered with `NEW_PASSWORD` and `userAttributes.<name>`; the
+//!   temporary password expires after the policy's days), then MFA: `SMS_MFA` /
+//!   `EMAIL_OTP` (6-digit codes readable with [`Emulator::last_code`]),
+//!   `SOFTWARE_TOKEN_MFA` (RFC 6238: HMAC-SHA1, 30 s, 6 digits, the step before and after
+//!   accepted), `SELECT_MFA_TYPE` (several factors, none preferred), `MFA_SETUP` (pool MFA
+//!   ON and no factor: `AssociateSoftwareToken` + `VerifySoftwareToken` with the session,
+//!   then respond). Each step answers a new `Session`; sessions live the client's
+//!   [`AppClientConfig::auth_session_validity`] (3 minutes). A wrong code:
+//!   `CodeMismatchException` "Invalid code received for user"; at the pool's
+//!   `max_code_attempts` (5) `TooManyFailedAttemptsException` and the session is dead.
+//! - `GetTokensFromRefreshToken` (the client secret itself for clients with one; with
+//!   rotation, a new refresh token and the old one dies), `SignUp` (policy:
+//!   `InvalidPasswordException` "Password did not conform with policy: ...";
+//!   `UsernameExistsException` "User already exists"; required attributes; a code to the
+//!   first auto-verified attribute, 24 h), `ConfirmSignUp`, `ResendConfirmationCode`,
+//!   `ForgotPassword` (to a verified email or phone; 1 h), `ConfirmForgotPassword`
+//!   (codes: `CodeMismatchException` "Invalid verification code provided, please try
+//!   again.", `ExpiredCodeException` "Invalid code provided, please request a code
+//!   again.", `TooManyFailedAttemptsException` at the limit), `ChangePassword`,
+//!   `GlobalSignOut` and `RevokeToken` (the sign-in's access tokens answer "Access Token
+//!   has been revoked", its refresh tokens "Refresh Token has been revoked"), `GetUser`,
+//!   `AssociateSoftwareToken`, `VerifySoftwareToken`, `SetUserMFAPreference`.
+//! - `SECRET_HASH` = base64(HMAC-SHA256(secret, username ‖ client id)) is required for
+//!   clients with a secret, over the username sent in that request (REFRESH_TOKEN_AUTH:
+//!   the token's user): `Client <id> is configured with secret but SECRET_HASH was not
+//!   received` / `Unable to verify secret hash for client <id>`.
+//! - Unknown users: `UserNotFoundException` "User does not exist." — the API's default
+//!   (`PreventUserExistenceErrors` = LEGACY). A client with
+//!   [`AppClientConfig::prevent_user_existence_errors`] answers as for a wrong password
+//!   (SRP gets a decoy challenge, stable per name, refused at the proof), and code
+//!   deliveries are faked.
+//! - Five wrong passwords in a row ([`UserPoolConfig::max_failed_sign_ins`]) lock the
+//!   user for 2 s, doubling per lockout up to 15 minutes: "Password attempts exceeded".
+//! - Tokens: RS256 JWTs, `kid` in the pool's JWKS, `iss` =
+//!   `https://cognito-idp.<region>.amazonaws.com/<poolId>`; id tokens: `sub`, the
+//!   user's attributes (`email_verified` as a boolean, `custom:*`), `cognito:username`,
+//!   `aud`, `origin_jti`, `event_id`, `token_use` = id, `auth_time`, `iat`, `exp`, `jti`;
+//!   access tokens: `client_id`, `scope`, `username`, `token_use` = access, and the same
+//!   times and ids. Lifetimes per app client (1 h; refresh tokens 30 days); refresh
+//!   tokens are opaque. The RSA key (2048 bits, generated with the `rsa` crate, used
+//!   through ring) is made once per process on first use and shared by the emulators
+//!   in it, each under its own key id: a token is accepted only by the emulator that
+//!   issued it.
+//! - Limits: 100 pools, 100 clients per pool, 10 000 users per pool
+//!   (`LimitExceededException` for SignUp), 10 000 challenge sessions and 10 000 pending
+//!   SRP handshakes (the oldest forgotten), 50 000 refresh tokens, 100 live sign-ins per
+//!   user, 50 attributes per user, one code of each kind per user.
+//! - Passwords, codes and tokens are never logged.
+//!
+//! Seed file (also `POST /__emulator/user-pools/seed`): `{"user_pools": [{"id",
+//! "clients": [{"client_id", "client_secret", "auth_flows", "refresh_token_rotation",
+//! "prevent_user_existence_errors", "id_token_validity_secs", ...}], "mfa": {"mode":
+//! "OFF"|"OPTIONAL"|"ON", "sms", "software_token", "email"}, "password_policy",
+//! "required_attributes", "auto_verified_attributes", "alias_attributes",
+//! "auto_confirm_sign_up", "users": [...]}], "users": [{"pool_id" (default: the first
+//! pool), "username", "password", "status": "CONFIRMED"|"UNCONFIRMED"|
+//! "FORCE_CHANGE_PASSWORD"|"RESET_REQUIRED", "attributes": {...}, "enabled", "mfa":
+//! {"sms", "email", "software_token_secret" (base32), "preferred"}, "sub"}]}`.
 //!
 //! # Clock
 //! The emulator's clock is system time plus a configurable skew; `Date` headers,
@@ -210,7 +315,7 @@
 //! # Admin API (JSON, never counted, never faulted)
 //! - `GET /__emulator/stats` -> `{"total","counts":{op:n},"identities","connections",...}`
 //! - `POST /__emulator/reset`: request counters (and recent requests) and fault rules
-//! - `POST /__emulator/faults` `{"op":"GetId"|null,"fault":"throttle"|"limit_exceeded"|
+//! - `POST /__emulator/faults` `{"op":"GetId"|"cognito-idp:InitiateAuth"|"cognito-idp:*"|null,"fault":"throttle"|"limit_exceeded"|
 //!   "server_error"|"service_error"|"delay"|"hang"|"reset"|"reset_mid_body"|"malformed"|
 //!   "truncated"|"huge_body"|"wrong_content_type"|"wrong_types"|"missing_fields"|
 //!   "expired_credentials"|"different_identity","status":500,"code":"..","message":"..",
@@ -230,15 +335,34 @@
 //!   "access_key_id","identity_id","status","error"}]}` (S3 and the generic
 //!   endpoint, the last 100; [`Emulator::recent_requests`])
 //!
+//! - User pools (`pool_id` defaults to [`DEFAULT_USER_POOL_ID`] if served, else the
+//!   first by id): `GET /__emulator/user-pools` (pools, clients with their secrets,
+//!   MFA, user counts); `POST /__emulator/user-pools` (a pool, as in the seed file);
+//!   `POST .../user-pools/seed` (a seed file); `.../user-pools/clients` `{"pool_id",
+//!   "client_id", ...}`; `.../user-pools/mfa` `{"pool_id","mode","sms",
+//!   "software_token","email"}`; `.../user-pools/lifetimes` `{"pool_id","client_id",
+//!   "id_token_secs","access_token_secs","refresh_token_secs","session_secs"}`;
+//!   `.../user-pools/users` (create: a seed user with `pool_id`);
+//!   `.../users/get`, `.../users/delete` `{"pool_id","username"}`;
+//!   `.../users/password` `{"pool_id","username","password","permanent":true}`;
+//!   `.../users/status` `{"pool_id","username","status","enabled"}`;
+//!   `.../users/mfa` `{"pool_id","username","sms","email","software_token_secret",
+//!   "preferred"}`; `.../user-pools/codes` `{"pool_id","username","kind":"sign_up"|
+//!   "forgot_password"|"sms_mfa"|"email_otp"}` -> `{"code","medium","destination",
+//!   "expires"}` (without `kind`: all of them); `.../user-pools/totp`
+//!   `{"pool_id","username"}` -> `{"secret"}`. Errors: 400/404/409 `{"error"}`.
+//!
 //! `stats` also has `"sessions"` (issued credentials remembered), `"objects"` and
-//! `"object_store_bytes"`, `"multipart_uploads"`; `counts` includes the S3 and
-//! generic-endpoint names.
+//! `"object_store_bytes"`, `"multipart_uploads"`, `"user_pools"` (pools, users, challenge
+//! sessions, refresh tokens); `counts` includes the S3, generic-endpoint and user-pool
+//! names.
 
 mod admin;
 mod checksum;
 mod cognito;
 mod developer;
 mod faults;
+mod idp;
 mod objects;
 mod quotas;
 mod s3;
@@ -262,6 +386,13 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+pub use crate::idp::config::{
+    AppClientConfig, MfaConfig, MfaMode, PasswordPolicy, SeedUser, UserMfa, UserPoolConfig,
+    UserStatus, ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_PASSWORD_AUTH, ALLOW_USER_SRP_AUTH,
+    DEFAULT_USER_POOL_CLIENT_ID, DEFAULT_USER_POOL_CLIENT_SECRET, DEFAULT_USER_POOL_ID,
+    DEFAULT_USER_POOL_SECRET_CLIENT_ID,
+};
+pub use crate::idp::{CodeKind, SentCode};
 pub use crate::objects::{DEFAULT_MAX_OBJECT_SIZE, DEFAULT_MAX_STORE_BYTES};
 pub use crate::state::RecentRequest;
 use crate::state::Shared;
@@ -342,6 +473,17 @@ pub struct EmulatorConfig {
     /// requests; beyond, 400 `TooManyRequestsException` "Rate exceeded". None by default; also
     /// `POST /__emulator/quotas {"GetId": 25}` (`null` removes one).
     pub quotas: std::collections::BTreeMap<String, f64>,
+    /// The user pools (default: [`UserPoolConfig::default_pool`], no users). Users can
+    /// come from a seed file ([`EmulatorConfig::with_user_pool_seed`]).
+    pub user_pools: Vec<UserPoolConfig>,
+}
+
+impl EmulatorConfig {
+    /// Adds a seed file's user pools, app clients and users (JSON, see the crate docs).
+    pub fn with_user_pool_seed(mut self, json: &str) -> Result<EmulatorConfig, String> {
+        idp::config::apply_seed(&mut self.user_pools, json)?;
+        Ok(self)
+    }
 }
 
 impl Default for EmulatorConfig {
@@ -366,6 +508,7 @@ impl Default for EmulatorConfig {
             )],
             max_object_size: DEFAULT_MAX_OBJECT_SIZE,
             max_store_bytes: DEFAULT_MAX_STORE_BYTES,
+            user_pools: vec![UserPoolConfig::default_pool()],
         }
     }
 }
@@ -721,6 +864,16 @@ impl Emulator {
         self.shared.inject(rule)
     }
 
+    /// Injects a fault into user-pool operations: `op` by name (`InitiateAuth`), or
+    /// any with `None`; `times: None` fires forever. Error faults answer in the user
+    /// pools' JSON (`LimitExceeded`: "Attempt limit exceeded, please try after some
+    /// time."); `ExpiredCredentials`, `DifferentIdentity` and `WrongTypes` never match.
+    /// [`Emulator::clear_faults`] clears these too.
+    pub fn inject_user_pool_fault(&self, op: Option<&str>, fault: Fault, times: Option<u32>) {
+        self.shared
+            .inject_user_pool_fault(op.map(str::to_string), fault, times)
+    }
+
     pub fn clear_faults(&self) {
         self.shared.clear_faults()
     }
@@ -761,7 +914,11 @@ impl Emulator {
     }
 
     /// A user pool ID token the emulator accepts as login for `user_pool_provider`
-    /// (e.g. `cognito-idp.us-east-1.amazonaws.com/us-east-1_abc`).
+    /// (e.g. `cognito-idp.us-east-1.amazonaws.com/us-east-1_abc`): for a user pool the
+    /// emulator hosts, a real RS256 id token of that pool (for the user whose sub or
+    /// username is `sub`, if there is one; audience: the pool's first app client);
+    /// for any other pool, an HS256 token that only this emulator's identity pools
+    /// accept (their signatures are not checked for pools it does not host).
     pub fn mint_user_pool_token(
         &self,
         user_pool_provider: &str,
@@ -770,6 +927,135 @@ impl Emulator {
     ) -> String {
         self.shared
             .mint_user_pool_token(user_pool_provider, sub, lifetime)
+    }
+
+    // ---- user pools ----
+
+    /// The ids of the user pools served.
+    pub fn user_pool_ids(&self) -> Vec<String> {
+        self.shared.user_pools().pool_ids()
+    }
+
+    /// Adds a user pool (with its clients and users).
+    pub fn add_user_pool(&self, pool: UserPoolConfig) -> Result<(), String> {
+        self.shared
+            .user_pools()
+            .add_pool(pool, self.shared.now_secs())
+    }
+
+    /// Adds an app client to a user pool.
+    pub fn add_app_client(&self, pool_id: &str, client: AppClientConfig) -> Result<(), String> {
+        self.shared.user_pools().add_client(pool_id, client)
+    }
+
+    /// Creates a user (as AdminCreateUser + AdminSetUserPassword would); returns its `sub`.
+    pub fn create_user(&self, pool_id: &str, user: SeedUser) -> Result<String, String> {
+        self.shared
+            .user_pools()
+            .create_user(pool_id, user, self.shared.now_secs())
+    }
+
+    /// Deletes a user; false if there was none.
+    pub fn delete_user(&self, pool_id: &str, username: &str) -> bool {
+        self.shared.user_pools().delete_user(pool_id, username)
+    }
+
+    /// Sets a user's password (it must meet the pool's policy): `permanent` makes the
+    /// user CONFIRMED, otherwise the password is temporary (FORCE_CHANGE_PASSWORD).
+    pub fn set_user_password(
+        &self,
+        pool_id: &str,
+        username: &str,
+        password: &str,
+        permanent: bool,
+    ) -> Result<(), String> {
+        self.shared.user_pools().set_password(
+            pool_id,
+            username,
+            password,
+            permanent,
+            self.shared.now_secs(),
+        )
+    }
+
+    /// Sets a user's status.
+    pub fn set_user_status(
+        &self,
+        pool_id: &str,
+        username: &str,
+        status: UserStatus,
+    ) -> Result<(), String> {
+        self.shared.user_pools().set_status(
+            pool_id,
+            username,
+            Some(status),
+            None,
+            self.shared.now_secs(),
+        )
+    }
+
+    /// Enables or disables a user.
+    pub fn set_user_enabled(
+        &self,
+        pool_id: &str,
+        username: &str,
+        enabled: bool,
+    ) -> Result<(), String> {
+        self.shared.user_pools().set_status(
+            pool_id,
+            username,
+            None,
+            Some(enabled),
+            self.shared.now_secs(),
+        )
+    }
+
+    /// A user's status and whether it is enabled.
+    pub fn user_status(&self, pool_id: &str, username: &str) -> Option<(UserStatus, bool)> {
+        self.shared.user_pools().user_status(pool_id, username)
+    }
+
+    /// Sets a user's MFA settings.
+    pub fn set_user_mfa(&self, pool_id: &str, username: &str, mfa: &UserMfa) -> Result<(), String> {
+        self.shared
+            .user_pools()
+            .set_user_mfa(pool_id, username, mfa)
+    }
+
+    /// Sets a user pool's MFA configuration.
+    pub fn set_user_pool_mfa(&self, pool_id: &str, mfa: MfaConfig) -> Result<(), String> {
+        self.shared.user_pools().set_mfa_config(pool_id, mfa)
+    }
+
+    /// Sets the token lifetimes of a pool's app clients (all of them, or one).
+    pub fn set_user_pool_token_validity(
+        &self,
+        pool_id: &str,
+        client_id: Option<&str>,
+        id_and_access: Duration,
+    ) -> Result<(), String> {
+        self.shared
+            .user_pools()
+            .set_lifetimes(pool_id, client_id, |c| {
+                c.id_token_validity = id_and_access;
+                c.access_token_validity = id_and_access;
+            })
+    }
+
+    /// Signs any JWT payload with the user pools' RS256 key under this emulator's key
+    /// id, for tests of token checks (tokens with a wrong audience, no `exp`, ...).
+    pub fn sign_user_pool_jwt(&self, payload: &serde_json::Value) -> String {
+        self.shared.user_pools().sign(payload)
+    }
+
+    /// The last code of a kind "sent" to a user (by SMS or email).
+    pub fn last_code(&self, pool_id: &str, username: &str, kind: CodeKind) -> Option<SentCode> {
+        self.shared.user_pools().last_code(pool_id, username, kind)
+    }
+
+    /// A user's authenticator-app secret (base32), verified or being set up.
+    pub fn totp_secret(&self, pool_id: &str, username: &str) -> Option<String> {
+        self.shared.user_pools().totp_secret(pool_id, username)
     }
 
     /// TCP connections accepted so far (monotonic), to check connection reuse.

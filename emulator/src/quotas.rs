@@ -2,6 +2,11 @@
 //! holding one second of requests, refilled at the quota's rate; a request that finds it empty is
 //! answered TooManyRequestsException "Rate exceeded" (STS: Throttling), as AWS does. Off unless
 //! configured ([`crate::EmulatorConfig::quotas`], or `POST /__emulator/quotas`).
+//!
+//! Identity-pool quotas are per operation (`GetId`...). User-pool quotas are per category, as
+//! AWS's quota page groups the operations ([`user_pool_category`]): `UserAuthentication`,
+//! `RespondToAuthChallenge`, `UserCreation`, `UserAccountRecovery`, `UserToken`, `UserRead`,
+//! `UserUpdate`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -22,6 +27,26 @@ struct Bucket {
     rate: f64,
     tokens: f64,
     refilled: Instant,
+}
+
+/// The quota category of a user-pool operation (AWS's "Quotas in Amazon Cognito" page). Kept
+/// here on its own, not shared with the library's limiter: each checks the other.
+pub(crate) fn user_pool_category(operation: &str) -> Option<&'static str> {
+    Some(match operation {
+        "InitiateAuth" => "UserAuthentication",
+        "RespondToAuthChallenge" => "RespondToAuthChallenge",
+        "SignUp" | "ConfirmSignUp" => "UserCreation",
+        "ForgotPassword" | "ConfirmForgotPassword" | "ResendConfirmationCode" => {
+            "UserAccountRecovery"
+        }
+        "GetTokensFromRefreshToken" | "RevokeToken" | "GlobalSignOut" => "UserToken",
+        "GetUser" => "UserRead",
+        "ChangePassword"
+        | "AssociateSoftwareToken"
+        | "VerifySoftwareToken"
+        | "SetUserMFAPreference" => "UserUpdate",
+        _ => return None,
+    })
 }
 
 /// The largest rate accepted (per second).

@@ -26,7 +26,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::faults::{self, Protocol};
 use crate::state::Shared;
 use crate::util::{self, ApiError};
-use crate::{admin, cognito, s3, services, sigv4, sts, EmulatorConfig, Fault, Operation};
+use crate::{admin, cognito, idp, s3, services, sigv4, sts, EmulatorConfig, Fault, Operation};
 
 /// Requests larger than this are refused with 413 (AWS's limits are far lower).
 pub(crate) const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -59,9 +59,11 @@ pub(crate) async fn prepare(config: EmulatorConfig) -> io::Result<Prepared> {
         (None, None)
     };
     tracing::debug!(%addr, tls = config.tls, "cognito emulator listening");
+    let shared =
+        Shared::try_new(&config).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     Ok(Prepared {
         listener,
-        shared: Arc::new(Shared::new(&config)),
+        shared: Arc::new(shared),
         addr,
         tls,
         ca_pem,
@@ -398,16 +400,25 @@ enum Route {
     S3,
     /// Any other signed service: JSON protocol (with its `X-Amz-Target`) or REST.
     Service(Option<String>),
+    /// Cognito user pools (`AWSCognitoIdentityProviderService.<op>`).
+    UserPools(String),
+    /// `/<userPoolId>/.well-known/jwks.json` (or `openid-configuration`).
+    WellKnown(String, String),
 }
 
 fn route(parts: &hyper::http::request::Parts) -> Route {
     if parts.uri.path().starts_with(admin::PREFIX) {
         return Route::Admin;
     }
+    if let Some((pool, doc)) = well_known(parts.uri.path()) {
+        return Route::WellKnown(pool, doc);
+    }
     if let Some(target) = parts.headers.get("x-amz-target") {
         let target = String::from_utf8_lossy(target.as_bytes());
         return if target.starts_with(cognito::TARGET_PREFIX) {
             Route::CognitoOrSts
+        } else if let Some(op) = target.strip_prefix(idp::TARGET_PREFIX) {
+            Route::UserPools(op.to_string())
         } else {
             Route::Service(Some(target.into_owned()))
         };
@@ -430,6 +441,157 @@ fn route(parts: &hyper::http::request::Parts) -> Route {
             }
         }
     }
+}
+
+/// `/<userPoolId>/.well-known/<doc>`: S3 bucket names never contain `_`, user pool ids
+/// always do.
+fn well_known(path: &str) -> Option<(String, String)> {
+    let rest = path.strip_prefix('/')?;
+    let (pool, doc) = rest.split_once("/.well-known/")?;
+    if !pool.contains('_') || pool.contains('/') {
+        return None;
+    }
+    matches!(doc, "jwks.json" | "openid-configuration").then(|| (pool.to_string(), doc.to_string()))
+}
+
+fn user_pool_error(shared: &Shared, err: &ApiError, request_id: &str) -> Resp {
+    let body = serde_json::json!({"__type": err.code, "message": err.message}).to_string();
+    let mut resp = response(
+        shared,
+        err.status,
+        cognito::CONTENT_TYPE,
+        request_id,
+        RespBody::full(body),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("{}:", err.code)) {
+        resp.headers_mut().insert("x-amzn-errortype", v);
+    }
+    let message: String = err
+        .message
+        .chars()
+        .filter(|c| c.is_ascii() && !c.is_ascii_control())
+        .take(512)
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&message) {
+        resp.headers_mut().insert("x-amzn-errormessage", v);
+    }
+    resp
+}
+
+/// A user-pool operation. The SRP exponentiations take milliseconds: they run on the
+/// blocking pool, not on the thread serving connections.
+async fn user_pools(
+    shared: Arc<Shared>,
+    ctl: Arc<ConnCtl>,
+    op: String,
+    body: Bytes,
+    request_id: &str,
+) -> Resp {
+    let known = idp::OPERATIONS.contains(&op.as_str());
+    shared.count_named(&format!(
+        "cognito-idp:{}",
+        if known { op.as_str() } else { "unknown" }
+    ));
+    if let Some(category) = crate::quotas::user_pool_category(&op) {
+        if !shared.quotas.admit(category) {
+            let err = ApiError::bad_request("TooManyRequestsException", "Rate exceeded");
+            return user_pool_error(&shared, &err, request_id);
+        }
+    }
+    let fault = shared.take_user_pool_fault(&op);
+    if let Some(f) = &fault {
+        tracing::debug!(op = %op, fault = ?f, "injecting fault");
+    }
+    let json_ok = |body: RespBody| response(&shared, 200, cognito::CONTENT_TYPE, request_id, body);
+    match &fault {
+        Some(Fault::Delay(d)) => tokio::time::sleep(*d).await,
+        Some(Fault::Hang) => std::future::pending::<()>().await,
+        Some(Fault::Reset) => {
+            ctl.cut(true);
+            std::future::pending::<()>().await
+        }
+        Some(Fault::LimitExceeded) => {
+            let err = ApiError::bad_request(
+                "LimitExceededException",
+                "Attempt limit exceeded, please try after some time.",
+            );
+            return user_pool_error(&shared, &err, request_id);
+        }
+        Some(Fault::Malformed) => {
+            return json_ok(RespBody::full(faults::malformed_body(Protocol::Json)))
+        }
+        Some(Fault::MissingFields) => return json_ok(RespBody::full("{}")),
+        Some(Fault::WrongContentType) => {
+            return response(
+                &shared,
+                200,
+                "text/html",
+                request_id,
+                RespBody::full(faults::HTML_BODY),
+            )
+        }
+        Some(Fault::HugeBody(n)) => {
+            let (prefix, suffix) = faults::huge_body_frame(Protocol::Json);
+            return json_ok(RespBody::Padded {
+                prefix: Some(Bytes::from_static(prefix.as_bytes())),
+                remaining: n.saturating_sub(prefix.len() + suffix.len()),
+                suffix: Some(Bytes::from_static(suffix.as_bytes())),
+            });
+        }
+        _ => {}
+    }
+    if let Some(err) = fault
+        .as_ref()
+        .and_then(|f| faults::as_error(f, Protocol::Json))
+    {
+        return user_pool_error(&shared, &err, request_id);
+    }
+    let worker = shared.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        worker.user_pools().handle(&op, &body, worker.now_secs())
+    })
+    .await
+    .unwrap_or_else(|_| {
+        Err(ApiError::new(
+            500,
+            "InternalErrorException",
+            "An internal error occurred",
+        ))
+    });
+    let resp = match result {
+        Ok(value) => json_ok(RespBody::full(value.to_string())),
+        Err(err) => user_pool_error(&shared, &err, request_id),
+    };
+    // The operation ran; its answer is cut short.
+    match fault {
+        Some(Fault::Truncated) => cut_short(resp, ctl, false),
+        Some(Fault::ResetMidBody) => cut_short(resp, ctl, true),
+        _ => resp,
+    }
+}
+
+fn well_known_doc(shared: &Shared, pool: &str, doc: &str, request_id: &str) -> Resp {
+    let found = match doc {
+        "jwks.json" => shared.user_pools().jwks(pool),
+        _ => shared.user_pools().openid_configuration(pool),
+    };
+    let (status, body) = match found {
+        Some(v) => (200, v),
+        None => {
+            let shown: String = pool.chars().take(128).collect();
+            (
+                404,
+                serde_json::json!({"message": format!("User pool {shown} does not exist.")}),
+            )
+        }
+    };
+    response(
+        shared,
+        status,
+        "application/json",
+        request_id,
+        RespBody::full(body.to_string()),
+    )
 }
 
 async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) -> Resp {
@@ -478,6 +640,10 @@ async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) 
         Route::Service(target) => {
             return services::handle(&shared, &parts, &body, &request_id, target.as_deref())
         }
+        Route::UserPools(op) => {
+            return user_pools(shared.clone(), ctl, op, body, &request_id).await
+        }
+        Route::WellKnown(pool, doc) => return well_known_doc(&shared, &pool, &doc, &request_id),
         Route::CognitoOrSts => {}
     }
 

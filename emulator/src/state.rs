@@ -84,6 +84,9 @@ pub struct RecentRequest {
     pub error: Option<String>,
 }
 
+/// A fault rule for user-pool operations: (operation name, or any; fault; shots left).
+type UserPoolFaultRule = (Option<String>, Fault, Option<u32>);
+
 pub(crate) struct Shared {
     pools: Vec<PoolConfig>,
     secret: hmac::Key,
@@ -100,6 +103,8 @@ pub(crate) struct Shared {
     recent: Mutex<VecDeque<RecentRequest>>,
     objects: Mutex<ObjectStore>,
     pub(crate) quotas: crate::quotas::Quotas,
+    user_pools: crate::idp::UserPools,
+    user_pool_faults: Mutex<Vec<UserPoolFaultRule>>,
 }
 
 /// Temporary credentials as both protocols return them.
@@ -134,9 +139,18 @@ fn millis(d: Duration) -> u64 {
 }
 
 impl Shared {
+    /// Panics on an invalid user pool configuration (tests); the server uses
+    /// [`Shared::try_new`].
+    #[cfg(test)]
     pub fn new(config: &EmulatorConfig) -> Shared {
+        Shared::try_new(config).expect("valid user pool configuration")
+    }
+
+    pub fn try_new(config: &EmulatorConfig) -> Result<Shared, String> {
         let secret = hmac::Key::new(hmac::HMAC_SHA256, &util::random_bytes::<32>());
-        Shared {
+        let now = util::epoch_secs(util::shift(SystemTime::now(), config.clock_skew_secs));
+        let user_pools = crate::idp::UserPools::new(&config.user_pools, now)?;
+        Ok(Shared {
             pools: config.pools.clone(),
             secret,
             skew_secs: AtomicI64::new(config.clock_skew_secs),
@@ -154,7 +168,13 @@ impl Shared {
                 config.max_object_size,
                 config.max_store_bytes,
             )),
-        }
+            user_pools,
+            user_pool_faults: Mutex::default(),
+        })
+    }
+
+    pub fn user_pools(&self) -> &crate::idp::UserPools {
+        &self.user_pools
     }
 
     pub fn region(&self) -> &str {
@@ -286,7 +306,35 @@ impl Shared {
     }
 
     pub fn clear_faults(&self) {
-        lock(&self.faults).clear()
+        lock(&self.faults).clear();
+        lock(&self.user_pool_faults).clear();
+    }
+
+    pub fn inject_user_pool_fault(&self, op: Option<String>, fault: Fault, times: Option<u32>) {
+        lock(&self.user_pool_faults).push((op, fault, times))
+    }
+
+    /// The first armed user-pool rule for `op`, consuming one of its shots. Faults that
+    /// only change identity-pool answers never match.
+    pub fn take_user_pool_fault(&self, op: &str) -> Option<Fault> {
+        let mut rules = lock(&self.user_pool_faults);
+        let index = rules.iter().position(|(o, f, times)| {
+            o.as_deref().is_none_or(|o| o == op)
+                && *times != Some(0)
+                && !matches!(
+                    f,
+                    Fault::ExpiredCredentials | Fault::DifferentIdentity | Fault::WrongTypes
+                )
+        })?;
+        let rule = &mut rules[index];
+        let fault = rule.1.clone();
+        if let Some(n) = rule.2.as_mut() {
+            *n -= 1;
+            if *n == 0 {
+                rules.remove(index);
+            }
+        }
+        Some(fault)
     }
 
     /// The first armed rule for `op`, consuming one of its shots.
@@ -431,7 +479,11 @@ impl Shared {
 
     pub fn mint_user_pool_token(&self, provider: &str, sub: &str, lifetime: Duration) -> String {
         let iat = self.now_secs();
-        let exp = iat.saturating_add(lifetime.as_secs().min(i64::MAX as u64) as i64);
+        let secs = lifetime.as_secs().min(i64::MAX as u64) as i64;
+        if let Some(token) = self.user_pools.mint_for_provider(provider, sub, secs, iat) {
+            return token;
+        }
+        let exp = iat.saturating_add(secs);
         let payload = json!({
             "sub": sub,
             "iss": format!("https://{provider}"),
@@ -480,9 +532,14 @@ impl Shared {
         logins
             .iter()
             .map(|(provider, token)| {
+                // Tokens of (or for) a user pool this emulator hosts must be its own.
+                let subject = match self.user_pools.check_id_token_login(provider, token, now) {
+                    Some(checked) => LoginSubject::User(checked?),
+                    None => tokens::check_login(&self.secret, pool_id, provider, token, now)?,
+                };
                 Ok(Login {
                     provider: provider.clone(),
-                    subject: tokens::check_login(&self.secret, pool_id, provider, token, now)?,
+                    subject,
                 })
             })
             .collect()

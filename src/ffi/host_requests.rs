@@ -80,48 +80,118 @@ pub fn cognito_developer_identity_complete(
     })
 }
 
-/// An identity store kept by the host through callbacks.
-pub(crate) struct HostStore {
+/// One set of store callbacks of the host (the identity id's, or the credentials').
+#[derive(Clone, Copy)]
+pub(crate) struct StoreCallbacks {
     pub load: Option<cognito_store_load_cb>,
     pub save: Option<cognito_store_save_cb>,
     pub clear: Option<cognito_store_clear_cb>,
-    pub user_data: UserData,
+    pub user_data: *mut std::ffi::c_void,
+}
+
+impl StoreCallbacks {
+    pub fn from_c(store: &cognito_store) -> StoreCallbacks {
+        StoreCallbacks {
+            load: store.load,
+            save: store.save,
+            clear: store.clear,
+            user_data: store.user_data,
+        }
+    }
+
+    /// The stored text, read into a buffer of `first` bytes, or once more into one as large as
+    /// the host says it needs (at most `max` bytes).
+    fn load(
+        &self,
+        gate: &CallbackGate,
+        key: &str,
+        first: usize,
+        max: usize,
+    ) -> Result<Option<String>> {
+        let Some(load) = self.load else {
+            return Ok(None);
+        };
+        let key = c_string(key);
+        let mut buf = vec![0u8; first];
+        for _ in 0..2 {
+            let mut len = 0usize;
+            gate.call(|| {
+                // SAFETY: buffer and key are valid for the call; capacity is the buffer's size.
+                len = unsafe {
+                    load(
+                        self.user_data,
+                        key.as_ptr().cast(),
+                        buf.as_mut_ptr().cast::<c_char>(),
+                        buf.len(),
+                    )
+                };
+            });
+            if len == 0 {
+                return Ok(None);
+            }
+            if len < buf.len() {
+                return match std::str::from_utf8(&buf[..len]) {
+                    Ok(text) => Ok(Some(text.to_owned())),
+                    Err(_) => Err(Error::new(
+                        ErrorKind::Store,
+                        "the stored value is not UTF-8",
+                    )),
+                };
+            }
+            if len >= max {
+                break;
+            }
+            buf = vec![0u8; len + 1];
+        }
+        Err(Error::new(ErrorKind::Store, "the stored value is too long"))
+    }
+
+    fn save(&self, gate: &CallbackGate, key: &str, value: &str) {
+        if let Some(save) = self.save {
+            let (key, value) = (c_string(key), c_string(value));
+            // SAFETY: both strings are valid for the call.
+            gate.call(|| unsafe {
+                save(self.user_data, key.as_ptr().cast(), value.as_ptr().cast())
+            });
+        }
+    }
+
+    fn clear(&self, gate: &CallbackGate, key: &str) {
+        if let Some(clear) = self.clear {
+            let key = c_string(key);
+            // SAFETY: the string is valid for the call.
+            gate.call(|| unsafe { clear(self.user_data, key.as_ptr().cast()) });
+        }
+    }
+}
+
+// SAFETY: the host promises its store callbacks and user data may be used from any thread (the
+// header's contract); the library only passes the pointer back.
+unsafe impl Send for StoreCallbacks {}
+unsafe impl Sync for StoreCallbacks {}
+
+/// Identity ids are short (`<region>:<guid>`).
+const IDENTITY_BUFFER: usize = 128;
+/// A credentials entry is about 2 KB.
+const CREDENTIALS_BUFFER: usize = 4096;
+
+/// An identity store kept by the host through callbacks, and its credentials store (for
+/// persisted credentials) if it keeps one.
+pub(crate) struct HostStore {
+    pub identity: Option<StoreCallbacks>,
+    pub credentials: Option<StoreCallbacks>,
     pub gate: Arc<CallbackGate>,
 }
 
 impl IdentityStore for HostStore {
     fn load(&self, pool_id: &str) -> Result<Option<String>> {
-        let Some(load) = self.load else {
+        let Some(store) = &self.identity else {
             return Ok(None);
         };
-        let pool = c_string(pool_id);
-        let mut buf = vec![0u8; 128];
-        let mut len = 0usize;
-        self.gate.call(|| {
-            // SAFETY: buffer and pool id are valid for the call; capacity is the buffer's size.
-            len = unsafe {
-                load(
-                    self.user_data.ptr(),
-                    pool.as_ptr().cast(),
-                    buf.as_mut_ptr().cast::<c_char>(),
-                    buf.len(),
-                )
-            };
-        });
-        if len == 0 {
-            return Ok(None);
-        }
-        if len >= buf.len() {
-            return Err(Error::new(
-                ErrorKind::Store,
-                "the stored identity id is too long",
-            ));
-        }
-        match std::str::from_utf8(&buf[..len]) {
-            Ok(id) if crate::endpoints::parse_id("identity id", id).is_ok() => {
-                Ok(Some(id.to_owned()))
-            }
-            _ => Err(Error::new(
+        match store.load(&self.gate, pool_id, IDENTITY_BUFFER, IDENTITY_BUFFER)? {
+            None => Ok(None),
+            Some(id) if crate::endpoints::parse_id("identity id", &id).is_ok() => Ok(Some(id)),
+            Some(_) => Err(Error::new(
                 ErrorKind::Store,
                 "the stored identity id is not valid",
             )),
@@ -129,26 +199,39 @@ impl IdentityStore for HostStore {
     }
 
     fn save(&self, pool_id: &str, identity_id: &str) -> Result<()> {
-        if let Some(save) = self.save {
-            let (pool, id) = (c_string(pool_id), c_string(identity_id));
-            // SAFETY: both strings are valid for the call.
-            self.gate.call(|| unsafe {
-                save(
-                    self.user_data.ptr(),
-                    pool.as_ptr().cast(),
-                    id.as_ptr().cast(),
-                )
-            });
+        if let Some(store) = &self.identity {
+            store.save(&self.gate, pool_id, identity_id);
         }
         Ok(())
     }
 
     fn clear(&self, pool_id: &str) -> Result<()> {
-        if let Some(clear) = self.clear {
-            let pool = c_string(pool_id);
-            // SAFETY: the string is valid for the call.
-            self.gate
-                .call(|| unsafe { clear(self.user_data.ptr(), pool.as_ptr().cast()) });
+        if let Some(store) = &self.identity {
+            store.clear(&self.gate, pool_id);
+        }
+        Ok(())
+    }
+
+    fn load_credentials(&self, pool_id: &str) -> Result<Option<Secret>> {
+        let Some(store) = &self.credentials else {
+            return Ok(None);
+        };
+        let max = crate::persisted::MAX_ENTRY_LEN;
+        Ok(store
+            .load(&self.gate, pool_id, CREDENTIALS_BUFFER, max)?
+            .map(Secret::new))
+    }
+
+    fn save_credentials(&self, pool_id: &str, entry: &Secret) -> Result<()> {
+        if let Some(store) = &self.credentials {
+            store.save(&self.gate, pool_id, entry.expose());
+        }
+        Ok(())
+    }
+
+    fn clear_credentials(&self, pool_id: &str) -> Result<()> {
+        if let Some(store) = &self.credentials {
+            store.clear(&self.gate, pool_id);
         }
         Ok(())
     }

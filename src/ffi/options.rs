@@ -42,6 +42,10 @@ pub(crate) struct ProviderOptions {
     retry_max_delay_ms: Option<u64>,
     /// Keep the identity id in a file in this folder (ignored when store callbacks are given).
     identity_store_dir: Option<String>,
+    /// Keep the credentials too (with `identity_store_dir`, or a host credentials store).
+    persist_credentials: bool,
+    /// Start getting credentials when the provider is created.
+    prefetch: bool,
     rate_limits: Option<RateLimitOptions>,
 }
 
@@ -83,7 +87,13 @@ impl ProviderOptions {
         );
         if let Some(dir) = self.identity_store_dir {
             c.identity_store = Arc::new(FileIdentityStore::new(dir));
+        } else if self.persist_credentials {
+            return Err(Error::invalid_config(
+                "persist_credentials needs identity_store_dir (or a host credentials store)",
+            ));
         }
+        c.persist_credentials = self.persist_credentials;
+        c.prefetch = self.prefetch;
         if let Some(limits) = self.rate_limits {
             c.rate_limits = limits.apply()?;
         }

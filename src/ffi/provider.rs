@@ -8,7 +8,7 @@ use super::guard::{
     callback_arg, guard, opt_str_arg, out_arg, owned_c_string, str_arg, write_call_id, Failure,
     FfiResult,
 };
-use super::host_requests::{HostDeveloperSource, HostLoginsProvider, HostStore};
+use super::host_requests::{HostDeveloperSource, HostLoginsProvider, HostStore, StoreCallbacks};
 use super::library::{failed, failing, library, ProviderEntry};
 use super::options;
 use super::types::*;
@@ -26,7 +26,10 @@ use std::sync::Arc;
 /// keys: region, account_id, unauth_role_arn, auth_role_arn, custom_role_arn, endpoint,
 /// cognito_endpoint, sts_endpoint, allow_http_loopback, use_fips, use_environment, ca_bundle_pem,
 /// ca_bundle_file, refresh_window_secs, attempt_timeout_ms, connect_timeout_ms, logins_timeout_ms,
-/// max_attempts, retry_base_delay_ms, retry_max_delay_ms, identity_store_dir, rate_limits
+/// max_attempts, retry_base_delay_ms, retry_max_delay_ms, identity_store_dir,
+/// persist_credentials (with identity_store_dir: keep the credentials in a 0600 file beside the
+/// identity id, used by later launches while valid), prefetch (start getting credentials at
+/// creation, in the background; see cognito_provider_prefetch), rate_limits
 /// ({"limiting":"aws"|"always"|"never","rates":{"GetId":25,...},"max_wait_ms":..,"warn_after_ms":..}:
 /// Cognito's request quotas kept on this side, shared by the whole process; by default AWS's
 /// default quotas for requests to AWS's endpoints).
@@ -59,22 +62,61 @@ pub fn cognito_provider_new_with_store(
     out_provider: *mut *mut cognito_provider,
 ) -> cognito_status {
     guard("cognito_provider_new_with_store", || {
-        let store = (load, save, clear, UserData(store_user_data));
-        new_provider(identity_pool_id, options_json, Some(store), out_provider)
+        let identity = StoreCallbacks {
+            load,
+            save,
+            clear,
+            user_data: store_user_data,
+        };
+        let stores = (Some(identity), None);
+        new_provider(identity_pool_id, options_json, Some(stores), out_provider)
     })
 }
 
-type StoreCallbacks = (
-    Option<cognito_store_load_cb>,
-    Option<cognito_store_save_cb>,
-    Option<cognito_store_clear_cb>,
-    UserData,
-);
+/// Like cognito_provider_new_with_store, with the stores as structs, and a second one that keeps
+/// the credentials between launches (persisted credentials: a launch while they are valid sends
+/// no request). `identity_store` is called as cognito_provider_new_with_store's callbacks are.
+/// `credentials_store` gets an opaque text of about 2 KB holding the secret key and session token:
+/// keep it where the platform keeps secrets (Keychain, Keystore, DPAPI). Its `load` is called
+/// once inside this call, `save` when new credentials arrive and `clear` when they no longer
+/// apply (sign-out, another login or identity, expiry), on library threads or inside
+/// cognito_provider_clear / _clear_credentials / _clear_identity_cache. Either store may be NULL
+/// (an identity id kept in memory only; no persisted credentials).
+#[ffi_export]
+pub fn cognito_provider_new_with_stores(
+    identity_pool_id: Option<char_p::Ref<'_>>,
+    options_json: Option<char_p::Ref<'_>>,
+    identity_store: *const cognito_store,
+    credentials_store: *const cognito_store,
+    out_provider: *mut *mut cognito_provider,
+) -> cognito_status {
+    guard("cognito_provider_new_with_stores", || {
+        // SAFETY: NULL or pointing at a store struct for the duration of the call (the contract).
+        let read = |p: *const cognito_store| unsafe { p.as_ref() }.map(StoreCallbacks::from_c);
+        let stores = (read(identity_store), read(credentials_store));
+        new_provider(identity_pool_id, options_json, Some(stores), out_provider)
+    })
+}
+
+/// Starts getting the identity id and credentials in the background with the current logins, so
+/// a later cognito_provider_get_credentials finds them ready (or joins the request in flight).
+/// Returns at once; does nothing when valid credentials are cached or persisted, or a request is
+/// in flight. A failure is logged; the next call tries again. The "prefetch" option does this when
+/// the provider is created.
+#[ffi_export]
+pub fn cognito_provider_prefetch(provider: *mut cognito_provider) -> cognito_status {
+    guard("cognito_provider_prefetch", || {
+        with_provider(provider, |entry| {
+            entry.provider.prefetch();
+            Ok(())
+        })
+    })
+}
 
 fn new_provider(
     identity_pool_id: Option<char_p::Ref<'_>>,
     options_json: Option<char_p::Ref<'_>>,
-    store: Option<StoreCallbacks>,
+    stores: Option<(Option<StoreCallbacks>, Option<StoreCallbacks>)>,
     out_provider: *mut *mut cognito_provider,
 ) -> FfiResult {
     let pool_id = str_arg("identity_pool_id", identity_pool_id)?;
@@ -84,12 +126,12 @@ fn new_provider(
     let mut config = options.apply(pool_id)?;
     config.runtime = Some(lib.handle.clone());
     let gate = CallbackGate::new();
-    if let Some((load, save, clear, user_data)) = store {
+    if let Some((identity, credentials)) = stores {
+        // A host credentials store is the opt-in to persisted credentials.
+        config.persist_credentials = credentials.is_some();
         let store: Arc<dyn IdentityStore> = Arc::new(HostStore {
-            load,
-            save,
-            clear,
-            user_data,
+            identity,
+            credentials,
             gate: gate.clone(),
         });
         config.identity_store = store;

@@ -201,6 +201,24 @@ pub type cognito_store_save_cb = unsafe extern "C" fn(
 pub type cognito_store_clear_cb =
     unsafe extern "C" fn(user_data: *mut c_void, pool_id: *const c_char);
 
+/// A store kept by the host (cognito_provider_new_with_stores): its three callbacks (each may be
+/// NULL) and the user data they get. Read inside the call that takes it; `user_data` must stay
+/// valid until the provider is freed.
+#[derive_ReprC]
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct cognito_store {
+    /// Writes the value kept for `pool_id` into `buffer` (NUL-terminated, at most `capacity`
+    /// bytes with the NUL) and returns its length, or 0 if there is none. When the length it
+    /// returns does not fit (>= capacity), it is called once more with a buffer that fits.
+    pub load: Option<cognito_store_load_cb>,
+    /// Keeps `value` for `pool_id`, replacing the one before.
+    pub save: Option<cognito_store_save_cb>,
+    /// Forgets the value of `pool_id`.
+    pub clear: Option<cognito_store_clear_cb>,
+    pub user_data: *mut c_void,
+}
+
 /// An HTTP header: NUL-terminated name and value.
 #[derive_ReprC]
 #[repr(C)]

@@ -466,6 +466,12 @@ impl LoginsProvider for UserPoolSession {
         let session = self.clone();
         async move { session.id_token().await }.boxed()
     }
+
+    fn subject(&self, _provider_name: &str) -> Option<String> {
+        Some(crate::logins::token_subject(
+            self.cached_tokens().id_token.expose(),
+        ))
+    }
 }
 
 impl CredentialsProvider {
@@ -474,11 +480,14 @@ impl CredentialsProvider {
     /// credentials).
     pub fn set_user_pool_session(&self, session: &UserPoolSession) -> Result<()> {
         let name = session.provider_name();
-        self.set_logins_provider(&name, Arc::new(session.clone()))?;
+        let login: Arc<dyn LoginsProvider> = Arc::new(session.clone());
+        self.set_logins_provider(&name, login.clone())?;
         let weak = self.downgrade();
+        // Only this session's login goes: the app may have replaced it since.
+        let login = Arc::downgrade(&login);
         session.on_ended(move |_| {
-            if let Some(p) = weak.upgrade() {
-                p.remove_login(&name);
+            if let (Some(p), Some(login)) = (weak.upgrade(), login.upgrade()) {
+                p.remove_login_provider(&name, &login);
             }
         });
         Ok(())

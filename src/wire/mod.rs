@@ -35,6 +35,7 @@ pub(crate) struct Wire {
     pub limiter: Limiter,
 }
 
+#[derive(Clone, Copy)]
 enum Protocol {
     CognitoJson,
     StsQuery,
@@ -160,78 +161,129 @@ impl Wire {
             Protocol::UserPoolJson => (&self.user_pool_url, json_headers),
             Protocol::StsQuery => (&self.sts_url, vec![("content-type", sts::CONTENT_TYPE)]),
         };
-        let attempt = std::sync::atomic::AtomicU32::new(0);
+        let sent = std::sync::atomic::AtomicU32::new(0);
+        let request = Request {
+            protocol,
+            operation,
+            url,
+            headers: &headers,
+            body: &body,
+            signer,
+        };
         self.retry
             .run(operation, || async {
-                // Every attempt takes a slot of the operation's quota, then goes on the wire.
-                self.limiter.acquire(url, &self.region, operation).await?;
-                let n = attempt.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                let _in_flight = stats::sent(operation, n);
-                let started = Instant::now();
-                // Each attempt is signed anew (signatures expire), at the server's time.
-                let signed = match signer {
-                    Some(credentials) => sign::signing_headers(
-                        "POST",
-                        url.as_str(),
-                        &headers,
-                        aws_sigv4::http_request::SignableBody::Bytes(&body),
-                        &sign::SigningScope {
-                            credentials,
-                            region: &self.region,
-                            service: "cognito-identity",
-                            time: self.clock.now(),
-                        },
-                        Default::default(),
-                    )?,
-                    None => Vec::new(),
-                };
-                let mut all = headers.clone();
-                all.extend(signed.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                let r = match self
-                    .http
-                    .post(url, &all, body.clone(), self.attempt_timeout)
-                    .await
-                {
-                    Ok(r) => r,
-                    Err(e) => {
-                        stats::finished(operation, stats::Outcome::Failed);
-                        return Err(e);
+                let mut requeued = 0;
+                loop {
+                    // Every request takes a slot of the operation's quota, then goes on the wire.
+                    self.limiter.acquire(url, &self.region, operation).await?;
+                    let n = sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    match self.send_once(&request, n).await {
+                        // While the limiter paces these requests, a throttled one is its signal
+                        // (it has stepped down): the request goes back in line for a slot at the
+                        // new rate instead of using up the retry policy's attempts, which would
+                        // turn a quota lower than configured into failed logins.
+                        Err(e)
+                            if e.kind() == ErrorKind::TooManyRequests
+                                && self.limiter.paces(url)
+                                && requeued < MAX_THROTTLED_REQUEUES =>
+                        {
+                            requeued += 1;
+                        }
+                        answer => return answer,
                     }
-                };
-                if let Some(date) = &r.date {
-                    self.clock.observe_date_header(date);
                 }
-                tracing::debug!(
-                    operation,
-                    status = r.status,
-                    request_id = r.request_id.as_deref().unwrap_or(""),
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    "AWS answered"
-                );
-                if (200..300).contains(&r.status) {
-                    stats::finished(operation, stats::Outcome::Succeeded);
-                    return Ok(r);
-                }
-                let error = match protocol {
-                    Protocol::CognitoJson | Protocol::UserPoolJson => cognito::parse_error(
-                        r.status,
-                        r.error_type.as_deref(),
-                        &r.body,
-                        r.request_id,
-                    ),
-                    Protocol::StsQuery => sts::parse_error(r.status, &r.body, r.request_id),
-                };
-                if error.kind() == ErrorKind::TooManyRequests {
-                    // The quota is lower than configured, or others share it: slow down.
-                    self.limiter.throttled(url, &self.region, operation);
-                    stats::finished(operation, stats::Outcome::Throttled);
-                } else {
-                    stats::finished(operation, stats::Outcome::Failed);
-                }
-                Err(error)
             })
             .await
     }
+
+    /// Sends one request and classifies its answer.
+    async fn send_once(&self, request: &Request<'_>, n: u32) -> Result<RawResponse> {
+        let Request {
+            protocol,
+            operation,
+            url,
+            headers,
+            body,
+            signer,
+        } = *request;
+        let _in_flight = stats::sent(operation, n);
+        let started = Instant::now();
+        // Each attempt is signed anew (signatures expire), at the server's time.
+        let signed = match signer {
+            Some(credentials) => sign::signing_headers(
+                "POST",
+                url.as_str(),
+                headers,
+                aws_sigv4::http_request::SignableBody::Bytes(body),
+                &sign::SigningScope {
+                    credentials,
+                    region: &self.region,
+                    service: "cognito-identity",
+                    time: self.clock.now(),
+                },
+                Default::default(),
+            )?,
+            None => Vec::new(),
+        };
+        let mut all = headers.to_vec();
+        all.extend(signed.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let sent = tokio::time::Instant::now();
+        let r = match self
+            .http
+            .post(url, &all, body.to_vec(), self.attempt_timeout)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                stats::finished(operation, stats::Outcome::Failed);
+                return Err(e);
+            }
+        };
+        if let Some(date) = &r.date {
+            self.clock.observe_date_header(date);
+        }
+        tracing::debug!(
+            operation,
+            status = r.status,
+            request_id = r.request_id.as_deref().unwrap_or(""),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "AWS answered"
+        );
+        if (200..300).contains(&r.status) {
+            stats::finished(operation, stats::Outcome::Succeeded);
+            return Ok(r);
+        }
+        let error = match protocol {
+            Protocol::CognitoJson | Protocol::UserPoolJson => {
+                cognito::parse_error(r.status, r.error_type.as_deref(), &r.body, r.request_id)
+            }
+            Protocol::StsQuery => sts::parse_error(r.status, &r.body, r.request_id),
+        };
+        if error.kind() == ErrorKind::TooManyRequests {
+            // The quota is lower than configured, or others share it: slow down.
+            self.limiter.throttled(url, &self.region, operation, sent);
+            stats::finished(operation, stats::Outcome::Throttled);
+        } else {
+            stats::finished(operation, stats::Outcome::Failed);
+        }
+        Err(error)
+    }
+}
+
+/// How often a throttled request goes back in line for a slot while the limiter paces its
+/// operation (its rate halves with each second of throttling: ten is far past any quota worth
+/// pacing to).
+const MAX_THROTTLED_REQUEUES: u32 = 10;
+
+/// One request as [`Wire::send`] was asked for it.
+#[derive(Clone, Copy)]
+struct Request<'a> {
+    protocol: Protocol,
+    operation: &'static str,
+    url: &'a Url,
+    headers: &'a [(&'a str, &'a str)],
+    body: &'a [u8],
+    signer: Option<&'a AwsCredentials>,
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {

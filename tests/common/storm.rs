@@ -65,10 +65,16 @@ pub fn emulator_with_quotas(
     (rt, emu)
 }
 
-pub fn throttled_share(emu: &Emulator) -> f64 {
+/// Requests throttled and requests received, of both operations.
+pub fn throttled_of_sent(emu: &Emulator) -> (u64, u64) {
     let throttled = emu.throttled_count(Operation::GetId)
         + emu.throttled_count(Operation::GetCredentialsForIdentity);
     let sent = emu.request_count(Operation::GetId)
         + emu.request_count(Operation::GetCredentialsForIdentity);
+    (throttled, sent)
+}
+
+pub fn throttled_share(emu: &Emulator) -> f64 {
+    let (throttled, sent) = throttled_of_sent(emu);
     throttled as f64 / sent as f64
 }

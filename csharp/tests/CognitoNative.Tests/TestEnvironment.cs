@@ -82,6 +82,12 @@ namespace CognitoNative.Tests
             return task.GetAwaiter().GetResult();
         }
 
+        internal static void Await(Task task)
+        {
+            Assert.IsTrue(WaitQuietly(task), "the task did not complete within " + Timeout);
+            task.GetAwaiter().GetResult();
+        }
+
         /// <summary>Waits (bounded) for the task to end in any state.</summary>
         internal static bool WaitQuietly(Task task)
         {

@@ -121,6 +121,125 @@ namespace UnityEngine
     }
 }
 
+namespace UnityEngine.Networking
+{
+    // UnityWebRequest as far as the signing helper uses it. As in Unity, its headers can only be set
+    // on the main thread; Harness.Send performs the request as Unity would send it (method, URL,
+    // headers set, the upload handler's body).
+
+    public class UploadHandler : IDisposable
+    {
+        public byte[] data { get { return GetData(); } }
+
+        public string contentType { get; set; }
+
+        protected virtual byte[] GetData() { return null; }
+
+        public void Dispose() { }
+    }
+
+    public sealed class UploadHandlerRaw : UploadHandler
+    {
+        private readonly byte[] _data;
+
+        public UploadHandlerRaw(byte[] data) { _data = data; }
+
+        protected override byte[] GetData() { return _data; }
+    }
+
+    /// <summary>Streams a file: Unity gives no access to its bytes (data is null).</summary>
+    public sealed class UploadHandlerFile : UploadHandler
+    {
+        public UploadHandlerFile(string filePath) { }
+    }
+
+    public class DownloadHandler : IDisposable
+    {
+        public void Dispose() { }
+    }
+
+    public sealed class DownloadHandlerBuffer : DownloadHandler
+    {
+    }
+
+    public class UnityWebRequest : IDisposable
+    {
+        public const string kHttpVerbGET = "GET";
+        public const string kHttpVerbPUT = "PUT";
+        public const string kHttpVerbPOST = "POST";
+        public const string kHttpVerbDELETE = "DELETE";
+
+        internal readonly List<KeyValuePair<string, string>> Headers = new List<KeyValuePair<string, string>>();
+
+        public UnityWebRequest(string url, string method)
+            : this(url, method, null, null)
+        {
+        }
+
+        public UnityWebRequest(string url, string method, DownloadHandler downloadHandler, UploadHandler uploadHandler)
+        {
+            this.url = url;
+            this.method = method;
+            this.downloadHandler = downloadHandler;
+            this.uploadHandler = uploadHandler;
+        }
+
+        public string method { get; set; }
+
+        public string url
+        {
+            get { return uri == null ? null : uri.AbsoluteUri; }
+            set { uri = value == null ? null : new Uri(value); }
+        }
+
+        public Uri uri { get; set; }
+
+        public UploadHandler uploadHandler { get; set; }
+
+        public DownloadHandler downloadHandler { get; set; }
+
+        public static UnityWebRequest Get(string uri)
+        {
+            return new UnityWebRequest(uri, kHttpVerbGET, new DownloadHandlerBuffer(), null);
+        }
+
+        public static UnityWebRequest Put(string uri, byte[] bodyData)
+        {
+            return new UnityWebRequest(uri, kHttpVerbPUT, new DownloadHandlerBuffer(), new UploadHandlerRaw(bodyData));
+        }
+
+        public static UnityWebRequest Put(string uri, string bodyData)
+        {
+            return Put(uri, System.Text.Encoding.UTF8.GetBytes(bodyData));
+        }
+
+        public void SetRequestHeader(string name, string value)
+        {
+            UnityStub.Harness.RequireMainThread("SetRequestHeader");
+            if (string.IsNullOrEmpty(name)) throw new ArgumentException("Cannot set a header with a null or empty name");
+            lock (Headers)
+            {
+                Headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
+                Headers.Add(new KeyValuePair<string, string>(name, value));
+            }
+        }
+
+        public string GetRequestHeader(string name)
+        {
+            lock (Headers)
+            {
+                foreach (var h in Headers)
+                {
+                    if (string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)) return h.Value;
+                }
+            }
+            return null;
+        }
+
+        public void Dispose() { }
+    }
+}
+
 namespace AOT
 {
     [AttributeUsage(AttributeTargets.Method)]
@@ -168,6 +287,46 @@ namespace UnityStub
         public static void Quit()
         {
             UnityEngine.Application.RaiseQuitting();
+        }
+
+        /// <summary>Sends a UnityWebRequest as Unity would (its method, URL, the headers set on it and its
+        /// upload handler's body) and returns the status and body of the answer.</summary>
+        public static KeyValuePair<int, string> Send(UnityEngine.Networking.UnityWebRequest request)
+        {
+            var http = (System.Net.HttpWebRequest)System.Net.WebRequest.Create(request.uri);
+            http.Method = request.method;
+            http.Proxy = null;
+            http.KeepAlive = false;
+            http.Timeout = 20000;
+            lock (request.Headers)
+            {
+                foreach (var h in request.Headers)
+                {
+                    if (string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)) http.ContentType = h.Value;
+                    else http.Headers[h.Key] = h.Value;
+                }
+            }
+            var body = request.uploadHandler == null ? null : request.uploadHandler.data;
+            if (body != null)
+            {
+                http.ContentLength = body.Length;
+                using (var s = http.GetRequestStream()) s.Write(body, 0, body.Length);
+            }
+            System.Net.HttpWebResponse response;
+            try
+            {
+                response = (System.Net.HttpWebResponse)http.GetResponse();
+            }
+            catch (System.Net.WebException e)
+            {
+                response = e.Response as System.Net.HttpWebResponse;
+                if (response == null) throw;
+            }
+            using (response)
+            using (var reader = new System.IO.StreamReader(response.GetResponseStream()))
+            {
+                return new KeyValuePair<int, string>((int)response.StatusCode, reader.ReadToEnd());
+            }
         }
     }
 }

@@ -32,7 +32,7 @@ namespace CognitoNative
         private readonly SynchronizationContext _eventContext;
         private readonly IdentityChangedBridge _identityBridge;
         private readonly CancellationTokenSource _disposing = new CancellationTokenSource();
-        private readonly HashSet<PendingCall> _pending = new HashSet<PendingCall>();
+        private readonly CallSet _calls = new CallSet();
 
         // Logins as given, to configure a replacement provider when CustomRoleArn changes.
         private readonly Dictionary<string, string> _tokens = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -50,7 +50,6 @@ namespace CognitoNative
 
         private ProviderHandle _handle;
         private string _customRoleArn;
-        private volatile bool _disposed;
         private DecodedCredentials _lastCredentials;
 
         /// <summary>Credentials for an identity pool, with the enhanced (simplified) flow.</summary>
@@ -351,6 +350,7 @@ namespace CognitoNative
                 }
                 _tokens[providerName] = token;
                 _loginsProviders.Remove(providerName);
+                ForgetUserPoolSession(providerName);
             }
         }
 
@@ -393,6 +393,7 @@ namespace CognitoNative
                 }
                 _loginsProviders[providerName] = bridge;
                 _tokens.Remove(providerName);
+                ForgetUserPoolSession(providerName);
             }
         }
 
@@ -420,6 +421,7 @@ namespace CognitoNative
                 }
                 _tokens.Remove(providerName);
                 _loginsProviders.Remove(providerName);
+                ForgetUserPoolSession(providerName);
                 if (providerName == DeveloperProviderName)
                 {
                     _developerSource = null;
@@ -508,7 +510,7 @@ namespace CognitoNative
             {
                 return Task.FromResult(cached);
             }
-            return Start(new IdentityIdCall(this, AcquireProvider(), cancellationToken));
+            return Start(new IdentityIdCall(_calls, AcquireProvider(), cancellationToken));
         }
 
         /// <summary>
@@ -575,7 +577,7 @@ namespace CognitoNative
             {
                 return Task.FromResult(cached);
             }
-            return Start(new CredentialsCall(this, AcquireProvider(), cancellationToken));
+            return Start(new CredentialsCall(this, _calls, AcquireProvider(), cancellationToken));
         }
 
         /// <summary>
@@ -618,6 +620,7 @@ namespace CognitoNative
                     Errors.Check(NativeMethods.cognito_provider_clear(handle), "cognito_provider_clear");
                     _tokens.Clear();
                     _loginsProviders.Clear();
+                    ReleaseUserPoolSession();
                     _developerSource = null;
                     _lastCredentials = null;
                     if (_refreshIdentityBridge != null)
@@ -658,21 +661,10 @@ namespace CognitoNative
             {
                 return;
             }
-            PendingCall[] pending;
-            lock (_pending)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-                _disposed = true;
-                pending = new PendingCall[_pending.Count];
-                _pending.CopyTo(pending);
-            }
             // The calls first: cancelling a token function now would fail them with its error instead.
-            foreach (var call in pending)
+            if (!_calls.CloseAndCancel())
             {
-                call.CancelNative();
+                return;
             }
             try
             {
@@ -685,6 +677,7 @@ namespace CognitoNative
             lock (_sync)
             {
                 _handle.Dispose(); // freed natively once the cancelled calls have completed
+                ReleaseUserPoolSession();
             }
         }
 
@@ -709,15 +702,6 @@ namespace CognitoNative
                 ref _lastCredentials,
                 new DecodedCredentials(Utf8.BytesOf(native->AccessKeyId), native->Expiration, value));
             return value;
-        }
-
-        /// <summary>A pending call is over.</summary>
-        internal void Forget(PendingCall call)
-        {
-            lock (_pending)
-            {
-                _pending.Remove(call);
-            }
         }
 
         /// <summary>From the native identity-changed callback (library thread).</summary>
@@ -763,42 +747,26 @@ namespace CognitoNative
 
         private Task<T> Start<T>(PendingCall<T> call)
         {
-            lock (_pending)
-            {
-                if (_disposed)
-                {
-                    call.Handle.DangerousRelease();
-                    throw Disposed();
-                }
-                _pending.Add(call);
-            }
-            var userData = System.Runtime.InteropServices.GCHandle.Alloc(call);
-            CognitoStatus status;
-            ulong callId;
-            try
-            {
-                status = call.StartNative(System.Runtime.InteropServices.GCHandle.ToIntPtr(userData), out callId);
-            }
-            catch
-            {
-                userData.Free();
-                call.Abandon();
-                throw;
-            }
-            if (status != CognitoStatus.Ok)
-            {
-                // The callback will never run: undo everything here.
-                var error = Errors.ForStatus(status, "cognito_provider_get_*");
-                userData.Free();
-                call.Abandon();
-                return Task.FromException<T>(error);
-            }
-            call.OnStarted(callId, call.Handle.Generation);
-            if (_disposed)
-            {
-                call.CancelNative(); // Dispose ran before the call id was known
-            }
-            return call.Task;
+            return _calls.Start(call, Disposed, "cognito_provider_get_*");
+        }
+
+        /// <summary>The calls in flight (ended as cancelled by <see cref="Dispose()"/>).</summary>
+        internal CallSet Calls
+        {
+            get { return _calls; }
+        }
+
+        /// <summary>Starts a call on the provider (see <see cref="CallSet.Start{T}"/>).</summary>
+        internal Task<T> StartCall<T>(PendingCall<T> call, string function)
+        {
+            return _calls.Start(call, Disposed, function);
+        }
+
+        /// <summary>The current provider, referenced: the caller releases it (DangerousRelease) or hands
+        /// it to a call that does.</summary>
+        internal ProviderHandle AcquireProviderHandle()
+        {
+            return AcquireProvider();
         }
 
         /// <summary>Switches to a new native provider with the current options, logins and identity store
@@ -891,6 +859,7 @@ namespace CognitoNative
                 {
                     RegisterLoginsProvider(handle, login.Key, login.Value);
                 }
+                ApplyUserPoolSession(handle);
             }
             catch
             {
@@ -957,7 +926,7 @@ namespace CognitoNative
 
         private void ThrowIfDisposed()
         {
-            if (_disposed)
+            if (_calls.IsClosed)
             {
                 throw Disposed();
             }

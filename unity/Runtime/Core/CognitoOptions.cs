@@ -160,7 +160,7 @@ namespace CognitoNative
         }
 
         /// <summary>A flat JSON object; null values are left out (the library's defaults apply).</summary>
-        private sealed class JsonWriter
+        internal sealed class JsonWriter
         {
             private readonly StringBuilder _sb = new StringBuilder("{");
 

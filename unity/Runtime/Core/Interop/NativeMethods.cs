@@ -49,6 +49,39 @@ namespace CognitoNative.Interop
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate void StoreClearCallback(IntPtr userData, IntPtr poolId);
 
+        /// <summary><c>cognito_provider_sign</c>'s: the headers to add (a <c>cognito_header_t</c> array).</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void SignCallback(IntPtr userData, CognitoStatus status, IntPtr headers, UIntPtr count, IntPtr error);
+
+        /// <summary><c>cognito_provider_presign</c>'s: the URL and its expiration (seconds since the Unix epoch).</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void PresignCallback(IntPtr userData, CognitoStatus status, IntPtr url, long expiration, IntPtr error);
+
+        /// <summary>A sign-in step: a <c>cognito_sign_in_t</c>, or NULL on failure.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void SignInCallback(IntPtr userData, CognitoStatus status, IntPtr signIn, IntPtr error);
+
+        /// <summary>A user's tokens: a <c>cognito_user_tokens_t</c>, or NULL on failure.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void UserTokensCallback(IntPtr userData, CognitoStatus status, IntPtr tokens, IntPtr error);
+
+        /// <summary>A sign-up's outcome: a <c>cognito_sign_up_result_t</c>, or NULL on failure.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void SignUpCallback(IntPtr userData, CognitoStatus status, IntPtr result, IntPtr error);
+
+        /// <summary>An operation without a result.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void DoneCallback(IntPtr userData, CognitoStatus status, IntPtr error);
+
+        /// <summary>A string result (the TOTP secret of an MFA set-up).</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void StringCallback(IntPtr userData, CognitoStatus status, IntPtr value, IntPtr error);
+
+        /// <summary>A session ended: <paramref name="refused"/> (a C <c>bool</c>) when the pool refused its
+        /// refresh token (then <paramref name="error"/> says why), else signed out.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void SessionEndedCallback(IntPtr userData, byte refused, IntPtr error);
+
         // ---- library ----
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
@@ -104,7 +137,7 @@ namespace CognitoNative.Interop
             IntPtr storeUserData,
             out IntPtr provider);
 
-        /// <summary>Takes the raw pointer: only <see cref="ProviderHandle.ReleaseHandle"/> calls it.</summary>
+        /// <summary>Takes the raw pointer: only <see cref="ProviderHandle"/>'s release calls it.</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_provider_free(IntPtr provider);
 
@@ -162,5 +195,108 @@ namespace CognitoNative.Interop
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_provider_clear_identity_cache(ProviderHandle provider);
+
+        // ---- signing (cognito_sign_request_t is read inside the call: its pointers are pinned only for it) ----
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_provider_sign(
+            ProviderHandle provider, ref NativeSignRequest request, SignCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_provider_sign_cached(
+            ProviderHandle provider, ref NativeSignRequest request, out IntPtr headers);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void cognito_signed_headers_free(IntPtr headers);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_provider_presign(
+            ProviderHandle provider, ref NativeSignRequest request, uint expiresSecs, PresignCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_provider_presign_cached(
+            ProviderHandle provider, ref NativeSignRequest request, uint expiresSecs, out IntPtr url, out long expiration);
+
+        // ---- user pools (name/value arrays are cognito_header_t, pinned for the call) ----
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_new(byte[] userPoolId, byte[] clientId, byte[] optionsJson, out IntPtr pool);
+
+        /// <summary>Takes the raw pointer: only <see cref="UserPoolHandle"/>'s release calls it.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_free(IntPtr pool);
+
+        /// <summary><paramref name="flow"/>: <c>cognito_auth_flow_t</c> (0 SRP, 1 password).</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_sign_in(
+            UserPoolHandle pool, byte[] username, byte[] password, int flow, SignInCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_respond(
+            UserPoolHandle pool, ChallengeHandle challenge, IntPtr answers, UIntPtr answerCount,
+            SignInCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_associate_software_token(
+            UserPoolHandle pool, ChallengeHandle challenge, StringCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_verify_software_token(
+            UserPoolHandle pool, ChallengeHandle challenge, byte[] code, byte[] deviceName,
+            SignInCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_resume_saved(
+            UserPoolHandle pool, SignInCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_sign_up(
+            UserPoolHandle pool, byte[] username, byte[] password, IntPtr attributes, UIntPtr attributeCount,
+            SignUpCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_confirm_sign_up(
+            UserPoolHandle pool, byte[] username, byte[] code, DoneCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_resend_confirmation_code(
+            UserPoolHandle pool, byte[] username, DoneCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_forgot_password(
+            UserPoolHandle pool, byte[] username, DoneCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_pool_confirm_forgot_password(
+            UserPoolHandle pool, byte[] username, byte[] code, byte[] newPassword, DoneCallback callback, IntPtr userData, out ulong callId);
+
+        /// <summary>Takes the raw pointer: only <see cref="ChallengeHandle"/>'s release calls it.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_challenge_free(IntPtr challenge);
+
+        /// <summary><paramref name="refresh"/> is a C <c>bool</c>.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_session_tokens(
+            UserSessionHandle session, byte refresh, UserTokensCallback callback, IntPtr userData, out ulong callId);
+
+        /// <summary><paramref name="everywhere"/> is a C <c>bool</c>.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_session_sign_out(
+            UserSessionHandle session, byte everywhere, DoneCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_session_change_password(
+            UserSessionHandle session, byte[] previousPassword, byte[] proposedPassword, DoneCallback callback, IntPtr userData, out ulong callId);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_session_set_ended_callback(
+            UserSessionHandle session, SessionEndedCallback callback, IntPtr userData);
+
+        /// <summary>Takes the raw pointer: only <see cref="UserSessionHandle"/>'s release calls it.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_user_session_free(IntPtr session);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern CognitoStatus cognito_provider_set_user_pool_session(ProviderHandle provider, UserSessionHandle session);
     }
 }

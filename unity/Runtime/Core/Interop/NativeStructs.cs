@@ -28,4 +28,72 @@ namespace CognitoNative.Interop
         /// <summary>The service answer's HTTP status, or 0 (no answer: network, timeout, local).</summary>
         public ushort HttpStatus;
     }
+
+    /// <summary><c>cognito_header_t</c>: a name/value pair (HTTP headers, challenge parameters and
+    /// answers, user attributes), NUL-terminated UTF-8.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeHeader
+    {
+        public IntPtr Name;
+        public IntPtr Value;
+    }
+
+    /// <summary><c>cognito_sign_request_t</c>. Its pointers need to stay valid only during the call that
+    /// takes it. <c>bool</c> is a byte (blittable); the next pointer is aligned after it, as in C.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeSignRequest
+    {
+        public IntPtr Method;
+        public IntPtr Url;
+        public IntPtr Headers;
+        public UIntPtr HeaderCount;
+        public IntPtr Body;
+        public UIntPtr BodyLength;
+        public IntPtr PayloadSha256;
+        public byte UnsignedPayload;
+        public IntPtr Service;
+        public IntPtr Region;
+    }
+
+    /// <summary><c>cognito_signed_headers_t</c>, from <c>cognito_provider_sign_cached</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeSignedHeaders
+    {
+        public IntPtr Headers;
+        public UIntPtr Count;
+    }
+
+    /// <summary><c>cognito_sign_in_t</c>: a session (signed in) or a challenge, each a handle the callback's
+    /// receiver owns.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeSignIn
+    {
+        public IntPtr Session;
+        public IntPtr Challenge;
+        public IntPtr ChallengeName;
+        public IntPtr Parameters;
+        public UIntPtr ParameterCount;
+    }
+
+    /// <summary><c>cognito_sign_up_result_t</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeSignUpResult
+    {
+        public byte UserConfirmed;
+        public IntPtr UserSub;
+        public IntPtr DeliveryMedium;
+        public IntPtr Destination;
+    }
+
+    /// <summary><c>cognito_user_tokens_t</c> (secrets: copied into managed strings, never logged).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeUserTokens
+    {
+        public IntPtr IdToken;
+        public IntPtr AccessToken;
+        public IntPtr RefreshToken;
+        public IntPtr Username;
+        /// <summary>The id token's expiration, seconds since the Unix epoch (server time).</summary>
+        public long Expiration;
+    }
 }

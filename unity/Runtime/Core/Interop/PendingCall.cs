@@ -2,15 +2,14 @@ using System;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
-using AOT;
 
 namespace CognitoNative.Interop
 {
     /// <summary>
     /// One asynchronous native call in flight. Its <see cref="GCHandle"/> is the call's <c>user_data</c>;
-    /// the native completion (exactly once, on a library thread) frees it, releases the provider
-    /// reference the call holds, and completes the task. Continuations never run on the library
-    /// thread (<see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>).
+    /// the native completion (exactly once, on a library thread) frees it, releases the reference the
+    /// call holds on the native object it runs on, and completes the task. Continuations never run on
+    /// the library thread (<see cref="TaskCreationOptions.RunContinuationsAsynchronously"/>).
     /// </summary>
     internal abstract class PendingCall
     {
@@ -27,17 +26,18 @@ namespace CognitoNative.Interop
         private ulong _callId;
         private int _generation;
 
-        protected PendingCall(CognitoAWSCredentials owner, ProviderHandle handle, CancellationToken cancellationToken)
+        protected PendingCall(CallSet owner, NativeHandle handle, CancellationToken cancellationToken)
         {
             Owner = owner;
             Handle = handle;
             _cancellationToken = cancellationToken;
         }
 
-        internal CognitoAWSCredentials Owner { get; private set; }
+        /// <summary>The calls of the public object that made this one.</summary>
+        internal CallSet Owner { get; private set; }
 
-        /// <summary>The provider, referenced (DangerousAddRef) until the call completes.</summary>
-        internal ProviderHandle Handle { get; private set; }
+        /// <summary>The native object the call runs on, referenced (DangerousAddRef) until the call completes.</summary>
+        internal NativeHandle Handle { get; private set; }
 
         /// <summary>Starts the native call; returns its status.</summary>
         internal abstract CognitoStatus StartNative(IntPtr userData, out ulong callId);
@@ -119,7 +119,7 @@ namespace CognitoNative.Interop
         private readonly TaskCompletionSource<T> _tcs =
             new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        protected PendingCall(CognitoAWSCredentials owner, ProviderHandle handle, CancellationToken cancellationToken)
+        protected PendingCall(CallSet owner, NativeHandle handle, CancellationToken cancellationToken)
             : base(owner, handle, cancellationToken)
         {
         }
@@ -159,94 +159,6 @@ namespace CognitoNative.Interop
             else
             {
                 _tcs.TrySetException(error);
-            }
-        }
-    }
-
-    /// <summary><c>cognito_provider_get_identity_id</c>.</summary>
-    internal sealed class IdentityIdCall : PendingCall<string>
-    {
-        private static readonly NativeMethods.IdentityCallback Callback = OnComplete;
-
-        internal IdentityIdCall(CognitoAWSCredentials owner, ProviderHandle handle, CancellationToken cancellationToken)
-            : base(owner, handle, cancellationToken)
-        {
-        }
-
-        internal override CognitoStatus StartNative(IntPtr userData, out ulong callId)
-        {
-            return NativeMethods.cognito_provider_get_identity_id(Handle, Callback, userData, out callId);
-        }
-
-        [MonoPInvokeCallback(typeof(NativeMethods.IdentityCallback))]
-        private static void OnComplete(IntPtr userData, CognitoStatus status, IntPtr identityId, IntPtr error)
-        {
-            CognitoRuntime.EnterCallback();
-            IdentityIdCall call = null;
-            try
-            {
-                call = Take<IdentityIdCall>(userData);
-                if (status == CognitoStatus.Ok)
-                {
-                    call.Succeed(Utf8.FromNative(identityId));
-                }
-                else
-                {
-                    call.Fail(status, status == CognitoStatus.ErrCancelled ? null : Errors.FromCallback(status, error));
-                }
-            }
-            catch (Exception e)
-            {
-                // Never let an exception reach native code; never leave the task pending.
-                CognitoRuntime.ReportCallbackException("identity id completion", e);
-                if (call != null)
-                {
-                    call.FailUnexpected(e);
-                }
-            }
-        }
-    }
-
-    /// <summary><c>cognito_provider_get_credentials</c>.</summary>
-    internal sealed class CredentialsCall : PendingCall<ImmutableCredentials>
-    {
-        private static readonly NativeMethods.CredentialsCallback Callback = OnComplete;
-
-        internal CredentialsCall(CognitoAWSCredentials owner, ProviderHandle handle, CancellationToken cancellationToken)
-            : base(owner, handle, cancellationToken)
-        {
-        }
-
-        internal override CognitoStatus StartNative(IntPtr userData, out ulong callId)
-        {
-            return NativeMethods.cognito_provider_get_credentials(Handle, Callback, userData, out callId);
-        }
-
-        [MonoPInvokeCallback(typeof(NativeMethods.CredentialsCallback))]
-        private static void OnComplete(IntPtr userData, CognitoStatus status, IntPtr credentials, IntPtr error)
-        {
-            CognitoRuntime.EnterCallback();
-            CredentialsCall call = null;
-            try
-            {
-                call = Take<CredentialsCall>(userData);
-                if (status == CognitoStatus.Ok)
-                {
-                    call.Succeed(call.Owner.ToManaged(credentials));
-                }
-                else
-                {
-                    call.Fail(status, status == CognitoStatus.ErrCancelled ? null : Errors.FromCallback(status, error));
-                }
-            }
-            catch (Exception e)
-            {
-                // Never let an exception reach native code; never leave the task pending.
-                CognitoRuntime.ReportCallbackException("credentials completion", e);
-                if (call != null)
-                {
-                    call.FailUnexpected(e);
-                }
             }
         }
     }

@@ -28,6 +28,19 @@ namespace CognitoNative.Interop
             return bytes; // the last byte is already 0
         }
 
+        /// <summary>The UTF-8 length of <paramref name="s"/>, without a terminator.</summary>
+        internal static int ByteCount(string s)
+        {
+            return Strict.GetByteCount(s);
+        }
+
+        /// <summary>Writes <paramref name="s"/> as UTF-8 at <paramref name="at"/> (the room is there, with one
+        /// more byte for the terminator, which the caller writes); returns the bytes written.</summary>
+        internal static int Encode(string s, byte[] buffer, int at)
+        {
+            return Strict.GetBytes(s, 0, s.Length, buffer, at);
+        }
+
         /// <summary>Copies a NUL-terminated UTF-8 string; null for a NULL pointer.</summary>
         internal static string FromNative(IntPtr p)
         {
