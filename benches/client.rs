@@ -10,7 +10,7 @@
 //! ```text
 //! bench-client <scenario> --endpoint URL --region R --pool POOL [--runs N] [--warmup W]
 //!              [--callers N] [--logins N] [--concurrency C] [--iters N]
-//!              [--players N] [--mode unauth|developer] [--scale F]
+//!              [--players N] [--mode unauth|developer] [--scale F] [--logins-timeout-ms N]
 //! ```
 //! The emulator's test CA comes from `AWS_CA_BUNDLE`; in the `storm` scenario's developer mode the
 //! game server's AWS credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`.
@@ -357,6 +357,8 @@ async fn capacity(args: &Args) -> Result<Value, String> {
 
 /// The emulator's developer provider name (`cognito_emulator::DEFAULT_DEVELOPER_PROVIDER_NAME`).
 const DEVELOPER_PROVIDER: &str = "login.cognitonative.emulator";
+/// `storm`: failures are counted by message, at most this many distinct ones.
+const STORM_ERROR_KINDS: usize = 20;
 
 /// A login storm: `--players` players start at once, each with a provider of its own, all on one
 /// connection pool and behind the process's rate limiter, configured with the account's quotas
@@ -364,6 +366,8 @@ const DEVELOPER_PROVIDER: &str = "login.cognitonative.emulator";
 /// GetCredentialsForIdentity; `--mode developer`: the game server's signed
 /// GetOpenIdTokenForDeveloperIdentity (a `DeveloperIdentityClient`, credentials from the
 /// environment) feeds each player's provider, which then calls GetCredentialsForIdentity.
+/// `--logins-timeout-ms`: the providers' `logins_timeout` (default: the library's, 30 s), which
+/// bounds the developer identity source, and so its wait for a slot of the quota.
 async fn storm(args: &Args) -> Result<Value, String> {
     let players = args.number("players", 1_000) as usize;
     let mode = args.text("mode", "unauth").to_owned();
@@ -381,9 +385,13 @@ async fn storm(args: &Args) -> Result<Value, String> {
         ..Default::default()
     };
     let shared = args.own_pool()?;
+    let logins_timeout = args.options.get("logins-timeout-ms").copied();
     let config = || {
         let mut config = args.config(Some(shared.clone()));
         config.rate_limits = rate_limits.clone();
+        if let Some(ms) = logins_timeout {
+            config.logins_timeout = Duration::from_millis(ms);
+        }
         config
     };
     let backend = match mode.as_str() {
@@ -426,10 +434,17 @@ async fn storm(args: &Args) -> Result<Value, String> {
     let start = Instant::now();
     let mut times_ns = Vec::with_capacity(players);
     let mut first_error = None;
+    let mut errors = std::collections::BTreeMap::<String, u64>::new();
     for task in tasks {
         match task.await.map_err(|e| e.to_string()).and_then(|r| r) {
             Ok(done) => times_ns.push(done.saturating_duration_since(start).as_nanos() as u64),
             Err(e) => {
+                // Failures by message: at most STORM_ERROR_KINDS distinct ones, the rest together.
+                let key = match errors.contains_key(&e) || errors.len() < STORM_ERROR_KINDS {
+                    true => e.clone(),
+                    false => "(other messages)".to_owned(),
+                };
+                *errors.entry(key).or_default() += 1;
                 first_error.get_or_insert(e);
             }
         }
@@ -443,9 +458,10 @@ async fn storm(args: &Args) -> Result<Value, String> {
         .fold((0, 0), |(s, t), op| (s + op.sent, t + op.throttled));
     Ok(json!({
         "mode": mode, "players": players, "ok": times_ns.len(), "failed": players - times_ns.len(),
-        "first_error": first_error, "p50_ns": percentile(&times_ns, 0.50),
+        "first_error": first_error, "error_counts": errors, "p50_ns": percentile(&times_ns, 0.50),
         "p99_ns": percentile(&times_ns, 0.99), "elapsed_ns": elapsed, "scale": scale,
         "sent": sent, "throttled": throttled, "stats": stats,
+        "logins_timeout_ms": config().logins_timeout.as_millis() as u64,
     }))
 }
 

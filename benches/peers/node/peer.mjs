@@ -222,6 +222,13 @@ async function fanout() {
 const DEVELOPER_PROVIDER = "login.cognitonative.emulator";
 
 // The q quantile of sorted values (nearest rank), or null when there are none.
+// Failures by message (storm): at most STORM_ERROR_KINDS distinct ones, the rest counted together.
+const STORM_ERROR_KINDS = 20;
+function countError(errors, text) {
+  const key = errors.has(text) || errors.size < STORM_ERROR_KINDS ? text : "(other messages)";
+  errors.set(key, (errors.get(key) ?? 0) + 1);
+}
+
 function percentile(sorted, q) {
   if (sorted.length === 0) return null;
   return sorted[Math.max(1, Math.ceil(q * sorted.length - 1e-9)) - 1];
@@ -238,6 +245,7 @@ async function storm() {
   const client = new CognitoIdentityClient(clientConfig());
   const times = [];
   let failed = 0, firstError;
+  const errors = new Map();
   const player = async (i) => {
     try {
       let provider;
@@ -259,6 +267,7 @@ async function storm() {
     } catch (e) {
       failed++;
       firstError ??= errorText(e);
+      countError(errors, errorText(e));
     }
   };
   const t0 = now();
@@ -268,6 +277,7 @@ async function storm() {
   times.sort((a, b) => a - b);
   return {
     mode: opts.mode, players: opts.players, ok: times.length, failed, first_error: firstError ?? null,
+    error_counts: Object.fromEntries(errors),
     p50_ns: percentile(times, 0.5), p99_ns: percentile(times, 0.99), elapsed_ns: Number(elapsed),
   };
 }

@@ -123,6 +123,15 @@ def error_text(e):
     return f"{type(e).__name__}: {e}"[:500]
 
 
+# Failures by message (storm): at most this many distinct ones, the rest counted together.
+STORM_ERROR_KINDS = 20
+
+
+def count_error(errors, text):
+    key = text if text in errors or len(errors) < STORM_ERROR_KINDS else "(other messages)"
+    errors[key] = errors.get(key, 0) + 1
+
+
 def cold():
     runs, errors, first_error, identity_id = [], 0, None, None
     for i in range(ARGS.warmup + ARGS.runs):
@@ -250,7 +259,7 @@ def storm():
     developer = ARGS.mode == "developer"
     client = new_client(signed=developer)
     lock = threading.Lock()
-    times, failed, first_error = [], 0, None
+    times, failed, first_error, errors = [], 0, None, {}
 
     def player(i):
         nonlocal failed, first_error
@@ -272,6 +281,7 @@ def storm():
             with lock:
                 failed += 1
                 first_error = first_error or error_text(e)
+                count_error(errors, error_text(e))
 
     pool = ThreadPoolExecutor(max_workers=ARGS.workers)
     pool.submit(lambda: None).result()  # one thread up before the clock starts
@@ -285,7 +295,8 @@ def storm():
     times.sort()
     return {
         "mode": ARGS.mode, "players": ARGS.players, "workers": ARGS.workers, "ok": len(times),
-        "failed": failed, "first_error": first_error, "p50_ns": percentile(times, 0.50),
+        "failed": failed, "first_error": first_error, "error_counts": errors,
+        "p50_ns": percentile(times, 0.50),
         "p99_ns": percentile(times, 0.99), "elapsed_ns": elapsed,
     }
 

@@ -62,6 +62,8 @@ enum Mode {
 
 /// The emulator's developer provider name.
 const DEVELOPER_PROVIDER: &str = "login.cognitonative.emulator";
+/// `storm`: failures are counted by message, at most this many distinct ones.
+const STORM_ERROR_KINDS: usize = 20;
 
 #[derive(Debug, Clone)]
 struct Args {
@@ -466,16 +468,23 @@ async fn storm(setup: &Setup) -> Result<Map<String, Value>, String> {
     barrier.wait().await;
     let t0 = Instant::now();
     let (mut times, mut first_error) = (Vec::with_capacity(args.players), None::<String>);
+    let mut errors = std::collections::BTreeMap::<String, u64>::new();
     while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok((Ok(_), done)) => times.push(done.saturating_duration_since(t0).as_nanos() as u64),
-            Ok((Err(e), _)) => {
-                first_error.get_or_insert(e);
+        let e = match joined {
+            Ok((Ok(_), done)) => {
+                times.push(done.saturating_duration_since(t0).as_nanos() as u64);
+                continue;
             }
-            Err(e) => {
-                first_error.get_or_insert(format!("task: {e}"));
-            }
-        }
+            Ok((Err(e), _)) => e,
+            Err(e) => format!("task: {e}"),
+        };
+        // Failures by message: at most STORM_ERROR_KINDS distinct ones, the rest together.
+        let key = match errors.contains_key(&e) || errors.len() < STORM_ERROR_KINDS {
+            true => e.clone(),
+            false => "(other messages)".to_owned(),
+        };
+        *errors.entry(key).or_default() += 1;
+        first_error.get_or_insert(e);
     }
     let elapsed = t0.elapsed();
     times.sort_unstable();
@@ -488,6 +497,7 @@ async fn storm(setup: &Setup) -> Result<Map<String, Value>, String> {
     out.insert("ok".into(), json!(times.len()));
     out.insert("failed".into(), json!(args.players - times.len()));
     out.insert("first_error".into(), json!(first_error));
+    out.insert("error_counts".into(), json!(errors));
     out.insert("p50_ns".into(), json!(percentile(&times, 0.50)));
     out.insert("p99_ns".into(), json!(percentile(&times, 0.99)));
     out.insert("elapsed_ns".into(), json!(elapsed.as_nanos() as u64));
