@@ -10,13 +10,20 @@
 //! ```text
 //! bench-client <scenario> --endpoint URL --region R --pool POOL [--runs N] [--warmup W]
 //!              [--callers N] [--logins N] [--concurrency C] [--iters N]
+//!              [--players N] [--mode unauth|developer] [--scale F] [--logins-timeout-ms N]
 //! bench-client launch --endpoint URL --region R --pool POOL --case a|b|c|d --state-dir DIR
 //!              [--ask-after-ms 500]
 //! ```
-//! The emulator's test CA comes from `AWS_CA_BUNDLE`.
+//! The emulator's test CA comes from `AWS_CA_BUNDLE`; in the `storm` scenario's developer mode the
+//! game server's AWS credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`.
 
-use cognito_native::{Config, CredentialsProvider, FileIdentityStore, HttpClient, TlsOptions};
+use cognito_native::quotas::AWS_DEFAULT_QUOTAS;
+use cognito_native::{
+    Config, CredentialsProvider, DeveloperIdentityClient, DeveloperTokenRequest, FileIdentityStore,
+    HttpClient, Limiting, RateLimits, TlsOptions,
+};
 use futures_util::stream::{self, StreamExt};
+use futures_util::FutureExt;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,7 +39,7 @@ struct Args {
     pool: String,
     ca_pem: Vec<u8>,
     options: HashMap<String, u64>,
-    /// Text options other than the three above (`--case`, `--state-dir`).
+    /// Options that are not whole numbers (`--mode`, `--scale`, `--case`, `--state-dir`).
     texts: HashMap<String, String>,
 }
 
@@ -44,6 +51,7 @@ impl Args {
             .ok_or("usage: bench-client <scenario> --endpoint URL ...")?;
         let mut strings = HashMap::new();
         let mut options = HashMap::new();
+        let mut texts = HashMap::new();
         while let Some(flag) = argv.next() {
             let name = flag
                 .strip_prefix("--")
@@ -51,8 +59,11 @@ impl Args {
                 .to_owned();
             let value = argv.next().ok_or_else(|| format!("{flag} needs a value"))?;
             match name.as_str() {
-                "endpoint" | "region" | "pool" | "case" | "state-dir" => {
+                "endpoint" | "region" | "pool" => {
                     strings.insert(name, value);
+                }
+                "mode" | "scale" | "case" | "state-dir" => {
+                    texts.insert(name, value);
                 }
                 _ => {
                     let n = value
@@ -75,12 +86,16 @@ impl Args {
             pool: take("pool")?,
             ca_pem: std::fs::read(&ca).map_err(|e| format!("{ca}: {e}"))?,
             options,
-            texts: strings,
+            texts,
         })
     }
 
     fn number(&self, name: &str, default: u64) -> u64 {
         self.options.get(name).copied().unwrap_or(default)
+    }
+
+    fn text<'a>(&'a self, name: &str, default: &'a str) -> &'a str {
+        self.texts.get(name).map_or(default, String::as_str)
     }
 
     /// A provider config for the emulator, on `http_client` or else on the process's shared
@@ -342,6 +357,122 @@ async fn capacity(args: &Args) -> Result<Value, String> {
     .await)
 }
 
+/// The emulator's developer provider name (`cognito_emulator::DEFAULT_DEVELOPER_PROVIDER_NAME`).
+const DEVELOPER_PROVIDER: &str = "login.cognitonative.emulator";
+/// `storm`: failures are counted by message, at most this many distinct ones.
+const STORM_ERROR_KINDS: usize = 20;
+
+/// A login storm: `--players` players start at once, each with a provider of its own, all on one
+/// connection pool and behind the process's rate limiter, configured with the account's quotas
+/// (AWS's defaults × `--scale`, which is how the emulator is started). `--mode unauth`: GetId +
+/// GetCredentialsForIdentity; `--mode developer`: the game server's signed
+/// GetOpenIdTokenForDeveloperIdentity (a `DeveloperIdentityClient`, credentials from the
+/// environment) feeds each player's provider, which then calls GetCredentialsForIdentity.
+/// `--logins-timeout-ms`: the providers' `logins_timeout` (default: the library's, 30 s), which
+/// bounds the developer identity source, and so its wait for a slot of the quota.
+async fn storm(args: &Args) -> Result<Value, String> {
+    let players = args.number("players", 1_000) as usize;
+    let mode = args.text("mode", "unauth").to_owned();
+    let scale: f64 = args
+        .text("scale", "1")
+        .parse()
+        .map_err(|_| "--scale needs a number".to_string())?;
+    let rate_limits = RateLimits {
+        rates: AWS_DEFAULT_QUOTAS
+            .iter()
+            .map(|(quota, rate)| ((*quota).to_owned(), rate * scale))
+            .collect(),
+        // The emulator is not an AWS endpoint: limit it too.
+        limiting: Limiting::Always,
+        ..Default::default()
+    };
+    let shared = args.own_pool()?;
+    let logins_timeout = args.options.get("logins-timeout-ms").copied();
+    let config = || {
+        let mut config = args.config(Some(shared.clone()));
+        config.rate_limits = rate_limits.clone();
+        if let Some(ms) = logins_timeout {
+            config.logins_timeout = Duration::from_millis(ms);
+        }
+        config
+    };
+    let backend = match mode.as_str() {
+        "unauth" => None,
+        "developer" => Some(Arc::new(
+            DeveloperIdentityClient::new(config(), None).map_err(|e| e.to_string())?,
+        )),
+        other => return Err(format!("--mode is unauth or developer, not {other}")),
+    };
+    let pool = args.pool.clone();
+    let release = Arc::new(tokio::sync::Barrier::new(players + 1));
+    let tasks: Vec<_> = (0..players)
+        .map(|i| {
+            let (config, backend, release, pool) =
+                (config(), backend.clone(), release.clone(), pool.clone());
+            tokio::spawn(async move {
+                release.wait().await;
+                let provider = CredentialsProvider::new(config).map_err(|e| e.to_string())?;
+                if let Some(backend) = backend {
+                    let request =
+                        DeveloperTokenRequest::new(pool, DEVELOPER_PROVIDER, format!("player-{i}"));
+                    provider
+                        .set_developer_identity_source(Arc::new(move || {
+                            let (backend, request) = (backend.clone(), request.clone());
+                            async move {
+                                backend
+                                    .get_open_id_token_for_developer_identity(&request)
+                                    .await
+                            }
+                            .boxed()
+                        }))
+                        .map_err(|e| e.to_string())?;
+                }
+                provider.credentials().await.map_err(|e| e.to_string())?;
+                Ok::<_, String>(Instant::now())
+            })
+        })
+        .collect();
+    release.wait().await;
+    let start = Instant::now();
+    let mut times_ns = Vec::with_capacity(players);
+    let mut first_error = None;
+    let mut errors = std::collections::BTreeMap::<String, u64>::new();
+    for task in tasks {
+        match task.await.map_err(|e| e.to_string()).and_then(|r| r) {
+            Ok(done) => times_ns.push(done.saturating_duration_since(start).as_nanos() as u64),
+            Err(e) => {
+                // Failures by message: at most STORM_ERROR_KINDS distinct ones, the rest together.
+                let key = match errors.contains_key(&e) || errors.len() < STORM_ERROR_KINDS {
+                    true => e.clone(),
+                    false => "(other messages)".to_owned(),
+                };
+                *errors.entry(key).or_default() += 1;
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    let elapsed = elapsed_ns(start);
+    times_ns.sort_unstable();
+    let stats = cognito_native::stats::snapshot();
+    let (sent, throttled) = stats
+        .operations
+        .values()
+        .fold((0, 0), |(s, t), op| (s + op.sent, t + op.throttled));
+    Ok(json!({
+        "mode": mode, "players": players, "ok": times_ns.len(), "failed": players - times_ns.len(),
+        "first_error": first_error, "error_counts": errors, "p50_ns": percentile(&times_ns, 0.50),
+        "p99_ns": percentile(&times_ns, 0.99), "elapsed_ns": elapsed, "scale": scale,
+        "sent": sent, "throttled": throttled, "stats": stats,
+        "logins_timeout_ms": config().logins_timeout.as_millis() as u64,
+    }))
+}
+
+/// The `q` quantile of sorted values (nearest rank), or null when there are none.
+fn percentile(sorted: &[u64], q: f64) -> Option<u64> {
+    let rank = ((q * sorted.len() as f64 - 1e-9).ceil() as usize).max(1);
+    sorted.get(rank - 1).copied()
+}
+
 // ---- launch: process start to credentials (benches/launch.py) ------------------------------------
 
 /// `LAUNCH_T0_UNIX_NS`: the wall-clock time (ns since the epoch) the driver took just before it
@@ -415,6 +546,7 @@ async fn main() {
         "cached" => cached(&args).await,
         "floor" => floor(&args).await,
         "capacity" => capacity(&args).await,
+        "storm" => storm(&args).await,
         "launch" => launch(&args, t_main).await,
         other => Err(format!("unknown scenario {other}")),
     };

@@ -2,11 +2,13 @@
 """Runs the peer benchmark (scripts/bench.sh builds and installs what it needs first).
 
 Starts the bundled emulator over HTTPS on 127.0.0.1, runs every client through the same scenarios
-(P1 cold, P3 coalescing, P4 fan-out; clients speak the protocol of benches/peers/README.md), our
-cached reads from Rust, C and C# (P2), the footprint (P5/P6), the launch on a network with latency
-(P8, benches/launch.py), and writes BENCHMARKS.md and benches/chart.png. Everything runs in one go,
-on one machine, against one emulator build. `--only launch` runs only P8 and rewrites only its
-section of BENCHMARKS.md.
+(P1 cold, P3 coalescing, P4 fan-out, P7 login storm against the emulator's request quotas; clients
+speak the protocol of benches/peers/README.md), our cached reads from Rust, C and C# (P2), the
+footprint (P5/P6), the launch on a network with latency (P8, benches/launch.py), and writes
+BENCHMARKS.md and benches/chart.png. Everything runs in one go, on one machine, against one emulator
+build. `--only storm` runs P7 alone and replaces just its section (and its goals) in the existing
+BENCHMARKS.md, keeping every other figure as it was; `--only launch` runs only P8 and rewrites only
+its section.
 """
 
 import argparse
@@ -14,12 +16,14 @@ import datetime
 import json
 import os
 import platform
+import re
 import signal
 import ssl
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -31,16 +35,33 @@ PEERS = REPO / "target" / "bench-peers"
 GUEST_POOL = "us-east-1:00000000-0000-4000-8000-000000000001"
 REGION = "us-east-1"
 OURS = "cognito-native"
+# AWS's default request quotas per second ("Quotas in Amazon Cognito"; src/quotas.rs
+# AWS_DEFAULT_QUOTAS) of the operations a login storm sends.
+STORM_QUOTAS = {"GetId": 25, "GetCredentialsForIdentity": 200, "GetOpenIdTokenForDeveloperIdentity": 50}
+# The storm issue 16 asks for (the default).
+ISSUE_STORM_PLAYERS = 10_000
+# The longest a request waits for a slot of its quota: RateLimits::default().max_wait (src/quotas.rs).
+LIMITER_MAX_WAIT_MS = 120_000
+# P7's extra run of ours in developer mode, with the library's default logins timeout.
+OURS_DEFAULT_LOGINS_TIMEOUT = OURS + " (default logins timeout)"
+# The operations of each storm mode; the binding quota is the lowest of their rates.
+STORM_MODES = {
+    "unauth": ("GetId", "GetCredentialsForIdentity"),
+    "developer": ("GetOpenIdTokenForDeveloperIdentity", "GetCredentialsForIdentity"),
+}
 
 
 class Emulator:
     """`cognito-native emulate --tls` in a child process, stopped on exit."""
 
-    def __init__(self):
+    def __init__(self, quotas=None):
         self.ca = OUT / "emulator-ca.pem"
+        quota_args = []
+        for op, rate in sorted((quotas or {}).items()):
+            quota_args += ["--quota", "{}={}".format(op, rate)]
         self.proc = subprocess.Popen(
             [str(REPO / "target/release/cognito-native"), "emulate", "--tls", "--port", "0",
-             "--ca-out", str(self.ca)],
+             "--ca-out", str(self.ca)] + quota_args,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline()
         if not line:
@@ -57,6 +78,10 @@ class Emulator:
 
     def requests(self):
         return self.admin("GET", "/stats")["total"]
+
+    def quotas(self):
+        """{"rates": {op: rate}, "throttled": {op: requests refused}}"""
+        return self.admin("GET", "/quotas")
 
     def reset(self):
         self.admin("POST", "/reset")
@@ -134,18 +159,19 @@ class Bench:
             "AWS_EC2_METADATA_DISABLED": "true",
         })
 
-    def restart_emulator(self):
-        """A fresh emulator (for fan-out runs, so each starts with no identities)."""
+    def restart_emulator(self, quotas=None):
+        """A fresh emulator (for fan-out and storm runs, so each starts with no identities and,
+        with `quotas`, full quota buckets)."""
         self.emulator.stop()
         ca = self.emulator.ca
-        self.emulator = Emulator()
+        self.emulator = Emulator(quotas)
         assert self.emulator.ca == ca
 
-    def client_run(self, client, scenario, *options, timeout=600):
+    def client_run(self, client, scenario, *options, timeout=600, env=None):
         command = client.command + [scenario, "--endpoint", self.emulator.url,
                                     "--region", REGION, "--pool", GUEST_POOL]
         command += [str(o) for o in options]
-        result, rss = run(command, self.env, timeout)
+        result, rss = run(command, env or self.env, timeout)
         client.version = result.get("version", client.version)
         return result, rss
 
@@ -291,16 +317,109 @@ class Bench:
             f["so_bytes"] / 2**20, f["rss_after_init"] / 2**20, f["per_provider_no_identity"],
             f["per_provider_identity"]))
 
+    # ---- P7 login storm ----------------------------------------------------------------------
+
+    def storm(self):
+        players, scale = self.args.storm_players, self.args.storm_scale
+        rates = {op: rate * scale for op, rate in STORM_QUOTAS.items()}
+        # The game server's AWS credentials (developer mode): the emulator's test keys, handed to
+        # every client as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, where each SDK's default
+        # credential chain finds them. Never printed.
+        developer_env = dict(self.env, **test_keys())
+        started = time.monotonic()
+        runs = []
+        for mode, ops in STORM_MODES.items():
+            binding = min(ops, key=lambda op: rates[op])
+            bound = players / rates[binding]
+            for client, name, label, extra in self.storm_clients(mode):
+                self.restart_emulator(rates)
+                result, rss = self.client_run(
+                    client, "storm", "--players", players, "--mode", mode, "--scale", scale, *extra,
+                    timeout=1800, env=developer_env if mode == "developer" else self.env)
+                # Stats first: its own request is the one connection of the driver's it counts.
+                stats = self.emulator.admin("GET", "/stats")
+                quotas = self.emulator.quotas()
+                throttled = sum(quotas["throttled"].values())
+                seconds = result["elapsed_ns"] / 1e9
+                row = {
+                    "mode": mode, "client": name, "label": label,
+                    "players": result["players"], "ok": result["ok"], "failed": result["failed"],
+                    "first_error": result.get("first_error"), "error_counts": result.get("error_counts", {}),
+                    "p50_s": (result["p50_ns"] or 0) / 1e9, "p99_s": (result["p99_ns"] or 0) / 1e9,
+                    "seconds": seconds, "bound_s": bound, "binding": binding,
+                    "sent": stats["total"], "by_operation": stats["counts"],
+                    "throttled": throttled, "throttled_by_operation": quotas["throttled"],
+                    "connections": stats["connections"] - 1,
+                    "peak_rss": rss,
+                }
+                if "workers" in result:
+                    row["workers"] = result["workers"]
+                if "stats" in result:  # ours: the library's own view of the same run
+                    row["library"] = {"sent": result["sent"], "throttled": result["throttled"],
+                                      "operations": result["stats"]["operations"]}
+                    row["logins_timeout_ms"] = result["logins_timeout_ms"]
+                runs.append(row)
+                self.log("P7 storm {:<9} {:<24} {:5d} ok {:5d} failed, {:6d} of {:6d} requests "
+                         "throttled, p50 {:6.2f} s p99 {:6.2f} s, total {:6.2f} s = {:.2f}x the bound"
+                         .format(mode, name, row["ok"], row["failed"], throttled,
+                                 row["sent"], row["p50_s"], row["p99_s"], seconds,
+                                 ratio(seconds, bound)))
+        self.results["storm"] = {"players": players, "scale": scale, "rates": rates, "runs": runs,
+                                 "wall_s": time.monotonic() - started}
+
+    def storm_clients(self, mode):
+        """(client, name, label, extra options) of each P7 run in `mode`.
+
+        Developer mode: each player's provider asks its developer identity source (the game
+        server's GetOpenIdTokenForDeveloperIdentity, in the same process) within the provider's
+        logins timeout, 30 s by default, and that request waits there for its slot of the quota.
+        In a storm longer than that, every player queued past 30 s would fail: ours is given the
+        limiter's longest wait for a slot instead (the configuration the README's quota section
+        asks for), and is run once more with the default to show what it costs."""
+        runs = []
+        for client in self.clients:
+            if client.name == OURS and mode == "developer":
+                runs.append((client, client.name, client.label,
+                             ("--logins-timeout-ms", LIMITER_MAX_WAIT_MS)))
+                runs.append((client, OURS_DEFAULT_LOGINS_TIMEOUT,
+                             client.label + ", default logins timeout (30 s)", ()))
+            else:
+                runs.append((client, client.name, client.label, ()))
+        return runs
+
     def run_all(self):
         try:
+            if self.args.only == "storm":
+                self.storm()
+                return
+            if self.args.only == "launch":
+                self.results["launch"] = launch.run(self, GUEST_POOL, OUT)
+                return
             self.cold()
             self.cached()
             self.coalesce()
             self.footprint()
             self.fanout()
+            # P8 on the emulator the fan-out left (no quotas); P7 starts one with quotas per run.
             self.results["launch"] = launch.run(self, GUEST_POOL, OUT)
+            self.storm()
         finally:
             self.emulator.stop()
+
+
+def test_keys():
+    """The emulator's SigV4 test keys, read from its source (TEST_ACCESS_KEY_ID and
+    TEST_SECRET_ACCESS_KEY in emulator/src/lib.rs), as the environment of a game server."""
+    source = (REPO / "emulator/src/lib.rs").read_text()
+
+    def const(name):
+        match = re.search(r'pub const {}: &str = "([^"]+)";'.format(name), source)
+        if not match:
+            raise SystemExit("{} not found in emulator/src/lib.rs".format(name))
+        return match.group(1)
+
+    return {"AWS_ACCESS_KEY_ID": const("TEST_ACCESS_KEY_ID"),
+            "AWS_SECRET_ACCESS_KEY": const("TEST_SECRET_ACCESS_KEY")}
 
 
 # ---- report ---------------------------------------------------------------------------------------
@@ -432,6 +551,8 @@ def report(bench, path_md, path_png):
         ("RSS after init ≤ 8 MiB", "{:.1f} MiB".format(f["rss_after_init"] / 2**20),
          f["rss_after_init"] <= 8 * 2**20),
     ]
+    lines += [""] + storm_section(bench)
+    goals += storm_goals(bench)
     if "launch" in r:
         lines += [""] + launch.section(r["launch"])[:-1]
 
@@ -441,6 +562,202 @@ def report(bench, path_md, path_png):
               "", "![ratios](benches/chart.png)", ""]
     path_md.write_text("\n".join(lines))
     chart(bench, path_png)
+    return goals
+
+
+STORM_TITLES = {
+    "unauth": "unauthenticated: GetId + GetCredentialsForIdentity",
+    "developer": "developer-authenticated: GetOpenIdTokenForDeveloperIdentity + GetCredentialsForIdentity",
+}
+
+
+def seconds(s):
+    return "{:.2f} s".format(s)
+
+
+def failure_cause(message):
+    """What a failed login ran into, read from its error message."""
+    m = message.lower()
+    if any(w in m for w in ("toomanyrequests", "rate exceeded", "throttl")):
+        return "throttled"
+    if any(w in m for w in ("timeout", "timed out", "did not answer within")):
+        return "timeout"
+    if any(w in m for w in ("connect", "socket", "reset", "closed", "eof", "broken pipe", "dispatch failure")):
+        return "connection"
+    return "other"
+
+
+def failures(r):
+    """The failed logins of a run and their causes: "0", or "8,817: throttled 8,817"."""
+    if not r["failed"]:
+        return "0"
+    causes = {}
+    for message, n in r.get("error_counts", {}).items():
+        cause = failure_cause(message)
+        causes[cause] = causes.get(cause, 0) + n
+    return "{:,}: {}".format(r["failed"], ", ".join(
+        "{} {:,}".format(cause, n) for cause, n in sorted(causes.items(), key=lambda kv: -kv[1])))
+
+
+def minutes(s):
+    s = round(s)
+    return "{} min {:02d} s".format(s // 60, s % 60) if s >= 60 else "{} s".format(s)
+
+
+def storm_section(bench, alone=False):
+    """The P7 section of BENCHMARKS.md (a list of lines)."""
+    st = bench.results["storm"]
+    rates, players, scale = st["rates"], st["players"], st["scale"]
+    workers = next((r["workers"] for r in st["runs"] if "workers" in r), None)
+    lines = ["## P7 login storm: {:,} players at once, Cognito's default quotas × {:g}".format(players, scale),
+             "",
+             "The emulator enforces AWS's default request quotas × {:g}: {} (a token bucket per operation "
+             "holding one second of requests, full at the start; beyond it TooManyRequestsException, "
+             "as Cognito answers). Each client run gets a fresh emulator (full buckets, no identities). "
+             "All players start at once, each with its own credentials provider where the SDK has one: "
+             "ours, one `CredentialsProvider` per player on one connection pool, with the client-side "
+             "rate limiter set to the same quotas (`RateLimits` with AWS's defaults × {:g}, "
+             "`Limiting::Always`: a user who configured the account's quotas; it sends at most half a "
+             "second's requests at once, then paces them); JS v3, one provider per player "
+             "(`fromCognitoIdentityPool`; developer: `fromCognitoIdentity` with the backend's identity "
+             "id and token) on one shared `CognitoIdentityClient`; the Rust SDK, one task per player on "
+             "one shared client; boto3, one shared client and every player submitted at once to a pool "
+             "of {} threads (boto3 blocks a thread per call: a game server sizes a pool rather than "
+             "start {:,} threads)."
+             .format(scale, ", ".join("{} {:g}/s".format(op, rates[op]) for op in STORM_QUOTAS),
+                     scale, workers or "?", players),
+             "",
+             "Peers keep their SDK's default retries, which in the pinned versions are all \"standard\": "
+             "3 attempts, backoff on throttling rand × min(1 s × 2^i, 20 s), and a retry budget of "
+             "500 tokens that a throttled retry costs 5 of (JS v3 and boto3: per client; Rust SDK: "
+             "per process) — after 100 retries without successes to refill it, throttled requests "
+             "fail at once. (`@smithy/core` 3.41 util-retry; `aws-smithy-runtime` 1.16 with "
+             "`BehaviorVersion::latest()`; botocore 1.44.5, whose default `retry_mode` is now "
+             "`standard`, not legacy.) Each attempt is bounded at 30 s, each connect at 10 s (ours: "
+             "5 s, its default).",
+             "",
+             "unauthenticated: GetId (no logins) then GetCredentialsForIdentity; developer: the game "
+             "server's SigV4-signed GetOpenIdTokenForDeveloperIdentity (the emulator's test keys, from "
+             "the environment) with `login.cognitonative.emulator` = `player-<i>`, then "
+             "GetCredentialsForIdentity with the token under `cognito-identity.amazonaws.com`. Ours "
+             "asks the game server's `DeveloperIdentityClient` from each provider's developer identity "
+             "source, which a provider waits for at most its logins timeout (30 s by default); there "
+             "that request waits for its slot of the quota, so ours runs with the logins timeout set "
+             "to the limiter's longest wait for a slot ({} s, `RateLimits::max_wait`'s default), and "
+             "once more with the default 30 s.".format(LIMITER_MAX_WAIT_MS // 1000),
+             "",
+             "Time to credentials is per player from the common start. Failed logins are players "
+             "without credentials, by the cause their error names (throttled: TooManyRequestsException; "
+             "timeout; connection). Throttled requests and requests sent are the emulator's counts "
+             "(its admin API); connections are those it accepted during the run, each a TCP and a TLS "
+             "handshake (the Rust SDK's pool has no limit and opens one per request in flight; JS v3's "
+             "agent keeps at most 50 sockets and queues the rest; boto3's pool keeps 10 and opens more "
+             "for its threads when they need them). Bound = players ÷ the binding quota's rate: the "
+             "least time any client can take without being throttled; a total under the bound means "
+             "players gave up, not a faster storm."]
+    size = ("Issue 16's size (`--storm-players`, default {:,})".format(ISSUE_STORM_PLAYERS)
+            if players == ISSUE_STORM_PLAYERS else
+            "Issue 16 asks for {:,} players; this run had {:,} (`--storm-players`)".format(
+                ISSUE_STORM_PLAYERS, players))
+    lines += ["", "{}, at quotas × {:g} (`--storm-scale`): the whole P7 took {} on this 2-core "
+              "machine.".format(size, scale, minutes(st["wall_s"]))]
+    # Whether the machine, not the quotas, failed logins: failures naming a connection or a
+    # timeout other than ours' logins timeout (which is the quota's queue).
+    unlike = []
+    for r in st["runs"]:
+        if r["client"] == OURS_DEFAULT_LOGINS_TIMEOUT:
+            continue
+        n = sum(c for m, c in r.get("error_counts", {}).items() if failure_cause(m) != "throttled")
+        if n:
+            unlike.append("{} ({}) {:,}".format(r["label"], r["mode"], n))
+    if unlike:
+        lines[-1] += (" Failed logins that name no throttling (a connection, a timeout: this "
+                      "machine's share, not the quota's): {}.".format("; ".join(unlike)))
+    else:
+        lines[-1] += (" Every failed login of the SDKs names throttling, none a connection or a "
+                      "timeout: here the quotas, not this machine, failed them.")
+    if alone:
+        lines += ["", "This section was regenerated alone (`scripts/bench.sh --only storm`, {}), on "
+                  "the machine above; the other sections are from the run dated there.".format(
+                      datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))]
+    for mode in STORM_MODES:
+        runs = [r for r in st["runs"] if r["mode"] == mode]
+        if not runs:
+            continue
+        first = runs[0]
+        while lines[-1] == "":
+            lines.pop()
+        lines += ["", "### {}".format(STORM_TITLES[mode]), "",
+                  "Bound: {:,} players ÷ {:g}/s ({}) = {}.".format(
+                      players, rates[first["binding"]], first["binding"], seconds(first["bound_s"])), "",
+                  "| client | ok | failed logins | throttled requests | connections | p50 | p99 | total | ÷ bound |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for r in runs:
+            lines.append("| {} | {:,} | {} | {:,} of {:,} ({:.2f} %) | {:,} | {} | {} | {} | {:.2f} |".format(
+                r["label"], r["ok"], failures(r), r["throttled"], r["sent"],
+                100 * ratio(r["throttled"], r["sent"]), r["connections"], seconds(r["p50_s"]),
+                seconds(r["p99_s"]), seconds(r["seconds"]), ratio(r["seconds"], r["bound_s"])))
+        lines.append("")
+        for r in runs:
+            if "library" in r:
+                ops = r["library"]["operations"]
+                lines.append("{} — the library's own statistics (`cognito_native::stats`): {:,} "
+                             "requests sent, {:,} throttled; {}.".format(
+                                 r["label"], r["library"]["sent"], r["library"]["throttled"],
+                                 "; ".join("{} waited for a slot {:,} times, at most {:,} ms".format(
+                                     op, v["waited"], v["wait_max_ms"]) for op, v in sorted(ops.items()))))
+                lines.append("")
+        for r in runs:
+            counts = sorted(r.get("error_counts", {}).items(), key=lambda kv: -kv[1])
+            if r["failed"] and counts:
+                lines.append("{} — errors: {}.".format(r["label"], "; ".join(
+                    "{:,} × `{}`".format(n, message.replace("`", "'").replace("\n", " ")[:240])
+                    for message, n in counts[:3])))
+                lines.append("")
+    while lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def storm_goals(bench):
+    """P7's rows of the goals table: ours, per mode."""
+    goals = []
+    for mode in STORM_MODES:
+        r = next((r for r in bench.results["storm"]["runs"] if r["mode"] == mode and r["client"] == OURS), None)
+        if r is None:
+            continue
+        share = ratio(r["throttled"], r["sent"])
+        goals += [
+            ("P7 {}: 0 failed logins".format(mode), "{:,}".format(r["failed"]), r["failed"] == 0),
+            ("P7 {}: < 1 % of requests throttled".format(mode), "{:.2f} %".format(100 * share), share < 0.01),
+            ("P7 {}: total ≤ 1.1× the bound".format(mode), "{:.3f}×".format(ratio(r["seconds"], r["bound_s"])),
+             r["seconds"] <= 1.1 * r["bound_s"]),
+        ]
+    return goals
+
+
+def splice_storm(bench, path_md):
+    """Replaces (or adds, before the goals) the P7 section of an existing report, and P7's rows of
+    its goals table; every other line stays as it was."""
+    if not path_md.exists():
+        raise SystemExit("{} does not exist: run the whole benchmark first".format(path_md))
+    parts = re.split(r"(?m)^(?=## )", path_md.read_text())
+    section = "\n".join(storm_section(bench, alone=True)) + "\n\n"
+    goals_at = next((i for i, part in enumerate(parts) if part.startswith("## Goals")), None)
+    if goals_at is None:
+        raise SystemExit("{} has no goals section".format(path_md))
+    storm_at = next((i for i, part in enumerate(parts) if part.startswith("## P7 ")), None)
+    if storm_at is None:
+        parts.insert(goals_at, section)
+        goals_at += 1
+    else:
+        parts[storm_at] = section
+    goals = storm_goals(bench)
+    rows = [line for line in parts[goals_at].split("\n") if not line.startswith("| P7 ")]
+    last = max(i for i, line in enumerate(rows) if line.startswith("|"))
+    rows[last + 1:last + 1] = ["| {} | {} | {} |".format(g, m, verdict(ok)) for g, m, ok in goals]
+    parts[goals_at] = "\n".join(rows)
+    path_md.write_text("".join(parts))
     return goals
 
 
@@ -483,40 +800,44 @@ def main():
     parser.add_argument("--logins", type=int, default=10_000, help="P4 players")
     parser.add_argument("--concurrency", type=int, default=256, help="P4 players in flight")
     parser.add_argument("--providers", type=int, default=10_000, help="P6 providers")
+    parser.add_argument("--storm-players", type=int, default=ISSUE_STORM_PLAYERS, help="P7 players")
+    parser.add_argument("--storm-scale", type=float, default=4.0,
+                        help="P7: the emulator's quotas (and ours) are AWS's defaults times this")
     parser.add_argument("--out", default=str(REPO / "BENCHMARKS.md"))
     parser.add_argument("--chart", default=str(REPO / "benches/chart.png"))
-    parser.add_argument("--only", choices=["launch"],
-                        help="run only this part and rewrite only its section of --out")
+    parser.add_argument("--only", choices=["storm", "launch"],
+                        help="run only this part and replace just its section of --out (P7: and "
+                             "its goals)")
     launch.add_arguments(parser)
     args = parser.parse_args()
     # SIGTERM (a stopped job) unwinds like Ctrl-C: the emulator is stopped, P8's proxy closed and
     # its state folders removed by the `finally` blocks.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     OUT.mkdir(parents=True, exist_ok=True)
-    if args.only == "launch":
-        return only_launch(args)
+    if args.storm_players < 1 or not args.storm_scale > 0:
+        parser.error("--storm-players and --storm-scale must be positive")
     bench = Bench(args)
     bench.run_all()
-    goals = report(bench, Path(args.out), Path(args.chart))
-    print("\nwrote {} and {}".format(args.out, args.chart))
+    if args.only == "storm":
+        goals = splice_storm(bench, Path(args.out))
+        print("\nreplaced the P7 section of {}".format(args.out))
+    elif args.only == "launch":
+        launch.splice(args.out, launch.section(bench.results["launch"]))
+        goals = []  # P8's goals are in its section
+        print("\nwrote the P8 section of {}".format(args.out))
+    else:
+        goals = report(bench, Path(args.out), Path(args.chart))
+        print("\nwrote {} and {}".format(args.out, args.chart))
+    print_goals(goals)
+    if "launch" in bench.results:
+        print_goals(launch.goals(bench.results["launch"]), "P8 ")
+    results = OUT / ("results-{}.json".format(args.only) if args.only else "results.json")
+    results.write_text(json.dumps(bench.results, indent=1, default=str))
+
+
+def print_goals(goals, prefix=""):
     for goal, measured, ok in goals:
-        print("  {:<60} {:>14}  {}".format(goal, measured, "met" if ok else "NOT MET"))
-    for goal, measured, ok in launch.goals(bench.results["launch"]):
-        print("  P8 {:<57} {:>14}  {}".format(goal, measured, "met" if ok else "NOT MET"))
-    (OUT / "results.json").write_text(json.dumps(bench.results, indent=1, default=str))
-
-
-def only_launch(args):
-    bench = Bench(args)
-    try:
-        result = launch.run(bench, GUEST_POOL, OUT)
-    finally:
-        bench.emulator.stop()
-    launch.splice(args.out, launch.section(result))
-    (OUT / "launch-results.json").write_text(json.dumps(result, indent=1, default=str))
-    print("\nwrote the P8 section of {}".format(args.out))
-    for goal, measured, ok in launch.goals(result):
-        print("  P8 {:<57} {:>14}  {}".format(goal, measured, "met" if ok else "NOT MET"))
+        print("  {:<60} {:>14}  {}".format(prefix + goal, measured, "met" if ok else "NOT MET"))
 
 
 if __name__ == "__main__":

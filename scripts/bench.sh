@@ -8,16 +8,30 @@
 # --logins 2000 for a quicker pass; see --help). Needs gcc, node/npm, python3, GNU time and Mono (mcs):
 # installed by the README's test command, or here with apt-get when missing.
 #
-# `scripts/bench.sh --only launch [--launch-rtt-ms 100]` runs only P8 (the launch through the
-# latency proxy) and rewrites only its section of BENCHMARKS.md; it skips the C and C# builds.
-# Every run starts with the latency proxy's self test (benches/latency_proxy.py --self-test).
+# `scripts/bench.sh --only storm` runs only the P7 login storm (--storm-players, --storm-scale) and
+# replaces just its section in BENCHMARKS.md; `scripts/bench.sh --only launch [--launch-rtt-ms 100]`
+# runs only P8 (the launch through the latency proxy) and rewrites only its section; neither builds
+# the C or the C# programs. Every run starts with the latency proxy's self test
+# (benches/latency_proxy.py --self-test).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 export CARGO_TERM_COLOR=never
 
+# --only PART (storm, launch): no C, no C# (the driver checks its own arguments).
+only=""
+prev=""
+for arg in "$@"; do
+  if [ "$prev" = "--only" ]; then
+    only="$arg"
+  elif [ "${arg#--only=}" != "$arg" ]; then
+    only="${arg#--only=}"
+  fi
+  prev="$arg"
+done
+
 need_apt=()
-command -v mcs >/dev/null || need_apt+=(mono-mcs mono-devel)
+[ -n "$only" ] || command -v mcs >/dev/null || need_apt+=(mono-mcs mono-devel)
 python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 [ -x /usr/bin/time ] || need_apt+=(time) # GNU time: each client's peak RSS
@@ -26,15 +40,6 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
-
-only_launch=0
-prev=""
-for arg in "$@"; do
-  if [ "$arg" = "--only=launch" ] || { [ "$prev" = "--only" ] && [ "$arg" = "launch" ]; }; then
-    only_launch=1
-  fi
-  prev="$arg"
-done
 
 echo "== latency proxy self test"
 python3 benches/latency_proxy.py --self-test
@@ -45,8 +50,8 @@ benches/peers/setup.sh
 echo "== cognito-native (release)"
 cargo build --quiet --release -p cognito-cli
 cargo build --quiet --release --example bench-client
-if [ "$only_launch" -eq 1 ]; then
-  echo "== run (P8 launch only)"
+if [ -n "$only" ]; then
+  echo "== run (only $only)"
   exec target/bench-peers/venv/bin/python benches/driver.py "$@"
 fi
 # The library as shipped, built last: it owns the .so file (the example's build has the

@@ -147,7 +147,25 @@ impl RateLimits {
     }
 }
 
-/// One quota of one region: a token bucket (one second of burst) whose rate adapts.
+/// How many seconds of requests the limiter sends at once (its bucket's size), out of the one
+/// second the service holds.
+///
+/// The service's bucket is full when a storm begins, and the limiter's starts full when its
+/// first request is sent; but that burst reaches the service late (new connections: TCP and TLS
+/// handshakes), while the service's bucket, full, cannot fill further. Requests sent later, on
+/// the connections made by then, arrive sooner and meet the late ones: with a whole second spent
+/// at the start, every such meeting is throttled (and each throttled request steps the rate down).
+/// The half second left unspent absorbs arrivals that late; a long storm takes half a second
+/// longer.
+const BURST_SECONDS: f64 = 0.5;
+
+/// The size of a bucket at `rate`: at least one request, whatever the rate.
+fn burst(rate: f64) -> f64 {
+    (rate * BURST_SECONDS).max(1.0)
+}
+
+/// One quota of one region: a token bucket (half a second of burst: [`BURST_SECONDS`]) whose
+/// rate adapts.
 struct Bucket {
     state: Mutex<BucketState>,
     /// Held by the caller whose turn it is; others wait behind it in order (tokio's mutex is
@@ -178,7 +196,7 @@ impl BucketState {
         if self.rate < self.configured && calm {
             self.rate = (self.rate + self.configured * 0.1 * elapsed).min(self.configured);
         }
-        self.tokens = (self.tokens + elapsed * self.rate).min(self.rate.max(1.0));
+        self.tokens = (self.tokens + elapsed * self.rate).min(burst(self.rate));
         self.refilled = now;
     }
 }
@@ -226,7 +244,7 @@ impl Limiter {
                     state: Mutex::new(BucketState {
                         configured: rate,
                         rate,
-                        tokens: rate.max(1.0),
+                        tokens: burst(rate),
                         refilled: Instant::now(),
                         last_step_down: None,
                         waiting: 0,
@@ -391,11 +409,12 @@ mod tests {
             order.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
             (0..30).collect::<Vec<_>>()
         );
-        // A second's burst at once, then one every 100 ms.
-        assert!(order[9].1 < Duration::from_millis(10), "{:?}", order[9]);
+        // Half a second's burst at once, then one every 100 ms.
+        assert!(order[4].1 < Duration::from_millis(10), "{:?}", order[4]);
+        assert!(order[5].1 >= Duration::from_millis(90), "{:?}", order[5]);
         let last = order[29].1;
         assert!(
-            last >= Duration::from_millis(1990) && last <= Duration::from_millis(2100),
+            last >= Duration::from_millis(2490) && last <= Duration::from_millis(2600),
             "{last:?}"
         );
     }
@@ -484,6 +503,75 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(20)).await;
         let recovered = spacing(l.clone(), 12).await;
         assert!(recovered <= Duration::from_millis(110), "{recovered:?}");
+    }
+
+    /// The service's side of a quota, as the emulator and (as far as anyone outside AWS can
+    /// tell) Cognito keep it: a token bucket holding a second of requests, full when the storm
+    /// begins, counting what arrives.
+    struct ServiceBucket {
+        rate: f64,
+        tokens: f64,
+        refilled: Instant,
+        throttled: usize,
+    }
+
+    impl ServiceBucket {
+        fn admit(&mut self) {
+            let now = Instant::now();
+            let elapsed = now.saturating_duration_since(self.refilled).as_secs_f64();
+            self.tokens = (self.tokens + elapsed * self.rate).min(self.rate);
+            self.refilled = now;
+            match self.tokens >= 1.0 {
+                true => self.tokens -= 1.0,
+                false => self.throttled += 1,
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_storm_whose_first_requests_arrive_late_is_not_throttled() {
+        // A storm at exactly the service's quota. The first second's requests take 400 ms to
+        // arrive (new connections: TCP and TLS handshakes, on a busy machine), later ones 5 ms on
+        // the connections made by then. Requests sent 400 ms apart then arrive together: the
+        // limiter must not have spent the service's whole second of burst at the start.
+        let rate = 100.0;
+        let l = limiter(rate, Duration::from_secs(60));
+        let region = "test-late-arrivals-1";
+        let service = Arc::new(Mutex::new(ServiceBucket {
+            rate,
+            tokens: rate,
+            refilled: Instant::now(),
+            throttled: 0,
+        }));
+        let start = Instant::now();
+        let players = 800;
+        let mut tasks = Vec::new();
+        for _ in 0..players {
+            let (l, service) = (l.clone(), service.clone());
+            tasks.push(tokio::spawn(async move {
+                acquire(&l, region).await.unwrap();
+                let sent = Instant::now();
+                let lag = match sent - start < Duration::from_secs(1) {
+                    true => Duration::from_millis(400),
+                    false => Duration::from_millis(5),
+                };
+                tokio::time::sleep(lag).await;
+                lock(&service).admit();
+                sent
+            }));
+            tokio::task::yield_now().await;
+        }
+        let mut last_sent = start;
+        for t in tasks {
+            last_sent = last_sent.max(t.await.unwrap());
+        }
+        assert_eq!(lock(&service).throttled, 0, "requests throttled");
+        // Still no slower than the quota allows: 800 requests at 100 per second.
+        assert!(
+            last_sent - start <= Duration::from_secs_f64(players as f64 / rate),
+            "{:?}",
+            last_sent - start
+        );
     }
 
     #[test]

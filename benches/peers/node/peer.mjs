@@ -2,7 +2,7 @@
 // Benchmark peer: the AWS SDK for JavaScript v3 credential path for Cognito identity pools,
 // `fromCognitoIdentityPool` from @aws-sdk/credential-provider-cognito-identity.
 //
-//   node benches/peers/node/peer.mjs <cold|coalesce|fanout> --endpoint https://127.0.0.1:PORT \
+//   node benches/peers/node/peer.mjs <cold|coalesce|fanout|storm> --endpoint https://127.0.0.1:PORT \
 //       --region us-east-1 --pool <IDENTITY_POOL_ID> [options]
 //   node benches/peers/node/peer.mjs launch --endpoint URL --region R --pool ID \
 //       --case a|b|c|d --state-dir DIR [--ask-after-ms 500]        (LAUNCH_T0_UNIX_NS set)
@@ -16,6 +16,10 @@
 //                          itself once with NODE_EXTRA_CA_CERTS=$AWS_CA_BUNDLE (before any timing).
 //   PEER_NODE_MODULES      folder holding node_modules/ with the pinned SDK
 //                          (default: <repo>/target/bench-peers/node, installed by setup.sh).
+//   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+//                          storm --mode developer only: the game server's AWS credentials, read
+//                          by the client's default credential chain to sign
+//                          GetOpenIdTokenForDeveloperIdentity.
 //
 // The SDK is loaded from that folder with createRequire (its CommonJS build, what a plain
 // `require` in a Node app gets), so no NODE_PATH is needed and the script runs from any folder.
@@ -59,20 +63,25 @@ if (caBundle && process.env.NODE_EXTRA_CA_CERTS !== caBundle) {
 function parseArgs(argv) {
   const [scenario, ...rest] = argv;
   if (scenario === "launch") return parseLaunchArgs(rest);
-  if (!["cold", "coalesce", "fanout"].includes(scenario)) {
-    fail(`usage: peer.mjs <cold|coalesce|fanout> --endpoint URL --region R --pool ID [options] (got ${JSON.stringify(scenario)})`);
+  if (!["cold", "coalesce", "fanout", "storm"].includes(scenario)) {
+    fail(`usage: peer.mjs <cold|coalesce|fanout|storm> --endpoint URL --region R --pool ID [options] (got ${JSON.stringify(scenario)})`);
   }
-  const opts = { scenario, runs: 20, warmup: scenario === "cold" ? 3 : 0, callers: 64, logins: 100, concurrency: 16, memoize: false };
-  const ints = new Set(["runs", "warmup", "callers", "logins", "concurrency"]);
+  const opts = { scenario, runs: 20, warmup: scenario === "cold" ? 3 : 0, callers: 64, logins: 100, concurrency: 16, memoize: false, players: 1000, mode: "unauth", scale: 1 };
+  const ints = new Set(["runs", "warmup", "callers", "logins", "concurrency", "players"]);
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (!arg.startsWith("--")) fail(`unexpected argument ${arg}`);
     const key = arg.slice(2);
     if (key === "memoize") { opts.memoize = true; continue; }
-    if (!["endpoint", "region", "pool", ...ints].includes(key)) fail(`unknown option ${arg}`);
+    if (!["endpoint", "region", "pool", "mode", "scale", ...ints].includes(key)) fail(`unknown option ${arg}`);
     const value = rest[++i];
     if (value === undefined) fail(`${arg} needs a value`);
-    if (ints.has(key)) {
+    if (key === "mode" && !["unauth", "developer"].includes(value)) fail(`--mode is unauth or developer, not ${value}`);
+    if (key === "scale") {
+      // The quotas' scale is the driver's business: the SDK has no such setting.
+      opts.scale = Number(value);
+      if (!(opts.scale > 0)) fail(`${arg} must be a positive number`);
+    } else if (ints.has(key)) {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 0 || (key !== "warmup" && n < 1)) fail(`${arg} must be a positive integer`);
       opts[key] = n;
@@ -109,10 +118,10 @@ const require = createRequire(join(modulesDir, "package.json"));
 function installedVersion(pkg) {
   return JSON.parse(readFileSync(join(modulesDir, "node_modules", pkg, "package.json"), "utf8")).version;
 }
-let fromCognitoIdentityPool, CognitoIdentityClient, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh, version, clientVersion;
+let fromCognitoIdentityPool, fromCognitoIdentity, CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh, version, clientVersion;
 try {
-  ({ fromCognitoIdentityPool } = require(PROVIDER_PKG));
-  ({ CognitoIdentityClient } = require(CLIENT_PKG));
+  ({ fromCognitoIdentityPool, fromCognitoIdentity } = require(PROVIDER_PKG));
+  ({ CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } = require(CLIENT_PKG));
   ({ memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = require("@smithy/core"));
   version = installedVersion(PROVIDER_PKG);
   clientVersion = installedVersion(CLIENT_PKG);
@@ -231,6 +240,70 @@ async function fanout() {
   return { logins: opts.logins, concurrency: opts.concurrency, ok, errors, elapsed_ns: Number(elapsed), ...(firstError ? { first_error: firstError } : {}) };
 }
 
+// The emulator's developer provider name.
+const DEVELOPER_PROVIDER = "login.cognitonative.emulator";
+
+// Failures by message (storm): at most STORM_ERROR_KINDS distinct ones, the rest counted together.
+const STORM_ERROR_KINDS = 20;
+function countError(errors, text) {
+  const key = errors.has(text) || errors.size < STORM_ERROR_KINDS ? text : "(other messages)";
+  errors.set(key, (errors.get(key) ?? 0) + 1);
+}
+
+// The q quantile of sorted values (nearest rank), or null when there are none.
+function percentile(sorted, q) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(1, Math.ceil(q * sorted.length - 1e-9)) - 1];
+}
+
+// A login storm: every player at once, each with a provider of its own, all on one shared
+// CognitoIdentityClient (one connection pool, one retry strategy), as a game server would have.
+// unauth: fromCognitoIdentityPool per player (a fresh identity-id cache each, as in fanout).
+// developer: the game server's GetOpenIdTokenForDeveloperIdentity (signed with the client's
+// default credential chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), then fromCognitoIdentity
+// per player with the identity id and the token under cognito-identity.amazonaws.com: the
+// package's provider for an identity id the backend already has.
+async function storm() {
+  const client = new CognitoIdentityClient(clientConfig());
+  const times = [];
+  let failed = 0, firstError;
+  const errors = new Map();
+  const player = async (i) => {
+    try {
+      let provider;
+      if (opts.mode === "developer") {
+        const answer = await client.send(new GetOpenIdTokenForDeveloperIdentityCommand({
+          IdentityPoolId: opts.pool,
+          Logins: { [DEVELOPER_PROVIDER]: `player-${i}` },
+        }));
+        provider = fromCognitoIdentity({
+          identityId: answer.IdentityId,
+          logins: { "cognito-identity.amazonaws.com": answer.Token },
+          client,
+        });
+      } else {
+        provider = fromCognitoIdentityPool({ identityPoolId: opts.pool, client, cache: freshCache() });
+      }
+      check(await provider());
+      times.push(Number(now() - t0));
+    } catch (e) {
+      failed++;
+      firstError ??= errorText(e);
+      countError(errors, errorText(e));
+    }
+  };
+  const t0 = now();
+  await Promise.all(Array.from({ length: opts.players }, (_, i) => player(i)));
+  const elapsed = now() - t0;
+  client.destroy();
+  times.sort((a, b) => a - b);
+  return {
+    mode: opts.mode, players: opts.players, ok: times.length, failed, first_error: firstError ?? null,
+    error_counts: Object.fromEntries(errors),
+    p50_ns: percentile(times, 0.5), p99_ns: percentile(times, 0.99), elapsed_ns: Number(elapsed),
+  };
+}
+
 // --- launch: process start to credentials -------------------------------------------------------
 // A Node app that keeps the identity id between runs passes fromCognitoIdentityPool a `cache`
 // (the package's Storage: getItem/setItem/removeItem, sync or async); in a browser the default is
@@ -273,7 +346,7 @@ async function launch() {
   };
 }
 
-const scenarios = { cold, coalesce, fanout, launch };
+const scenarios = { cold, coalesce, fanout, storm, launch };
 let result;
 try {
   result = await scenarios[opts.scenario]();

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark peer: boto3's Cognito Identity client (GetId + GetCredentialsForIdentity, unsigned).
 
-    target/bench-peers/venv/bin/python benches/peers/python/peer.py <cold|coalesce|fanout> \
+    target/bench-peers/venv/bin/python benches/peers/python/peer.py <cold|coalesce|fanout|storm> \
         --endpoint https://127.0.0.1:PORT --region us-east-1 --pool <IDENTITY_POOL_ID> [options]
     ... peer.py launch --endpoint URL --region R --pool ID --case a|b|c|d --state-dir DIR \
         [--ask-after-ms 500]                                         (LAUNCH_T0_UNIX_NS set)
@@ -12,14 +12,21 @@ Environment:
   AWS_CA_BUNDLE   PEM file of the CA to trust (the emulator's test CA). botocore reads it itself
                   (config variable ca_bundle), exactly as for any boto3 user; it replaces the
                   default bundle (certifi), so it must hold the emulator's CA.
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+                  storm --mode developer only: the game server's AWS credentials, found by
+                  boto3's default credential chain, to sign GetOpenIdTokenForDeveloperIdentity.
 
 The client is created with Config(signature_version=UNSIGNED), so botocore never looks for AWS
-credentials (no credential chain, no instance metadata). Everything else is boto3's default:
-urllib3 pool of max_pool_connections=10 per client, legacy retry mode.
+credentials (no credential chain, no instance metadata); storm --mode developer signs instead.
+Everything else is boto3's default: urllib3 pool of max_pool_connections=10 per client, and
+botocore's default retry mode, which in the pinned botocore 1.44.5 is "standard" (configprovider:
+retry_mode default 'standard'; 3 attempts, backoff rand * min(1 s * 2^i, 20 s) for throttling, a
+retry quota of 500 per client, 5 per throttled retry).
 """
 
 import argparse
 import json
+import math
 import os
 import sys
 import threading
@@ -34,6 +41,12 @@ os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 PEER = "boto3"
 CONNECT_TIMEOUT_S = 10
 READ_TIMEOUT_S = 30
+# storm: players run on a ThreadPoolExecutor of this many threads. boto3 is blocking, one call per
+# thread: a game server does not start 10,000 threads, it sizes a pool; 128 is a generous one
+# (12.8x boto3's default connection pool of 10).
+STORM_WORKERS = 128
+# The emulator's developer provider name.
+DEVELOPER_PROVIDER = "login.cognitonative.emulator"
 
 
 def fail(message, code=2):
@@ -43,7 +56,7 @@ def fail(message, code=2):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="peer.py", description=__doc__.split("\n")[0])
-    parser.add_argument("scenario", choices=["cold", "coalesce", "fanout", "launch"])
+    parser.add_argument("scenario", choices=["cold", "coalesce", "fanout", "storm", "launch"])
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--region", required=True)
     parser.add_argument("--pool", required=True)
@@ -53,13 +66,19 @@ def parse_args(argv):
     parser.add_argument("--callers", type=int, default=64)
     parser.add_argument("--logins", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--players", type=int, default=1000)
+    parser.add_argument("--mode", choices=["unauth", "developer"], default="unauth")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="storm: the quotas' scale (the driver's business: boto3 has no such setting)")
+    parser.add_argument("--workers", type=int, default=STORM_WORKERS,
+                        help=f"storm: threads of the pool the players run on ({STORM_WORKERS})")
     parser.add_argument("--case", choices=["a", "b", "c", "d"], help="launch: the case")
     parser.add_argument("--state-dir", help="launch: where the app keeps its state")
     parser.add_argument("--ask-after-ms", type=int, default=500, help="launch d: the ask's delay")
     args = parser.parse_args(argv)
     if args.scenario == "launch" and not (args.case and args.state_dir):
         parser.error("launch needs --case and --state-dir")
-    for name in ("runs", "callers", "logins", "concurrency"):
+    for name in ("runs", "callers", "logins", "concurrency", "players", "workers"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be a positive integer")
     if args.warmup is None:
@@ -88,26 +107,42 @@ CONFIG = Config(
     connect_timeout=CONNECT_TIMEOUT_S,
     read_timeout=READ_TIMEOUT_S,
 )
+SIGNED_CONFIG = Config(connect_timeout=CONNECT_TIMEOUT_S, read_timeout=READ_TIMEOUT_S)
 
 
-def new_client():
+def new_client(signed=False):
     # A new Session and client: new endpoint, new urllib3 pool manager, so a new TCP + TLS connection.
+    # signed: boto3's default credential chain (the environment) signs every call.
     return boto3.session.Session().client(
-        "cognito-identity", region_name=ARGS.region, endpoint_url=ARGS.endpoint, config=CONFIG
+        "cognito-identity", region_name=ARGS.region, endpoint_url=ARGS.endpoint,
+        config=SIGNED_CONFIG if signed else CONFIG,
     )
+
+
+def check_credentials(creds):
+    if not (creds.get("AccessKeyId") and creds.get("SecretKey") and creds.get("SessionToken")):
+        raise RuntimeError("credentials without access key, secret key or session token")
 
 
 def get_credentials(client, logins=None):
     kwargs = {"Logins": logins} if logins else {}
     identity_id = client.get_id(IdentityPoolId=ARGS.pool, **kwargs)["IdentityId"]
     creds = client.get_credentials_for_identity(IdentityId=identity_id, **kwargs)["Credentials"]
-    if not (creds.get("AccessKeyId") and creds.get("SecretKey") and creds.get("SessionToken")):
-        raise RuntimeError("credentials without access key, secret key or session token")
+    check_credentials(creds)
     return identity_id
 
 
 def error_text(e):
     return f"{type(e).__name__}: {e}"[:500]
+
+
+# Failures by message (storm): at most this many distinct ones, the rest counted together.
+STORM_ERROR_KINDS = 20
+
+
+def count_error(errors, text):
+    key = text if text in errors or len(errors) < STORM_ERROR_KINDS else "(other messages)"
+    errors[key] = errors.get(key, 0) + 1
 
 
 def cold():
@@ -222,6 +257,62 @@ def fanout():
     return out
 
 
+def percentile(values, q):
+    """The q quantile of sorted values (nearest rank), or None when there are none."""
+    if not values:
+        return None
+    return values[max(1, math.ceil(q * len(values) - 1e-9)) - 1]
+
+
+def storm():
+    """A login storm: every player submitted at once to a pool of --workers threads sharing one
+    client (boto3 has no per-player credentials object). unauth: get_id +
+    get_credentials_for_identity; developer: the game server's signed
+    get_open_id_token_for_developer_identity, then get_credentials_for_identity with the token."""
+    developer = ARGS.mode == "developer"
+    client = new_client(signed=developer)
+    lock = threading.Lock()
+    times, failed, first_error, errors = [], 0, None, {}
+
+    def player(i):
+        nonlocal failed, first_error
+        try:
+            if developer:
+                answer = client.get_open_id_token_for_developer_identity(
+                    IdentityPoolId=ARGS.pool, Logins={DEVELOPER_PROVIDER: f"player-{i}"})
+                creds = client.get_credentials_for_identity(
+                    IdentityId=answer["IdentityId"],
+                    Logins={"cognito-identity.amazonaws.com": answer["Token"]})["Credentials"]
+                check_credentials(creds)
+            else:
+                get_credentials(client)
+            done = time.perf_counter_ns() - t0
+            with lock:
+                times.append(done)
+        except Exception as e:  # noqa: BLE001
+            with lock:
+                failed += 1
+                first_error = first_error or error_text(e)
+                count_error(errors, error_text(e))
+
+    pool = ThreadPoolExecutor(max_workers=ARGS.workers)
+    pool.submit(lambda: None).result()  # one thread up before the clock starts
+    t0 = time.perf_counter_ns()
+    futures = [pool.submit(player, i) for i in range(ARGS.players)]
+    for f in futures:
+        f.result()
+    elapsed = time.perf_counter_ns() - t0
+    pool.shutdown()
+    client.close()
+    times.sort()
+    return {
+        "mode": ARGS.mode, "players": ARGS.players, "workers": ARGS.workers, "ok": len(times),
+        "failed": failed, "first_error": first_error, "error_counts": errors,
+        "p50_ns": percentile(times, 0.50),
+        "p99_ns": percentile(times, 0.99), "elapsed_ns": elapsed,
+    }
+
+
 def launch():
     """Process start to credentials. boto3 has no credentials provider for identity pools and
     keeps nothing between runs: the app saves the identity id itself (here a JSON file in
@@ -249,8 +340,7 @@ def launch():
         os.replace(path + ".tmp", path)
     creds = client.get_credentials_for_identity(IdentityId=identity_id)["Credentials"]
     t_credentials = time.time_ns()
-    if not (creds.get("AccessKeyId") and creds.get("SecretKey") and creds.get("SessionToken")):
-        raise RuntimeError("credentials without access key, secret key or session token")
+    check_credentials(creds)
     client.close()
     return {"case": ARGS.case, "identity_id": identity_id, "identity_from_state": identity_from_state,
             "t_main_ns": T_MAIN_UNIX_NS - t0, "t_created_ns": t_created - t0, "t_ask_ns": t_ask - t0,
@@ -259,7 +349,7 @@ def launch():
 
 def main():
     try:
-        result = {"cold": cold, "coalesce": coalesce, "fanout": fanout,
+        result = {"cold": cold, "coalesce": coalesce, "fanout": fanout, "storm": storm,
                   "launch": launch}[ARGS.scenario]()
     except Exception as e:  # noqa: BLE001
         fail(f"{ARGS.scenario} failed: {error_text(e)}", 1)

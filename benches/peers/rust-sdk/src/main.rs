@@ -2,7 +2,7 @@
 //! GetCredentialsForIdentity, unsigned.
 //!
 //! ```text
-//! target/bench-peers/rust/release/cognito-peer-rust-sdk <cold|coalesce|fanout> \
+//! target/bench-peers/rust/release/cognito-peer-rust-sdk <cold|coalesce|fanout|storm> \
 //!     --endpoint https://127.0.0.1:PORT --region us-east-1 --pool <IDENTITY_POOL_ID> [options]
 //! target/bench-peers/rust/release/cognito-peer-rust-sdk launch --endpoint URL --region R \
 //!     --pool ID --case a|b|c|d --state-dir DIR [--ask-after-ms 500]   (LAUNCH_T0_UNIX_NS set)
@@ -17,8 +17,14 @@
 //! - `PEER_RUST_NATIVE_ROOTS=0`: trust only `AWS_CA_BUNDLE`, without loading the platform roots
 //!   on every client creation.
 //!
-//! No `aws-config` and no credentials provider: GetId and GetCredentialsForIdentity are unsigned
-//! operations (`smithy.api#noAuth`), so the SDK never looks for AWS credentials. The HTTP client
+//! - `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (`storm --mode developer` only): the game
+//!   server's AWS credentials, which sign GetOpenIdTokenForDeveloperIdentity.
+//!
+//! No `aws-config` and, but for `storm --mode developer`, no credentials provider: GetId and
+//! GetCredentialsForIdentity are unsigned operations (`smithy.api#noAuth`), so the SDK never looks
+//! for AWS credentials. Retries are the SDK's default: `BehaviorVersion::latest()` gives
+//! `RetryConfig::standard()` (3 attempts, backoff up to 1 s × 2^n with full jitter, at most
+//! 20 s; the retry token bucket of 500 tokens, 5 per retry). The HTTP client
 //! is the SDK's own default stack (hyper 1 + rustls on aws-lc-rs), built with
 //! `aws_smithy_http_client::Builder` only to give it the trust store.
 
@@ -27,7 +33,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use aws_sdk_cognitoidentity::config::{BehaviorVersion, Region, SharedHttpClient};
+use aws_sdk_cognitoidentity::config::{BehaviorVersion, Credentials, Region, SharedHttpClient};
 use aws_sdk_cognitoidentity::Client;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
 use aws_smithy_types::timeout::TimeoutConfig;
@@ -43,8 +49,24 @@ enum Scenario {
     Cold,
     Coalesce,
     Fanout,
+    Storm,
     Launch,
 }
+
+/// What each player of `storm` does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    /// GetId (no logins) + GetCredentialsForIdentity.
+    Unauth,
+    /// The game server's signed GetOpenIdTokenForDeveloperIdentity, then
+    /// GetCredentialsForIdentity with the token.
+    Developer,
+}
+
+/// The emulator's developer provider name.
+const DEVELOPER_PROVIDER: &str = "login.cognitonative.emulator";
+/// `storm`: failures are counted by message, at most this many distinct ones.
+const STORM_ERROR_KINDS: usize = 20;
 
 #[derive(Debug, Clone)]
 struct Args {
@@ -58,6 +80,8 @@ struct Args {
     callers: usize,
     logins: usize,
     concurrency: usize,
+    players: usize,
+    mode: Mode,
     /// launch: the case (a|b|c|d), the app's state folder, the ask's delay in case d
     case: String,
     state_dir: String,
@@ -70,10 +94,11 @@ fn parse_args() -> Result<Args, String> {
         Some("cold") => Scenario::Cold,
         Some("coalesce") => Scenario::Coalesce,
         Some("fanout") => Scenario::Fanout,
+        Some("storm") => Scenario::Storm,
         Some("launch") => Scenario::Launch,
         other => {
             return Err(format!(
-                "usage: cognito-peer-rust-sdk <cold|coalesce|fanout> --endpoint URL --region R --pool ID [options] (got {other:?})"
+                "usage: cognito-peer-rust-sdk <cold|coalesce|fanout|storm> --endpoint URL --region R --pool ID [options] (got {other:?})"
             ))
         }
     };
@@ -88,6 +113,8 @@ fn parse_args() -> Result<Args, String> {
         callers: 64,
         logins: 100,
         concurrency: 16,
+        players: 1_000,
+        mode: Mode::Unauth,
         case: String::new(),
         state_dir: String::new(),
         ask_after_ms: 500,
@@ -110,6 +137,16 @@ fn parse_args() -> Result<Args, String> {
             "--callers" => args.callers = int(1)?,
             "--logins" => args.logins = int(1)?,
             "--concurrency" => args.concurrency = int(1)?,
+            "--players" => args.players = int(1)?,
+            "--mode" => {
+                args.mode = match value.as_str() {
+                    "unauth" => Mode::Unauth,
+                    "developer" => Mode::Developer,
+                    other => return Err(format!("--mode is unauth or developer, not {other}")),
+                }
+            }
+            // The quotas' scale is the driver's business: the SDK has no such setting.
+            "--scale" => {}
             "--case" if ["a", "b", "c", "d"].contains(&value.as_str()) => args.case = value.clone(),
             "--case" => return Err("--case must be a, b, c or d".into()),
             "--state-dir" => args.state_dir = value.clone(),
@@ -137,6 +174,11 @@ impl Setup {
     /// A new SDK client with a new HTTP client, so a new connection pool (and a new rustls
     /// config, so no TLS session to resume): the next request pays TCP + TLS.
     fn new_client(&self) -> Result<Client, String> {
+        self.new_client_with(None)
+    }
+
+    /// The same, with a credentials provider (for the signed developer operations).
+    fn new_client_with(&self, credentials: Option<Credentials>) -> Result<Client, String> {
         let mut trust = TrustStore::default().with_native_roots(self.native_roots);
         if let Some(pem) = &self.ca_pem {
             trust = trust.with_pem_certificate(pem.clone());
@@ -149,7 +191,11 @@ impl Setup {
             .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
             .tls_context(tls_context)
             .build_https();
-        let config = aws_sdk_cognitoidentity::Config::builder()
+        let mut config = aws_sdk_cognitoidentity::Config::builder();
+        if let Some(credentials) = credentials {
+            config = config.credentials_provider(credentials);
+        }
+        let config = config
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(self.args.region.clone()))
             .endpoint_url(&self.args.endpoint)
@@ -194,9 +240,20 @@ async fn get_credentials(
         .map_err(|e| format!("GetId: {}", error_text(&e)))?
         .identity_id
         .ok_or("GetId: no IdentityId in the response")?;
+    credentials_for_identity(client, &identity_id, login).await?;
+    Ok(identity_id)
+}
+
+/// GetCredentialsForIdentity (with `login`, if any); an answer without an access key, a secret
+/// key or a session token is an error.
+async fn credentials_for_identity(
+    client: &Client,
+    identity_id: &str,
+    login: Option<(&str, &str)>,
+) -> Result<(), String> {
     let mut get_creds = client
         .get_credentials_for_identity()
-        .identity_id(&identity_id);
+        .identity_id(identity_id);
     if let Some((provider, token)) = login {
         get_creds = get_creds.logins(provider, token);
     }
@@ -212,7 +269,7 @@ async fn get_credentials(
     {
         return Err("credentials without access key, secret key or session token".into());
     }
-    Ok(identity_id)
+    Ok(())
 }
 
 #[derive(Default)]
@@ -362,6 +419,105 @@ async fn fanout(setup: &Setup) -> Result<Map<String, Value>, String> {
     Ok(Arc::into_inner(tally).unwrap().into_json(out))
 }
 
+/// One developer-authenticated player, as a game server signs them in: its signed
+/// GetOpenIdTokenForDeveloperIdentity, then GetCredentialsForIdentity with the token.
+async fn developer_player(client: &Client, pool: &str, i: usize) -> Result<String, String> {
+    let token = client
+        .get_open_id_token_for_developer_identity()
+        .identity_pool_id(pool)
+        .logins(DEVELOPER_PROVIDER, format!("player-{i}"))
+        .send()
+        .await
+        .map_err(|e| format!("GetOpenIdTokenForDeveloperIdentity: {}", error_text(&e)))?;
+    let (Some(identity_id), Some(token)) = (token.identity_id, token.token) else {
+        return Err("GetOpenIdTokenForDeveloperIdentity: no IdentityId or Token".into());
+    };
+    let login = ("cognito-identity.amazonaws.com", token.as_str());
+    credentials_for_identity(client, &identity_id, Some(login)).await?;
+    Ok(identity_id)
+}
+
+/// The `q` quantile of sorted values (nearest rank).
+fn percentile(sorted: &[u64], q: f64) -> Option<u64> {
+    let rank = ((q * sorted.len() as f64 - 1e-9).ceil() as usize).max(1);
+    sorted.get(rank - 1).copied()
+}
+
+/// A login storm: every player at once, one task each, on one shared client (the SDK has no
+/// per-player credentials object for identity pools; a game server shares its client).
+async fn storm(setup: &Setup) -> Result<Map<String, Value>, String> {
+    let args = &setup.args;
+    let credentials = match args.mode {
+        Mode::Unauth => None,
+        Mode::Developer => {
+            let var = |k: &str| std::env::var(k).map_err(|_| format!("{k} is not set"));
+            Some(Credentials::new(
+                var("AWS_ACCESS_KEY_ID")?,
+                var("AWS_SECRET_ACCESS_KEY")?,
+                None,
+                None,
+                "environment",
+            ))
+        }
+    };
+    let client = setup.new_client_with(credentials)?;
+    let barrier = Arc::new(tokio::sync::Barrier::new(args.players + 1));
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..args.players {
+        let (client, barrier, pool, mode) = (
+            client.clone(),
+            barrier.clone(),
+            args.pool.clone(),
+            args.mode,
+        );
+        tasks.spawn(async move {
+            barrier.wait().await;
+            let result = match mode {
+                Mode::Unauth => get_credentials(&client, &pool, None).await,
+                Mode::Developer => developer_player(&client, &pool, i).await,
+            };
+            (result, Instant::now())
+        });
+    }
+    barrier.wait().await;
+    let t0 = Instant::now();
+    let (mut times, mut first_error) = (Vec::with_capacity(args.players), None::<String>);
+    let mut errors = std::collections::BTreeMap::<String, u64>::new();
+    while let Some(joined) = tasks.join_next().await {
+        let e = match joined {
+            Ok((Ok(_), done)) => {
+                times.push(done.saturating_duration_since(t0).as_nanos() as u64);
+                continue;
+            }
+            Ok((Err(e), _)) => e,
+            Err(e) => format!("task: {e}"),
+        };
+        // Failures by message: at most STORM_ERROR_KINDS distinct ones, the rest together.
+        let key = match errors.contains_key(&e) || errors.len() < STORM_ERROR_KINDS {
+            true => e.clone(),
+            false => "(other messages)".to_owned(),
+        };
+        *errors.entry(key).or_default() += 1;
+        first_error.get_or_insert(e);
+    }
+    let elapsed = t0.elapsed();
+    times.sort_unstable();
+    let mut out = Map::new();
+    out.insert(
+        "mode".into(),
+        json!(format!("{:?}", args.mode).to_lowercase()),
+    );
+    out.insert("players".into(), json!(args.players));
+    out.insert("ok".into(), json!(times.len()));
+    out.insert("failed".into(), json!(args.players - times.len()));
+    out.insert("first_error".into(), json!(first_error));
+    out.insert("error_counts".into(), json!(errors));
+    out.insert("p50_ns".into(), json!(percentile(&times, 0.50)));
+    out.insert("p99_ns".into(), json!(percentile(&times, 0.99)));
+    out.insert("elapsed_ns".into(), json!(elapsed.as_nanos() as u64));
+    Ok(out)
+}
+
 // ---- launch: process start to credentials (benches/launch.py) ------------------------------------
 
 fn unix_ns() -> u128 {
@@ -413,17 +569,8 @@ async fn launch(setup: &Setup, t_main: u128) -> Result<Map<String, Value>, Strin
             id
         }
     };
-    let out = client
-        .get_credentials_for_identity()
-        .identity_id(&identity_id)
-        .send()
-        .await
-        .map_err(|e| format!("GetCredentialsForIdentity: {}", error_text(&e)))?;
+    credentials_for_identity(&client, &identity_id, None).await?;
     let t_credentials = unix_ns();
-    let creds = out.credentials.ok_or("no Credentials in the response")?;
-    if creds.session_token.as_deref().unwrap_or("").is_empty() {
-        return Err("credentials without a session token".into());
-    }
     let mut map = Map::new();
     map.insert("case".into(), json!(args.case));
     map.insert("identity_id".into(), json!(identity_id));
@@ -479,6 +626,7 @@ fn main() -> ExitCode {
             Scenario::Cold => Ok(cold(&setup).await),
             Scenario::Coalesce => coalesce(&setup).await,
             Scenario::Fanout => fanout(&setup).await,
+            Scenario::Storm => storm(&setup).await,
             Scenario::Launch => launch(&setup, t_main).await,
         }
     });
