@@ -368,8 +368,9 @@ const STORM_ERROR_KINDS: usize = 20;
 /// GetCredentialsForIdentity; `--mode developer`: the game server's signed
 /// GetOpenIdTokenForDeveloperIdentity (a `DeveloperIdentityClient`, credentials from the
 /// environment) feeds each player's provider, which then calls GetCredentialsForIdentity.
-/// `--logins-timeout-ms`: the providers' `logins_timeout` (default: the library's, 30 s), which
-/// bounds the developer identity source, and so its wait for a slot of the quota.
+/// `--logins-timeout-ms`: the providers' `logins_timeout` (default: the library's, the limiter's
+/// longest wait), which bounds the developer identity source, and so its wait for a slot of the
+/// quota.
 async fn storm(args: &Args) -> Result<Value, String> {
     let players = args.number("players", 1_000) as usize;
     let mode = args.text("mode", "unauth").to_owned();

@@ -42,8 +42,6 @@ STORM_QUOTAS = {"GetId": 25, "GetCredentialsForIdentity": 200, "GetOpenIdTokenFo
 ISSUE_STORM_PLAYERS = 10_000
 # The longest a request waits for a slot of its quota: RateLimits::default().max_wait (src/quotas.rs).
 LIMITER_MAX_WAIT_MS = 120_000
-# P7's extra run of ours in developer mode, with the library's default logins timeout.
-OURS_DEFAULT_LOGINS_TIMEOUT = OURS + " (default logins timeout)"
 # The operations of each storm mode; the binding quota is the lowest of their rates.
 STORM_MODES = {
     "unauth": ("GetId", "GetCredentialsForIdentity"),
@@ -370,22 +368,11 @@ class Bench:
     def storm_clients(self, mode):
         """(client, name, label, extra options) of each P7 run in `mode`.
 
-        Developer mode: each player's provider asks its developer identity source (the game
-        server's GetOpenIdTokenForDeveloperIdentity, in the same process) within the provider's
-        logins timeout, 30 s by default, and that request waits there for its slot of the quota.
-        In a storm longer than that, every player queued past 30 s would fail: ours is given the
-        limiter's longest wait for a slot instead (the configuration the README's quota section
-        asks for), and is run once more with the default to show what it costs."""
-        runs = []
-        for client in self.clients:
-            if client.name == OURS and mode == "developer":
-                runs.append((client, client.name, client.label,
-                             ("--logins-timeout-ms", LIMITER_MAX_WAIT_MS)))
-                runs.append((client, OURS_DEFAULT_LOGINS_TIMEOUT,
-                             client.label + ", default logins timeout (30 s)", ()))
-            else:
-                runs.append((client, client.name, client.label, ()))
-        return runs
+        Every client with its defaults. (Developer mode: each player's provider asks its developer
+        identity source, the game server's GetOpenIdTokenForDeveloperIdentity in the same process,
+        within the provider's logins timeout, which by default is as long as the limiter lets that
+        request wait for its slot of the quota.)"""
+        return [(client, client.name, client.label, ()) for client in self.clients]
 
     def run_all(self):
         try:
@@ -641,10 +628,9 @@ def storm_section(bench, alone=False):
              "the environment) with `login.cognitonative.emulator` = `player-<i>`, then "
              "GetCredentialsForIdentity with the token under `cognito-identity.amazonaws.com`. Ours "
              "asks the game server's `DeveloperIdentityClient` from each provider's developer identity "
-             "source, which a provider waits for at most its logins timeout (30 s by default); there "
-             "that request waits for its slot of the quota, so ours runs with the logins timeout set "
-             "to the limiter's longest wait for a slot ({} s, `RateLimits::max_wait`'s default), and "
-             "once more with the default 30 s.".format(LIMITER_MAX_WAIT_MS // 1000),
+             "source, which a provider waits for at most its logins timeout; there that request "
+             "waits for its slot of the quota, and the logins timeout's default is the limiter's "
+             "longest wait for a slot ({} s).".format(LIMITER_MAX_WAIT_MS // 1000),
              "",
              "Time to credentials is per player from the common start. Failed logins are players "
              "without credentials, by the cause their error names (throttled: TooManyRequestsException; "
@@ -665,8 +651,6 @@ def storm_section(bench, alone=False):
     # timeout other than ours' logins timeout (which is the quota's queue).
     unlike = []
     for r in st["runs"]:
-        if r["client"] == OURS_DEFAULT_LOGINS_TIMEOUT:
-            continue
         n = sum(c for m, c in r.get("error_counts", {}).items() if failure_cause(m) != "throttled")
         if n:
             unlike.append("{} ({}) {:,}".format(r["label"], r["mode"], n))
