@@ -160,8 +160,28 @@ pub fn resolve(
     check_url(raw.trim(), config.allow_http_loopback)
 }
 
+/// Whether the host part of the URL `raw` can be parsed without IDNA: ASCII, and not
+/// percent-encoded. The url crate is built without Unicode IDNA tables (`idna_adapter` 1.0,
+/// Cargo.toml), whose stand-in takes ASCII only (and asserts it in debug builds: a fuzzed
+/// endpoint "%41%C3%BC" panicked there); AWS's hostnames are ASCII, international names are
+/// written in punycode (`xn--`).
+pub(crate) fn host_is_plain_ascii(raw: &str) -> bool {
+    let after_scheme = raw.split_once(':').map_or(raw, |(_, rest)| rest);
+    let authority = after_scheme.trim_start_matches(['/', '\\']);
+    let end = authority
+        .find(['/', '\\', '?', '#'])
+        .unwrap_or(authority.len());
+    let host = &authority[..end];
+    host.is_ascii() && !host.contains('%')
+}
+
 /// Parses an endpoint and enforces https (http only on loopback, and only when allowed).
 pub fn check_url(raw: &str, allow_http_loopback: bool) -> Result<Url> {
+    if !host_is_plain_ascii(raw) {
+        return Err(Error::invalid_config(format!(
+            "endpoint {raw:?}: the host must be plain ASCII (punycode, xn--, for international names)"
+        )));
+    }
     let url =
         Url::parse(raw).map_err(|e| Error::invalid_config(format!("endpoint {raw:?}: {e}")))?;
     if url.cannot_be_a_base() || url.host().is_none() {
@@ -197,6 +217,29 @@ fn is_loopback(url: &Url) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hosts_that_would_need_idna_are_refused_before_parsing() {
+        for raw in [
+            "https://bücher.example/",
+            "https://%41%C3%BC.com/",
+            "https://%41b.com",
+            "https:\\\\Ab\u{e9}.com",
+            "http:Äb.com",
+            "https://user:p%C3%A4@host.com/",
+        ] {
+            assert!(!super::host_is_plain_ascii(raw), "{raw}");
+            let e = super::check_url(raw, true).unwrap_err();
+            assert_eq!(e.kind(), crate::error::ErrorKind::InvalidConfig, "{raw}");
+        }
+        for raw in [
+            "https://cognito-identity.us-east-1.amazonaws.com",
+            "https://XN--BCHER-KVA.example/über?q=ä#ö",
+            "http://127.0.0.1:8080/x%41",
+        ] {
+            assert!(super::host_is_plain_ascii(raw), "{raw}");
+        }
+    }
+
     use super::*;
     use std::collections::HashMap;
 

@@ -110,6 +110,11 @@ impl<'a> SignRequest<'a> {
                 "the URL is longer than {MAX_URL_LEN} bytes"
             )));
         }
+        if !crate::endpoints::host_is_plain_ascii(self.url) {
+            return Err(Error::invalid_input(
+                "the URL's host must be plain ASCII (punycode, xn--, for international names)",
+            ));
+        }
         let url = url::Url::parse(self.url)
             .map_err(|e| Error::invalid_input(format!("the URL is not valid: {e}")))?;
         if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none_or(str::is_empty) {
@@ -587,6 +592,8 @@ mod tests {
             SignRequest::new("", "https://h.example.com/", "s3"),
             SignRequest::new("GET", "ftp://h.example.com/", "s3"),
             SignRequest::new("GET", "not a url", "s3"),
+            SignRequest::new("GET", "https://%41%C3%BC.example.com/", "s3"),
+            SignRequest::new("GET", "https://bücher.example.com/", "s3"),
             SignRequest::new("GET", "file:///etc/passwd", "s3"),
             SignRequest::new("GET", &long_url, "s3"),
             SignRequest::new("GET", "https://h.example.com/", ""),
