@@ -540,7 +540,7 @@ impl UserPool {
         if self.inner.store.is_none() {
             return Ok(None);
         }
-        let Some(saved) = self.in_store(|store, key| store.load(key)).await? else {
+        let Some(saved) = self.inner.in_store(|store, key| store.load(key)).await? else {
             return Ok(None);
         };
         match self
@@ -548,33 +548,11 @@ impl UserPool {
             .await
         {
             Err(e) if e.kind() == ErrorKind::NotAuthorized => {
-                self.in_store(|store, key| store.clear(key)).await?;
+                self.inner.in_store(|store, key| store.clear(key)).await?;
                 Err(e)
             }
             other => other.map(Some),
         }
-    }
-
-    /// Runs `op` on the configured store on the runtime's blocking threads: a store may be the
-    /// host's (a disk, the Keychain) and must not stall the I/O threads.
-    async fn in_store<T: Send + 'static>(
-        &self,
-        op: impl FnOnce(&dyn SessionStore, &str) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
-        let Some(store) = self.inner.store.clone() else {
-            return Err(Error::new(ErrorKind::Store, "no session store"));
-        };
-        let key = self.inner.store_key();
-        self.inner
-            .runtime
-            .spawn_blocking(move || op(store.as_ref(), &key))
-            .await
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::Store,
-                    format!("the session store did not run: {e}"),
-                )
-            })?
     }
 
     /// SignUp: a new user with `password` and attributes (e.g. `("email", "a@b.c")`).
@@ -700,6 +678,27 @@ impl PoolInner {
         self.client_secret
             .as_ref()
             .map(|s| srp::secret_hash(s.expose(), username, &self.client_id))
+    }
+
+    /// Runs `op` on the configured store on the runtime's blocking threads: a store may be the
+    /// host's (a disk, the Keychain) and must not stall the I/O threads.
+    pub(crate) async fn in_store<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&dyn SessionStore, &str) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let Some(store) = self.store.clone() else {
+            return Err(Error::new(ErrorKind::Store, "no session store"));
+        };
+        let key = self.store_key();
+        self.runtime
+            .spawn_blocking(move || op(store.as_ref(), &key))
+            .await
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Store,
+                    format!("the session store did not run: {e}"),
+                )
+            })?
     }
 
     pub(crate) fn store_key(&self) -> String {

@@ -440,22 +440,19 @@ impl SessionInner {
         self: &Arc<Self>,
         op: impl FnOnce(&dyn SessionStore, &str) -> Result<()> + Send + 'static,
     ) {
-        let Some(store) = self.pool.store.clone() else {
+        if self.pool.store.is_none() {
             return;
-        };
+        }
         let inner = self.clone();
         let done = self
             .pool
-            .runtime
-            .spawn_blocking(move || {
+            .in_store(move |store, key| {
                 let _order = lock(&inner.store_order);
-                op(store.as_ref(), &inner.pool.store_key())
+                op(store, key)
             })
             .await;
-        match done {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "could not update the session store"),
-            Err(e) => tracing::warn!(error = %e, "a session store update did not run"),
+        if let Err(e) = done {
+            tracing::warn!(error = %e, "could not update the session store");
         }
     }
 }
