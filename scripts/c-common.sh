@@ -32,9 +32,11 @@ unset _scheme
 
 step() { printf '\n=== %s\n' "$*"; }
 
-# build_native: libcognito_native.so (debug) and the CLI (the emulator).
+# build_native: libcognito_native.so (debug) and the CLI (the emulator), in one cargo command:
+# their dependencies get one set of features, so one build of them serves both (and
+# scripts/csharp-tests.sh, which builds the same).
 build_native() {
-    (cd "$ROOT" && cargo build --lib && cargo build -p cognito-cli)
+    (cd "$ROOT" && cargo build -p cognito-native-lib -p cognito-cli)
 }
 
 # start_emulator [http|https]: starts `cognito-native emulate --port 0 "${EMULATOR_ARGS[@]}"`

@@ -19,8 +19,9 @@ check_fmt() { cargo fmt --all --check; }
 
 check_clippy() { cargo clippy --quiet --workspace --all-targets -- -D warnings; }
 
+# With the features of scripts/test.sh's Rust tests (the same build: that stage reuses it).
 check_header() {
-  cargo test --quiet --features headers --lib -- generate_header >/dev/null
+  cargo test --quiet --workspace --lib --features cognito-native/headers -- generate_header >/dev/null
   git diff --exit-code include/cognito_native.h \
     || { echo "include/cognito_native.h is stale: commit the regenerated header" >&2; return 1; }
 }

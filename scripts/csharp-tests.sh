@@ -28,8 +28,8 @@ nunit_dll="$(find /usr/lib -name nunit.framework.dll -path '*2.6*' 2>/dev/null |
 
 if [ "$abi_only" = 0 ]; then
   echo "== native library and emulator (cargo, debug)"
-  cargo build --quiet --lib
-  cargo build --quiet -p cognito-cli
+  # As scripts/c-common.sh's build_native: one command, one build of the dependencies.
+  cargo build --quiet -p cognito-native-lib -p cognito-cli
 fi
 
 echo "== C# library"

@@ -60,7 +60,8 @@ summary() {
 trap summary EXIT
 
 stage "checks (scripts/check.sh all)" scripts/check.sh all
-stage "Rust tests" cargo test --workspace --all-targets
+# With the header feature: the header check built the same (scripts/check.sh check_header).
+stage "Rust tests" cargo test --workspace --all-targets --features cognito-native/headers
 stage "C tests (ASan, valgrind; http, https)" scripts/c-tests.sh
 stage "fuzzing (15 s per target)" scripts/fuzz.sh --ci
 stage "soak (ASan, plain, valgrind; http, https)" scripts/soak.sh
