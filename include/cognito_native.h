@@ -994,13 +994,35 @@ cognito_user_pool_confirm_sign_up (
     uint64_t * out_call_id);
 
 /** \brief
- *  ForgotPassword: sends the user a code to reset their password. Completion: see the contract.
+ *  Where a code went (ForgotPassword, ResendConfirmationCode): each field NULL when the pool did
+ *  not say.
+ */
+typedef struct cognito_code_delivery {
+    /** \brief
+     *  "EMAIL" or "SMS".
+     */
+    char const * delivery_medium;
+
+    /** \brief
+     *  Masked, e.g. "a***@e***.com".
+     */
+    char const * destination;
+
+    /** \brief
+     *  The attribute the code went to, e.g. "email".
+     */
+    char const * attribute_name;
+} cognito_code_delivery_t;
+
+/** \brief
+ *  ForgotPassword: sends the user a code to reset their password; the callback says where it
+ *  went. Completion: see the contract.
  */
 cognito_status_t
 cognito_user_pool_forgot_password (
     cognito_user_pool_t * pool,
     char const * username,
-    void (*callback)(void *, cognito_status_t, cognito_error_t const *),
+    void (*callback)(void *, cognito_status_t, cognito_code_delivery_t const *, cognito_error_t const *),
     void * user_data,
     uint64_t * out_call_id);
 
@@ -1055,13 +1077,14 @@ cognito_user_pool_provider_name (
     char * * out_name);
 
 /** \brief
- *  ResendConfirmationCode. Completion: see the contract at the top.
+ *  ResendConfirmationCode: a new sign-up code; the callback says where it went. Completion: see
+ *  the contract at the top.
  */
 cognito_status_t
 cognito_user_pool_resend_confirmation_code (
     cognito_user_pool_t * pool,
     char const * username,
-    void (*callback)(void *, cognito_status_t, cognito_error_t const *),
+    void (*callback)(void *, cognito_status_t, cognito_code_delivery_t const *, cognito_error_t const *),
     void * user_data,
     uint64_t * out_call_id);
 

@@ -1,13 +1,14 @@
 //! User pools through the C ABI against the emulator's user pools (server-side SRP): a session
 //! store kept by the host (cognito_user_pool_new_with_store) across launches, a session resumed
 //! from a refresh token the app kept (cognito_user_pool_resume), the user's attributes
-//! (cognito_user_session_attributes), and misuse of the three.
+//! (cognito_user_session_attributes), where a code went (cognito_user_pool_forgot_password,
+//! cognito_user_pool_resend_confirmation_code), and misuse of the three.
 
 mod common;
 
 use cognito_emulator::{
-    Emulator, EmulatorConfig, SeedUser, UserPoolConfig, DEFAULT_USER_POOL_CLIENT_ID,
-    DEFAULT_USER_POOL_ID,
+    CodeKind, Emulator, EmulatorConfig, SeedUser, UserPoolConfig, UserStatus,
+    DEFAULT_USER_POOL_CLIENT_ID, DEFAULT_USER_POOL_ID,
 };
 use cognito_native::ffi::*;
 use common::ffi::*;
@@ -22,9 +23,14 @@ const PASSWORD: &str = "Correct-Horse-9";
 
 fn emulator_with_alice() -> (tokio::runtime::Runtime, Emulator) {
     let mut pool = UserPoolConfig::default_pool();
-    pool.users = vec![SeedUser::new("alice", PASSWORD)
-        .with_attribute("email", "alice@example.com")
-        .with_attribute("email_verified", "true")];
+    pool.users = vec![
+        SeedUser::new("alice", PASSWORD)
+            .with_attribute("email", "alice@example.com")
+            .with_attribute("email_verified", "true"),
+        SeedUser::new("erin", PASSWORD)
+            .with_status(UserStatus::Unconfirmed)
+            .with_attribute("email", "erin@example.com"),
+    ];
     emulator_on_own_runtime_with(EmulatorConfig {
         user_pools: vec![pool],
         ..Default::default()
@@ -93,8 +99,14 @@ fn completion<T: Send + 'static>(start: impl FnOnce(*mut c_void) -> cognito_stat
 }
 
 fn sign_in(pool: *mut cognito_user_pool) -> *mut cognito_user_session {
-    let (user, password) = (cstr("alice"), cstr(PASSWORD));
-    let (status, session, kind) = completion::<Signed>(|ud| {
+    let (status, session, kind) = sign_in_as(pool, "alice", PASSWORD);
+    assert_eq!((status, kind), (cognito_status::Ok, None));
+    session as *mut _
+}
+
+fn sign_in_as(pool: *mut cognito_user_pool, user: &str, password: &str) -> Signed {
+    let (user, password) = (cstr(user), cstr(password));
+    completion::<Signed>(|ud| {
         cognito_user_pool_sign_in(
             pool,
             arg(&user),
@@ -104,9 +116,7 @@ fn sign_in(pool: *mut cognito_user_pool) -> *mut cognito_user_session {
             ud,
             std::ptr::null_mut(),
         )
-    });
-    assert_eq!((status, kind), (cognito_status::Ok, None));
-    session as *mut _
+    })
 }
 
 fn resume_saved(pool: *mut cognito_user_pool) -> Signed {
@@ -184,6 +194,27 @@ fn refresh_token(session: *mut cognito_user_session) -> String {
 unsafe extern "C" fn on_done(ud: *mut c_void, status: cognito_status, _e: *const cognito_error) {
     let tx = Box::from_raw(ud.cast::<mpsc::Sender<cognito_status>>());
     let _ = tx.send(status);
+}
+
+/// A code delivery's outcome: status, then medium, destination and attribute (None when the
+/// callback got no delivery), error kind.
+type Delivery = (cognito_status, Option<[Option<String>; 3]>, Option<u32>);
+
+unsafe extern "C" fn on_code_delivery(
+    ud: *mut c_void,
+    status: cognito_status,
+    d: *const cognito_code_delivery,
+    error: *const cognito_error,
+) {
+    let tx = Box::from_raw(ud.cast::<mpsc::Sender<Delivery>>());
+    let delivery = d.as_ref().map(|d| {
+        [
+            read(d.delivery_medium),
+            read(d.destination),
+            read(d.attribute_name),
+        ]
+    });
+    let _ = tx.send((status, delivery, error.as_ref().map(|e| e.kind)));
 }
 
 fn store_key() -> String {
@@ -354,4 +385,102 @@ fn misuse_of_resume_and_attributes_gives_error_statuses() {
     for p in [pool, with_empty] {
         assert_eq!(cognito_user_pool_free(p), cognito_status::Ok);
     }
+}
+
+#[test]
+fn forgot_password_and_a_new_sign_up_code_say_where_the_code_went() {
+    let (_rt, emu) = emulator_with_alice();
+    let pool = new_pool(&emu, None);
+    let alice = cstr("alice");
+    let (status, delivery, kind) = completion::<Delivery>(|ud| {
+        cognito_user_pool_forgot_password(
+            pool,
+            arg(&alice),
+            Some(on_code_delivery),
+            ud,
+            std::ptr::null_mut(),
+        )
+    });
+    assert_eq!((status, kind), (cognito_status::Ok, None));
+    let [medium, destination, attribute] = delivery.expect("the pool said where the code went");
+    assert_eq!(medium.as_deref(), Some("EMAIL"));
+    assert_eq!(attribute.as_deref(), Some("email"));
+    let destination = destination.expect("a masked destination");
+    assert!(
+        destination.starts_with("a***@") && !destination.contains("alice"),
+        "{destination}"
+    );
+
+    // The code that went there resets the password.
+    let code = emu
+        .last_code(DEFAULT_USER_POOL_ID, "alice", CodeKind::ForgotPassword)
+        .expect("a code was sent")
+        .code;
+    let (code, new_password) = (cstr(&code), cstr("Reset-Horse-10"));
+    let status = completion::<cognito_status>(|ud| {
+        cognito_user_pool_confirm_forgot_password(
+            pool,
+            arg(&alice),
+            arg(&code),
+            arg(&new_password),
+            Some(on_done),
+            ud,
+            std::ptr::null_mut(),
+        )
+    });
+    assert_eq!(status, cognito_status::Ok);
+    assert_eq!(
+        sign_in_as(pool, "alice", PASSWORD).2,
+        Some(cognito_error_kind::NotAuthorized as u32)
+    );
+    let (status, session, _) = sign_in_as(pool, "alice", "Reset-Horse-10");
+    assert_eq!(status, cognito_status::Ok);
+    assert_eq!(
+        cognito_user_session_free(session as *mut _),
+        cognito_status::Ok
+    );
+
+    // A new sign-up code for a user who has not confirmed yet.
+    let erin = cstr("erin");
+    let (status, delivery, _) = completion::<Delivery>(|ud| {
+        cognito_user_pool_resend_confirmation_code(
+            pool,
+            arg(&erin),
+            Some(on_code_delivery),
+            ud,
+            std::ptr::null_mut(),
+        )
+    });
+    assert_eq!(status, cognito_status::Ok);
+    let [medium, destination, _] = delivery.expect("the pool said where the code went");
+    assert_eq!(medium.as_deref(), Some("EMAIL"));
+    assert!(destination.is_some_and(|d| d.starts_with("e***@")));
+    assert!(emu
+        .last_code(DEFAULT_USER_POOL_ID, "erin", CodeKind::SignUp)
+        .is_some());
+
+    // A NULL callback is refused at once; an unknown user completes with the pool's error.
+    assert_eq!(
+        cognito_user_pool_forgot_password(
+            pool,
+            arg(&alice),
+            None,
+            std::ptr::null_mut(),
+            std::ptr::null_mut()
+        ),
+        cognito_status::ErrNullArgument
+    );
+    let nobody = cstr("nobody");
+    let (status, delivery, kind) = completion::<Delivery>(|ud| {
+        cognito_user_pool_resend_confirmation_code(
+            pool,
+            arg(&nobody),
+            Some(on_code_delivery),
+            ud,
+            std::ptr::null_mut(),
+        )
+    });
+    assert_ne!(status, cognito_status::Ok);
+    assert!(delivery.is_none() && kind.is_some());
+    assert_eq!(cognito_user_pool_free(pool), cognito_status::Ok);
 }

@@ -7,7 +7,7 @@ use crate::developer_source::DeveloperIdentity;
 use crate::error::{Error, ErrorKind};
 use crate::secret::Secret;
 use crate::signing::{PresignedUrl, SignedHeaders};
-use crate::user_pool::{SignUpResult, Tokens};
+use crate::user_pool::{CodeDelivery, SignUpResult, Tokens};
 use safer_ffi::c_char;
 use std::sync::Arc;
 
@@ -23,6 +23,7 @@ pub(crate) enum Callback {
     SignIn(cognito_sign_in_cb),
     UserTokens(cognito_user_tokens_cb),
     SignUp(cognito_sign_up_cb),
+    CodeDelivery(cognito_code_delivery_cb),
     Secret(cognito_secret_cb),
     Attributes(cognito_attributes_cb),
 }
@@ -39,6 +40,7 @@ pub(crate) enum Outcome {
     SignIn(SignInHandles),
     UserTokens(Tokens),
     SignUp(SignUpResult),
+    CodeDelivery(Option<CodeDelivery>),
     Secret(Secret),
     Attributes(Vec<(String, String)>),
 }
@@ -202,6 +204,28 @@ fn deliver(
             };
             unsafe { f(ud, cognito_status::Ok, &view, null()) }
         }
+        (Callback::CodeDelivery(f), Ok(Outcome::CodeDelivery(delivery))) => {
+            let owned = delivery.map(|d| {
+                let opt = |s: Option<String>| s.map(|s| c_string(&s));
+                (
+                    opt(d.delivery_medium),
+                    opt(d.destination),
+                    opt(d.attribute_name),
+                )
+            });
+            let ptr =
+                |s: &Option<std::ffi::CString>| s.as_ref().map_or(null(), |s| s.as_ptr().cast());
+            let view =
+                owned
+                    .as_ref()
+                    .map(|(medium, destination, attribute)| cognito_code_delivery {
+                        delivery_medium: ptr(medium),
+                        destination: ptr(destination),
+                        attribute_name: ptr(attribute),
+                    });
+            let view_ptr = view.as_ref().map_or(null(), |v| v as *const _);
+            unsafe { f(ud, cognito_status::Ok, view_ptr, null()) }
+        }
         (Callback::Attributes(f), Ok(Outcome::Attributes(list))) => {
             let owned: Vec<_> = list
                 .iter()
@@ -256,6 +280,7 @@ fn deliver(
                 Callback::SignIn(f) => unsafe { f(ud, status, null(), &view) },
                 Callback::UserTokens(f) => unsafe { f(ud, status, null(), &view) },
                 Callback::SignUp(f) => unsafe { f(ud, status, null(), &view) },
+                Callback::CodeDelivery(f) => unsafe { f(ud, status, null(), &view) },
                 Callback::Secret(f) => unsafe { f(ud, status, null(), &view) },
                 Callback::Attributes(f) => unsafe { f(ud, status, null(), 0, &view) },
             }

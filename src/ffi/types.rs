@@ -434,6 +434,29 @@ pub struct cognito_sign_up_result {
     pub destination: *const c_char,
 }
 
+/// Where a code went (ForgotPassword, ResendConfirmationCode): each field NULL when the pool did
+/// not say.
+#[derive_ReprC]
+#[repr(C)]
+pub struct cognito_code_delivery {
+    /// "EMAIL" or "SMS".
+    pub delivery_medium: *const c_char,
+    /// Masked, e.g. "a***@e***.com".
+    pub destination: *const c_char,
+    /// The attribute the code went to, e.g. "email".
+    pub attribute_name: *const c_char,
+}
+
+/// Completion of cognito_user_pool_forgot_password and cognito_user_pool_resend_confirmation_code:
+/// on COGNITO_STATUS_OK, where the code went (`delivery`, NULL when the pool did not say), to show
+/// the player ("we sent a code to a***@e***.com").
+pub type cognito_code_delivery_cb = unsafe extern "C" fn(
+    user_data: *mut c_void,
+    status: cognito_status,
+    delivery: *const cognito_code_delivery,
+    error: *const cognito_error,
+);
+
 /// Completion of cognito_user_pool_sign_up: `result` on COGNITO_STATUS_OK.
 pub type cognito_sign_up_cb = unsafe extern "C" fn(
     user_data: *mut c_void,

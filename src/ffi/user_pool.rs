@@ -480,6 +480,13 @@ enum UserCall {
     ConfirmForgotPassword,
 }
 
+/// The callback of a [`UserCall`]: the confirmations complete with nothing, the calls that send a
+/// code with where it went.
+enum UserCallback {
+    Done(Option<cognito_done_cb>),
+    CodeDelivery(Option<cognito_code_delivery_cb>),
+}
+
 #[allow(clippy::too_many_arguments)]
 fn user_call(
     name: &str,
@@ -488,12 +495,15 @@ fn user_call(
     username: Option<char_p::Ref<'_>>,
     code: Option<char_p::Ref<'_>>,
     new_password: Option<char_p::Ref<'_>>,
-    callback: Option<cognito_done_cb>,
+    callback: UserCallback,
     user_data: *mut c_void,
     out_call_id: *mut u64,
 ) -> cognito_status {
     guard(name, || {
-        let callback = callback_arg(callback)?;
+        let callback = match callback {
+            UserCallback::Done(f) => Callback::Done(callback_arg(f)?),
+            UserCallback::CodeDelivery(f) => Callback::CodeDelivery(callback_arg(f)?),
+        };
         let username = str_arg("username", username)?.to_owned();
         let code = match call {
             UserCall::ConfirmSignUp | UserCall::ConfirmForgotPassword => {
@@ -511,24 +521,33 @@ fn user_call(
         start(
             &lib,
             lib.user_pools.get(pool),
-            Callback::Done(callback),
+            callback,
             user_data,
             out_call_id,
             move |pool| {
                 async move {
                     let code = code.as_ref().map_or("", Secret::expose);
                     let result = match call {
-                        UserCall::ConfirmSignUp => pool.confirm_sign_up(&username, code).await,
-                        UserCall::ResendCode => {
-                            pool.resend_confirmation_code(&username).await.map(drop)
-                        }
-                        UserCall::ForgotPassword => pool.forgot_password(&username).await.map(drop),
+                        UserCall::ConfirmSignUp => pool
+                            .confirm_sign_up(&username, code)
+                            .await
+                            .map(|()| Outcome::Done),
+                        UserCall::ResendCode => pool
+                            .resend_confirmation_code(&username)
+                            .await
+                            .map(Outcome::CodeDelivery),
+                        UserCall::ForgotPassword => pool
+                            .forgot_password(&username)
+                            .await
+                            .map(Outcome::CodeDelivery),
                         UserCall::ConfirmForgotPassword => {
                             let new = new_password.as_ref().map_or("", Secret::expose);
-                            pool.confirm_forgot_password(&username, code, new).await
+                            pool.confirm_forgot_password(&username, code, new)
+                                .await
+                                .map(|()| Outcome::Done)
                         }
                     };
-                    result.map(|()| Outcome::Done).map_err(failed)
+                    result.map_err(failed)
                 }
                 .boxed()
             },
@@ -553,18 +572,19 @@ pub fn cognito_user_pool_confirm_sign_up(
         username,
         code,
         None,
-        callback,
+        UserCallback::Done(callback),
         user_data,
         out_call_id,
     )
 }
 
-/// ResendConfirmationCode. Completion: see the contract at the top.
+/// ResendConfirmationCode: a new sign-up code; the callback says where it went. Completion: see
+/// the contract at the top.
 #[ffi_export]
 pub fn cognito_user_pool_resend_confirmation_code(
     pool: *mut cognito_user_pool,
     username: Option<char_p::Ref<'_>>,
-    callback: Option<cognito_done_cb>,
+    callback: Option<cognito_code_delivery_cb>,
     user_data: *mut c_void,
     out_call_id: *mut u64,
 ) -> cognito_status {
@@ -575,18 +595,19 @@ pub fn cognito_user_pool_resend_confirmation_code(
         username,
         None,
         None,
-        callback,
+        UserCallback::CodeDelivery(callback),
         user_data,
         out_call_id,
     )
 }
 
-/// ForgotPassword: sends the user a code to reset their password. Completion: see the contract.
+/// ForgotPassword: sends the user a code to reset their password; the callback says where it
+/// went. Completion: see the contract.
 #[ffi_export]
 pub fn cognito_user_pool_forgot_password(
     pool: *mut cognito_user_pool,
     username: Option<char_p::Ref<'_>>,
-    callback: Option<cognito_done_cb>,
+    callback: Option<cognito_code_delivery_cb>,
     user_data: *mut c_void,
     out_call_id: *mut u64,
 ) -> cognito_status {
@@ -597,7 +618,7 @@ pub fn cognito_user_pool_forgot_password(
         username,
         None,
         None,
-        callback,
+        UserCallback::CodeDelivery(callback),
         user_data,
         out_call_id,
     )
@@ -621,7 +642,7 @@ pub fn cognito_user_pool_confirm_forgot_password(
         username,
         code,
         new_password,
-        callback,
+        UserCallback::Done(callback),
         user_data,
         out_call_id,
     )

@@ -69,6 +69,10 @@ namespace CognitoNative.Interop
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate void SignUpCallback(IntPtr userData, CognitoStatus status, IntPtr result, IntPtr error);
 
+        /// <summary>Where a code went: a <c>cognito_code_delivery_t</c>, or NULL (on failure, or when the pool did not say).</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void CodeDeliveryCallback(IntPtr userData, CognitoStatus status, IntPtr delivery, IntPtr error);
+
         /// <summary>An operation without a result.</summary>
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate void DoneCallback(IntPtr userData, CognitoStatus status, IntPtr error);
@@ -293,11 +297,11 @@ namespace CognitoNative.Interop
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_user_pool_resend_confirmation_code(
-            UserPoolHandle pool, byte[] username, DoneCallback callback, IntPtr userData, out ulong callId);
+            UserPoolHandle pool, byte[] username, CodeDeliveryCallback callback, IntPtr userData, out ulong callId);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_user_pool_forgot_password(
-            UserPoolHandle pool, byte[] username, DoneCallback callback, IntPtr userData, out ulong callId);
+            UserPoolHandle pool, byte[] username, CodeDeliveryCallback callback, IntPtr userData, out ulong callId);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern CognitoStatus cognito_user_pool_confirm_forgot_password(

@@ -85,6 +85,15 @@ namespace CognitoNative.Interop
         public IntPtr Destination;
     }
 
+    /// <summary><c>cognito_code_delivery_t</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NativeCodeDelivery
+    {
+        public IntPtr DeliveryMedium;
+        public IntPtr Destination;
+        public IntPtr AttributeName;
+    }
+
     /// <summary><c>cognito_user_tokens_t</c> (secrets: copied into managed strings, never logged).</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct NativeUserTokens

@@ -303,6 +303,48 @@ namespace CognitoNative.Interop
         }
     }
 
+    /// <summary>Where a code went: <c>cognito_user_pool_forgot_password</c>, <c>cognito_user_pool_resend_confirmation_code</c>
+    /// (null when the pool did not say).</summary>
+    internal sealed class CodeDeliveryCall : UserPoolCall<CodeDeliveryDetailsType>
+    {
+        internal static readonly NativeMethods.CodeDeliveryCallback Callback = OnComplete;
+
+        internal CodeDeliveryCall(CallSet owner, NativeHandle handle, CancellationToken cancellationToken, NativeStart start)
+            : base(owner, handle, cancellationToken, start)
+        {
+        }
+
+        [MonoPInvokeCallback(typeof(NativeMethods.CodeDeliveryCallback))]
+        private static unsafe void OnComplete(IntPtr userData, CognitoStatus status, IntPtr delivery, IntPtr error)
+        {
+            CognitoRuntime.EnterCallback();
+            CodeDeliveryCall call = null;
+            try
+            {
+                call = Take<CodeDeliveryCall>(userData);
+                CodeDeliveryDetailsType details = null;
+                if (status == CognitoStatus.Ok && delivery != IntPtr.Zero)
+                {
+                    var native = (NativeCodeDelivery*)delivery;
+                    var medium = Utf8.FromNative(native->DeliveryMedium);
+                    details = new CodeDeliveryDetailsType(
+                        medium == null ? null : DeliveryMediumType.FindValue(medium),
+                        Utf8.FromNative(native->Destination),
+                        Utf8.FromNative(native->AttributeName));
+                }
+                call.Complete(status, error, () => details);
+            }
+            catch (Exception e)
+            {
+                CognitoRuntime.ReportCallbackException("code delivery completion", e);
+                if (call != null)
+                {
+                    call.FailUnexpected(e);
+                }
+            }
+        }
+    }
+
     /// <summary>A string result: <c>cognito_user_pool_associate_software_token</c>'s secret.</summary>
     internal sealed class StringCall : UserPoolCall<string>
     {

@@ -179,11 +179,21 @@ namespace CognitoNative
             Destination = destination;
         }
 
+        /// <summary>Creates details with the attribute the code went to.</summary>
+        public CodeDeliveryDetailsType(DeliveryMediumType deliveryMedium, string destination, string attributeName)
+            : this(deliveryMedium, destination)
+        {
+            AttributeName = attributeName;
+        }
+
         /// <summary><c>EMAIL</c> or <c>SMS</c>.</summary>
         public DeliveryMediumType DeliveryMedium { get; private set; }
 
         /// <summary>To whom, masked (<c>a***@e***.com</c>).</summary>
         public string Destination { get; private set; }
+
+        /// <summary>The attribute the code went to (<c>email</c>, <c>phone_number</c>), or null.</summary>
+        public string AttributeName { get; private set; }
     }
 
     /// <summary>A user's session ended (ours: AWS's library has no such event).</summary>

@@ -21,6 +21,17 @@ namespace CognitoNative
                 function);
         }
 
+        /// <summary>A call that sends the user a code: where it went (null when the pool did not say).</summary>
+        private Task<CodeDeliveryDetailsType> SendCodeCall(string function, CancellationToken cancellationToken, PoolStart start)
+        {
+            var user = Utf8.ToNative(RequireUsername());
+            var pool = AcquirePool();
+            return _calls.Start(
+                new CodeDeliveryCall(_calls, pool, cancellationToken, (IntPtr ud, out ulong id) => start(pool, user, ud, out id)),
+                Disposed,
+                function);
+        }
+
         private Task<AuthFlowResponse> SignInAsync(string password, int flow, CancellationToken cancellationToken)
         {
             var user = Utf8.ToNative(RequireUsername());

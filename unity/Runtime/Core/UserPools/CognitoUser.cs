@@ -463,11 +463,11 @@ namespace CognitoNative
         /// <summary>Sends the sign-up confirmation code again.</summary>
         public virtual Task ResendConfirmationCodeAsync(CancellationToken cancellationToken)
         {
-            return PoolCall(
+            return SendCodeCall(
                 "cognito_user_pool_resend_confirmation_code",
                 cancellationToken,
                 (UserPoolHandle pool, byte[] user, IntPtr ud, out ulong id) =>
-                    NativeMethods.cognito_user_pool_resend_confirmation_code(pool, user, DoneCall.Callback, ud, out id));
+                    NativeMethods.cognito_user_pool_resend_confirmation_code(pool, user, CodeDeliveryCall.Callback, ud, out id));
         }
 
         /// <summary>Sends the user a code to reset their password; then <see cref="ConfirmForgotPasswordAsync(string, string)"/>.</summary>
@@ -479,11 +479,11 @@ namespace CognitoNative
         /// <summary>Sends the user a code to reset their password; then <see cref="ConfirmForgotPasswordAsync(string, string)"/>.</summary>
         public virtual Task ForgotPasswordAsync(CancellationToken cancellationToken)
         {
-            return PoolCall(
+            return SendCodeCall(
                 "cognito_user_pool_forgot_password",
                 cancellationToken,
                 (UserPoolHandle pool, byte[] user, IntPtr ud, out ulong id) =>
-                    NativeMethods.cognito_user_pool_forgot_password(pool, user, DoneCall.Callback, ud, out id));
+                    NativeMethods.cognito_user_pool_forgot_password(pool, user, CodeDeliveryCall.Callback, ud, out id));
         }
 
         /// <summary>Sends a password reset code and tells <paramref name="callback"/> (Unity-style API).</summary>
