@@ -317,20 +317,20 @@ def section(result):
         "below 1 means ours is faster than that client.".format(
             token_len, *[result["signed_headers"].get(r) or "?" for r, _ in ROWS]),
         "",
-        "| request | client | per request | ours (Rust) ÷ this | ours (C ABI) ÷ this |",
-        "|---|---|---|---|---|",
+        "| request | client | per request (median) | rounds: fastest – slowest | ours (Rust) ÷ this | ours (C ABI) ÷ this |",
+        "|---|---|---|---|---|---|",
     ]
     for request, title in ROWS:
         for i, (client, label, _) in enumerate(CLIENTS):
             title = title if i == 0 else ""
             cell = cells.get((request, client), {"error": "no measurement"})
             if "error" in cell:
-                lines.append("| {} | {} | failed: {} | | |".format(
+                lines.append("| {} | {} | failed: {} | | | |".format(
                     title, label, cell["error"][:200].replace("|", "/").replace("\n", " ")))
                 continue
             r_rust, r_c = ratio(cells, request, "rust", client), ratio(cells, request, "c", client)
-            lines.append("| {} | {} | {} | {} | {} |".format(
-                title, label, fmt_time(cell["median_ns"]),
+            lines.append("| {} | {} | {} | {} – {} | {} | {} |".format(
+                title, label, fmt_time(cell["median_ns"]), fmt_time(cell["min_ns"]), fmt_time(cell["max_ns"]),
                 "{:.2f}".format(r_rust) if r_rust is not None else "–",
                 "{:.2f}".format(r_c) if r_c is not None else "–"))
     lines += [
