@@ -71,8 +71,8 @@ CSHARP_MAX = 2.0
 def add_arguments(parser):
     parser.add_argument("--signing-rounds", type=int, default=5,
                         help="P9: timed rounds per request in each program run (5)")
-    parser.add_argument("--signing-passes", type=int, default=3,
-                        help="P9: runs of each program, taken in turn (3; the median of all rounds)")
+    parser.add_argument("--signing-passes", type=int, default=5,
+                        help="P9: runs of each program, taken in turn (5; the median of all rounds)")
     parser.add_argument("--signing-round-ms", type=int, default=100,
                         help="P9: the length of a round, which sets its iterations (100 ms)")
 
@@ -233,16 +233,16 @@ def fmt_load(x):
     return "?" if x is None else "{:.2f}".format(x)
 
 
-def ratio(cells, request, a, b):
+def ratio(cells, request, a, b, key="median_ns"):
     x, y = cells.get((request, a)), cells.get((request, b))
     if not x or not y or "error" in x or "error" in y:
         return None
-    return x["median_ns"] / y["median_ns"]
+    return x[key] / y[key]
 
 
-def worst(cells, a, b):
+def worst(cells, a, b, key="median_ns"):
     """The largest a ÷ b over the requests (None if any is missing), and the request."""
-    values = [(ratio(cells, request, a, b), request) for request, _ in ROWS]
+    values = [(ratio(cells, request, a, b, key), request) for request, _ in ROWS]
     if any(v is None for v, _ in values):
         return None, None
     return max(values)
@@ -259,22 +259,27 @@ def goals(result):
     - C# ≤ 2× C ABI: Unity games sign from C#; its marshalling (UTF-8 in, managed strings out)
       must not cost more than the signing.
     - C ABI ≤ the fastest of botocore and @smithy/signature-v4: a native library that signs slower
-      than a scripting language's SDK would have no business here."""
+      than a scripting language's SDK would have no business here.
+
+    Verdicts are on the medians; the same ratio of the fastest rounds is shown next to it (on a
+    shared machine other processes only add time, so the fastest round is the least disturbed)."""
     cells = cell_map(result)
     out = []
 
     def add(label, a, b, limit):
         value, request = worst(cells, a, b)
+        fastest, _ = worst(cells, a, b, "min_ns")
         if value is None:
             out.append((label, "failed", False))
         else:
-            out.append((label, "{:.2f}× (worst: {})".format(value, request), value <= limit))
+            out.append((label, "{:.2f}× (worst: {}; fastest rounds: {:.2f}×)".format(value, request, fastest),
+                        value <= limit))
 
     add("P9 ours (Rust) ≤ {:g}× aws-sigv4 alone".format(WRAPPER_MAX), "rust", "aws-sigv4", WRAPPER_MAX)
     add("P9 ours (C ABI) ≤ {:g}× ours (Rust)".format(ABI_MAX), "c", "rust", ABI_MAX)
     add("P9 ours (C#) ≤ {:g}× ours (C ABI)".format(CSHARP_MAX), "csharp", "c", CSHARP_MAX)
     label = "P9 ours (C ABI) ≤ the fastest of botocore and JS v3"
-    values = []
+    values, fastest = [], []
     for request, _ in ROWS:
         peers = [cells.get((request, p)) for p in ("botocore", "js")]
         ours = cells.get((request, "c"))
@@ -282,11 +287,13 @@ def goals(result):
             values = None
             break
         values.append((ours["median_ns"] / min(p["median_ns"] for p in peers), request))
+        fastest.append(ours["min_ns"] / min(p["min_ns"] for p in peers))
     if values is None:
         out.append((label, "failed", False))
     else:
         value, request = max(values)
-        out.append((label, "{:.2f}× (worst: {})".format(value, request), value <= 1.0))
+        out.append((label, "{:.2f}× (worst: {}; fastest rounds: {:.2f}×)".format(value, request, max(fastest)),
+                    value <= 1.0))
     return out
 
 
@@ -369,7 +376,11 @@ def section(result):
             load0=fmt_load(info.get("load_start")), load1=fmt_load(info.get("load_end")),
             cores=os.cpu_count()),
         "",
-        "Goals (chosen before the first measurement; why, in `benches/signing.py` `goals()`):", "",
+        "Goals (chosen before the first measurement; why, in `benches/signing.py` `goals()`). Each is the "
+        "worst of the three requests, judged on the medians; the same ratio of the rounds' fastest is shown "
+        "next to it. Ours (Rust) and aws-sigv4 run in one process, their rounds interleaved, so their "
+        "ratio is steady; the others are separate processes, and on a busy machine (see the load average "
+        "above) their ratios move from run to run.", "",
         "| goal | measured | |", "|---|---|---|",
     ]
     lines += ["| {} | {} | {} |".format(g, m, "**met**" if ok else "**not met**") for g, m, ok in goals(result)]
