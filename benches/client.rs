@@ -6,6 +6,7 @@
 //!   must do: one TLS handshake and the two requests. Nothing can be cheaper with this stack.
 //! - `capacity`: the same raw client, shared, resolving N logins: what the emulator can serve.
 //! - `cached`: ns per read of valid cached credentials.
+//! - `signing`: ns per signed request, ours and aws-sigv4 alone (P9, `client_signing.rs`).
 //!
 //! ```text
 //! bench-client <scenario> --endpoint URL --region R --pool POOL [--runs N] [--warmup W]
@@ -13,6 +14,9 @@
 //!              [--players N] [--mode unauth|developer] [--scale F] [--logins-timeout-ms N]
 //! bench-client launch --endpoint URL --region R --pool POOL --case a|b|c|d --state-dir DIR
 //!              [--ask-after-ms 500]
+//! bench-client signing --endpoint URL --region R --pool POOL --s3-url URL --ddb-url URL
+//!              --ddb-target T --ddb-body JSON --presign-url URL [--expires 900] [--round-ms 100]
+//!              [--rounds 5]
 //! ```
 //! The emulator's test CA comes from `AWS_CA_BUNDLE`; in the `storm` scenario's developer mode the
 //! game server's AWS credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`.
@@ -28,6 +32,9 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+#[path = "client_signing.rs"]
+mod signing;
 
 const PEER: &str = "cognito-native";
 const LOGIN_PROVIDER: &str = "graph.facebook.com";
@@ -62,7 +69,8 @@ impl Args {
                 "endpoint" | "region" | "pool" => {
                     strings.insert(name, value);
                 }
-                "mode" | "scale" | "case" | "state-dir" => {
+                "mode" | "scale" | "case" | "state-dir" | "s3-url" | "ddb-url" | "ddb-target"
+                | "ddb-body" | "presign-url" => {
                     texts.insert(name, value);
                 }
                 _ => {
@@ -549,6 +557,7 @@ async fn main() {
         "capacity" => capacity(&args).await,
         "storm" => storm(&args).await,
         "launch" => launch(&args, t_main).await,
+        "signing" => signing::signing(&args).await,
         other => Err(format!("unknown scenario {other}")),
     };
     match result {

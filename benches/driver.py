@@ -4,11 +4,12 @@
 Starts the bundled emulator over HTTPS on 127.0.0.1, runs every client through the same scenarios
 (P1 cold, P3 coalescing, P4 fan-out, P7 login storm against the emulator's request quotas; clients
 speak the protocol of benches/peers/README.md), our cached reads from Rust, C and C# (P2), the
-footprint (P5/P6), the launch on a network with latency (P8, benches/launch.py), and writes
-BENCHMARKS.md and benches/chart.png. Everything runs in one go, on one machine, against one emulator
-build. `--only storm` runs P7 alone and replaces just its section (and its goals) in the existing
+footprint (P5/P6), the launch on a network with latency (P8, benches/launch.py), the signing cost
+per request next to the SDKs' signers (P9, benches/signing.py), and writes BENCHMARKS.md and
+benches/chart.png. Everything runs in one go, on one machine, against one emulator build.
+`--only storm` runs P7 alone and replaces just its section (and its goals) in the existing
 BENCHMARKS.md, keeping every other figure as it was; `--only launch` runs only P8 and rewrites only
-its section.
+its section; `--only signing` the same for P9.
 """
 
 import argparse
@@ -28,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 import launch  # P8 (benches/launch.py)
+import signing  # P9 (benches/signing.py)
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "target" / "bench"
@@ -382,8 +384,12 @@ class Bench:
             if self.args.only == "launch":
                 self.results["launch"] = launch.run(self, GUEST_POOL, OUT)
                 return
+            if self.args.only == "signing":
+                self.results["signing"] = signing.run(self, GUEST_POOL, OUT)
+                return
             self.cold()
             self.cached()
+            self.results["signing"] = signing.run(self, GUEST_POOL, OUT)
             self.coalesce()
             self.footprint()
             self.fanout()
@@ -542,6 +548,8 @@ def report(bench, path_md, path_png):
     goals += storm_goals(bench)
     if "launch" in r:
         lines += [""] + launch.section(r["launch"])[:-1]
+    if "signing" in r:
+        lines += [""] + signing.section(r["signing"])[:-1]
 
     lines += ["", "## Goals", "", "| goal | measured | |", "|---|---|---|"]
     lines += ["| {} | {} | {} |".format(g, m, verdict(ok)) for g, m, ok in goals]
@@ -789,10 +797,11 @@ def main():
                         help="P7: the emulator's quotas (and ours) are AWS's defaults times this")
     parser.add_argument("--out", default=str(REPO / "BENCHMARKS.md"))
     parser.add_argument("--chart", default=str(REPO / "benches/chart.png"))
-    parser.add_argument("--only", choices=["storm", "launch"],
+    parser.add_argument("--only", choices=["storm", "launch", "signing"],
                         help="run only this part and replace just its section of --out (P7: and "
                              "its goals)")
     launch.add_arguments(parser)
+    signing.add_arguments(parser)
     args = parser.parse_args()
     # SIGTERM (a stopped job) unwinds like Ctrl-C: the emulator is stopped, P8's proxy closed and
     # its state folders removed by the `finally` blocks.
@@ -809,14 +818,24 @@ def main():
         launch.splice(args.out, launch.section(bench.results["launch"]))
         goals = []  # P8's goals are in its section
         print("\nwrote the P8 section of {}".format(args.out))
+    elif args.only == "signing":
+        signing.splice(args.out, signing.section(bench.results["signing"]))
+        goals = []  # P9's goals are in its section
+        print("\nwrote the P9 section of {}".format(args.out))
     else:
         goals = report(bench, Path(args.out), Path(args.chart))
         print("\nwrote {} and {}".format(args.out, args.chart))
     print_goals(goals)
     if "launch" in bench.results:
         print_goals(launch.goals(bench.results["launch"]), "P8 ")
+    if "signing" in bench.results:
+        print_goals(signing.goals(bench.results["signing"]))
     results = OUT / ("results-{}.json".format(args.only) if args.only else "results.json")
     results.write_text(json.dumps(bench.results, indent=1, default=str))
+    if "signing" in bench.results and signing.failed(bench.results["signing"]):
+        for client, error in signing.failed(bench.results["signing"]):
+            print("P9 {} FAILED: {}".format(client, error[:300]), file=sys.stderr)
+        return 1
 
 
 def print_goals(goals, prefix=""):

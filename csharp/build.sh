@@ -7,7 +7,8 @@
 #   csharp/bin/awssdk-stub/{3.7,4}/AWSSDK.Core.dll  the reference stub of AWSSDK.Core's public API
 #                                         (csharp/tests/AwsSdkStub; never shipped: scripts/pack.sh points
 #                                         the packed bridge at the real AWSSDK.Core)
-#   csharp/bin/CachedReadBench.exe        the cached-read bench
+#   csharp/bin/CachedReadBench.exe        the cached-read bench (P2)
+#   csharp/bin/SigningBench.exe           the signing-cost bench (P9)
 # Installs nothing: needs `mcs` (Debian: apt-get install -y mono-mcs mono-devel).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -33,5 +34,7 @@ mapfile -t bridge < <(find "$here/../unity/Runtime/AwsSdk" -name '*.cs' | LC_ALL
 
 "${MCS[@]}" -target:exe -r:"$out/CognitoNative.dll" \
   -out:"$out/CachedReadBench.exe" "$here/bench/CachedRead.cs"
+"${MCS[@]}" -target:exe -r:"$out/CognitoNative.dll" \
+  -out:"$out/SigningBench.exe" "$here/bench/Signing.cs"
 
 echo "built $out/CognitoNative.dll and $out/CognitoNative.AwsSdk.dll"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The peer benchmark: cognito-native against the AWS SDKs' credential paths (JS v3
 # fromCognitoIdentityPool, boto3, Rust aws-sdk-cognitoidentity), all against the bundled emulator
-# over HTTPS on 127.0.0.1, in one run. Writes BENCHMARKS.md and benches/chart.png.
+# over HTTPS on 127.0.0.1, in one run, and its signing cost against their signers (P9: aws-sigv4,
+# botocore, @smithy/signature-v4). Writes BENCHMARKS.md and benches/chart.png.
 #
 # Installs the peers into target/bench-peers (benches/peers/setup.sh), builds our release binaries,
 # the C and C# bench programs, then runs benches/driver.py (options pass through, e.g. --runs 20
@@ -11,14 +12,16 @@
 # `scripts/bench.sh --only storm` runs only the P7 login storm (--storm-players, --storm-scale) and
 # replaces just its section in BENCHMARKS.md; `scripts/bench.sh --only launch [--launch-rtt-ms 100]`
 # runs only P8 (the launch through the latency proxy) and rewrites only its section; neither builds
-# the C or the C# programs. Every run starts with the latency proxy's self test
-# (benches/latency_proxy.py --self-test).
+# the C or the C# programs. `scripts/bench.sh --only signing` runs only P9 (the signing cost) and
+# rewrites only its section: it builds the C and C# programs, and installs only the node and python
+# peers. Every run starts with the latency proxy's self test (benches/latency_proxy.py --self-test).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 export CARGO_TERM_COLOR=never
 
-# --only PART (storm, launch): no C, no C# (the driver checks its own arguments).
+# --only PART: storm and launch need no C, no C#; signing needs them, and only the node and
+# python peers (the driver checks its own arguments).
 only=""
 prev=""
 for arg in "$@"; do
@@ -31,7 +34,9 @@ for arg in "$@"; do
 done
 
 need_apt=()
-[ -n "$only" ] || command -v mcs >/dev/null || need_apt+=(mono-mcs mono-devel)
+native=1 # build the C and C# programs
+[ -z "$only" ] || [ "$only" = signing ] || native=0
+[ "$native" = 0 ] || command -v mcs >/dev/null || need_apt+=(mono-mcs mono-devel)
 python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 [ -x /usr/bin/time ] || need_apt+=(time) # GNU time: each client's peak RSS
@@ -45,12 +50,16 @@ echo "== latency proxy self test"
 python3 benches/latency_proxy.py --self-test
 
 echo "== peers"
-benches/peers/setup.sh
+if [ "$only" = signing ]; then
+  benches/peers/setup.sh node python
+else
+  benches/peers/setup.sh
+fi
 
 echo "== cognito-native (release)"
 cargo build --quiet --release -p cognito-cli
 cargo build --quiet --release --example bench-client
-if [ -n "$only" ]; then
+if [ "$native" = 0 ]; then
   echo "== run (only $only)"
   exec target/bench-peers/venv/bin/python benches/driver.py "$@"
 fi
@@ -63,11 +72,13 @@ cp target/release/libcognito_native.so "$out/"
 cc=(gcc -std=c11 -O2 -Wall -Wextra -pthread -Iinclude)
 link=(-L"$out" -lcognito_native "-Wl,-rpath,$repo/$out")
 "${cc[@]}" benches/c/c_abi.c "${link[@]}" -o "$out/c_abi"
+"${cc[@]}" benches/c/signing.c "${link[@]}" -o "$out/signing"
 "${cc[@]}" examples/game_server.c "${link[@]}" -o "$out/game_server"
 
 echo "== C# (Mono)"
 csharp/build.sh >/dev/null
-cp csharp/bin/CognitoNative.dll csharp/bin/CachedReadBench.exe "$out/libcognito_native.so" "$out/cs/"
+cp csharp/bin/CognitoNative.dll csharp/bin/CachedReadBench.exe csharp/bin/SigningBench.exe \
+  "$out/libcognito_native.so" "$out/cs/"
 
-echo "== run"
+echo "== run${only:+ (only $only)}"
 target/bench-peers/venv/bin/python benches/driver.py "$@"
