@@ -11,28 +11,33 @@ use crate::signing::{Payload, SignRequest, MAX_HEADERS};
 use futures_util::FutureExt;
 use safer_ffi::prelude::*;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::ffi::c_void;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// A request to sign, copied out of the caller's struct inside the call: the call may complete
-/// later, when the caller's memory is gone. The body is kept as its SHA-256 only.
-struct OwnedRequest {
-    method: String,
-    url: String,
-    headers: Vec<(String, String)>,
+/// A request to sign as the caller's struct holds it, borrowed for the call: the synchronous
+/// calls sign it as it is, the asynchronous ones copy it ([`OwnedRequest`]). The body is kept as
+/// its SHA-256 only.
+struct RequestView<'a> {
+    method: &'a str,
+    url: &'a str,
+    headers: Vec<(&'a str, &'a str)>,
     /// `None`: unsigned payload.
-    payload_sha256: Option<String>,
-    service: String,
-    region: Option<String>,
+    payload_sha256: Option<Cow<'a, str>>,
+    service: &'a str,
+    region: Option<&'a str>,
 }
 
-impl OwnedRequest {
-    /// Reads and copies `*request`; NULLs, invalid UTF-8 and oversized parts are errors here (the
-    /// library checks the rest when it signs).
-    fn read(request: *const cognito_sign_request) -> FfiResult<OwnedRequest> {
-        // SAFETY: checked non-NULL; the header's contract: a valid struct whose pointers live
-        // until this call returns.
+impl<'a> RequestView<'a> {
+    /// Reads `*request`; NULLs, invalid UTF-8 and oversized parts are errors here (the library
+    /// checks the rest when it signs).
+    ///
+    /// # Safety
+    /// `request` is NULL or a valid struct whose pointers live for `'a` (the header's contract:
+    /// until the call returns).
+    unsafe fn read(request: *const cognito_sign_request) -> FfiResult<RequestView<'a>> {
+        // SAFETY: the caller's contract.
         let r = unsafe { request.as_ref() }
             .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "request is NULL"))?;
         let required = |what: &str, p| {
@@ -62,8 +67,8 @@ impl OwnedRequest {
             .iter()
             .map(|h| {
                 Ok((
-                    required("header name", h.name)?.to_owned(),
-                    required("header value", h.value)?.to_owned(),
+                    required("header name", h.name)?,
+                    required("header value", h.value)?,
                 ))
             })
             .collect::<FfiResult<Vec<_>>>()?;
@@ -71,7 +76,7 @@ impl OwnedRequest {
         let given_sha256 = unsafe { str_field("payload_sha256", r.payload_sha256) }?;
         let payload_sha256 = match (r.unsigned_payload, given_sha256) {
             (true, _) => None,
-            (false, Some(hash)) => Some(hash.to_owned()),
+            (false, Some(hash)) => Some(Cow::Borrowed(hash)),
             (false, None) => {
                 let body = match (r.body.is_null(), r.body_len) {
                     (_, 0) => &[][..],
@@ -84,29 +89,66 @@ impl OwnedRequest {
                     // SAFETY: non-NULL, `body_len` bytes (the contract).
                     (false, len) => unsafe { std::slice::from_raw_parts(r.body, len) },
                 };
-                Some(hex(&Sha256::digest(body)))
+                Some(Cow::Owned(hex(&Sha256::digest(body))))
             }
         };
-        Ok(OwnedRequest {
-            method: required("method", r.method)?.to_owned(),
-            url: required("url", r.url)?.to_owned(),
+        Ok(RequestView {
+            method: required("method", r.method)?,
+            url: required("url", r.url)?,
             headers,
             payload_sha256,
-            service: required("service", r.service)?.to_owned(),
+            service: required("service", r.service)?,
             // SAFETY: as above.
-            region: unsafe { str_field("region", r.region) }?.map(str::to_owned),
+            region: unsafe { str_field("region", r.region) }?,
         })
     }
 
-    /// The headers as the library takes them (for [`Self::request`]).
-    fn headers(&self) -> Vec<(&str, &str)> {
-        self.headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect()
+    /// The request as the library takes it.
+    fn request(&self) -> SignRequest<'_> {
+        SignRequest {
+            method: self.method,
+            url: self.url,
+            headers: &self.headers,
+            payload: match &self.payload_sha256 {
+                Some(hash) => Payload::Sha256(hash),
+                None => Payload::Unsigned,
+            },
+            service: self.service,
+            region: self.region,
+        }
+    }
+}
+
+/// A request to sign, copied out of the caller's struct inside the call: an asynchronous call
+/// may complete later, when the caller's memory is gone.
+struct OwnedRequest {
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    payload_sha256: Option<String>,
+    service: String,
+    region: Option<String>,
+}
+
+impl OwnedRequest {
+    /// Reads and copies `*request`, and checks that it can be signed: a request the library
+    /// cannot sign fails at the call, before anything starts.
+    fn read_checked(request: *const cognito_sign_request) -> FfiResult<OwnedRequest> {
+        // SAFETY: the header's contract (pointers valid during the call); copied before return.
+        let view = unsafe { RequestView::read(request) }?;
+        view.request().check()?;
+        let own = |s: &str| s.to_owned();
+        Ok(OwnedRequest {
+            method: own(view.method),
+            url: own(view.url),
+            headers: view.headers.iter().map(|(k, v)| (own(k), own(v))).collect(),
+            payload_sha256: view.payload_sha256.map(Cow::into_owned),
+            service: own(view.service),
+            region: view.region.map(own),
+        })
     }
 
-    /// The request as the library takes it.
+    /// The request as the library takes it (`headers`: from [`Self::headers`]).
     fn request<'a>(&'a self, headers: &'a [(&'a str, &'a str)]) -> SignRequest<'a> {
         SignRequest {
             method: &self.method,
@@ -121,11 +163,11 @@ impl OwnedRequest {
         }
     }
 
-    /// Reads `*request` and checks that it can be signed.
-    fn read_checked(request: *const cognito_sign_request) -> FfiResult<OwnedRequest> {
-        let owned = OwnedRequest::read(request)?;
-        owned.request(&owned.headers()).check()?;
-        Ok(owned)
+    fn headers(&self) -> Vec<(&str, &str)> {
+        self.headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
     }
 }
 
@@ -185,11 +227,12 @@ pub fn cognito_provider_sign_cached(
 ) -> cognito_status {
     guard("cognito_provider_sign_cached", || {
         let out = out_arg("out_headers", out_headers)?;
-        let owned = OwnedRequest::read_checked(request)?;
+        // SAFETY: the header's contract; signed (and checked) before this call returns.
+        let view = unsafe { RequestView::read(request) }?;
         let entry = library()?.provider(provider)?;
         let signed = entry
             .provider
-            .sign_cached(&owned.request(&owned.headers()))?
+            .sign_cached(&view.request())?
             .ok_or_else(no_cached_credentials)?;
         let c = Arc::new(CSignedHeaders::new(&signed));
         // SAFETY: checked non-NULL; CSignedHeaders starts with the list (repr(C)).
@@ -257,11 +300,12 @@ pub fn cognito_provider_presign_cached(
     guard("cognito_provider_presign_cached", || {
         let out = out_arg("out_url", out_url)?;
         let out_expiration = out_arg("out_expiration", out_expiration)?;
-        let owned = OwnedRequest::read_checked(request)?;
+        // SAFETY: the header's contract; presigned (and checked) before this call returns.
+        let view = unsafe { RequestView::read(request) }?;
         let entry = library()?.provider(provider)?;
         let presigned = entry
             .provider
-            .presign_cached(&owned.request(&owned.headers()), expiry(expires_secs))?
+            .presign_cached(&view.request(), expiry(expires_secs))?
             .ok_or_else(no_cached_credentials)?;
         // SAFETY: both checked non-NULL; the caller's slot holds no string we must free.
         unsafe {
