@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The peer benchmark: cognito-native against the AWS SDKs' credential paths (JS v3
-# fromCognitoIdentityPool, boto3, Rust aws-sdk-cognitoidentity), all against the bundled emulator
-# over HTTPS on 127.0.0.1, in one run. Writes BENCHMARKS.md and benches/chart.png.
+# fromCognitoIdentityPool, boto3, Rust aws-sdk-cognitoidentity) and, for the user-pool sign-in
+# (P10), pycognito and amazon-cognito-identity-js, all against the bundled emulator over HTTPS on
+# 127.0.0.1, in one run. Writes BENCHMARKS.md and benches/chart.png.
 #
 # Installs the peers into target/bench-peers (benches/peers/setup.sh), builds our release binaries,
 # the C and C# bench programs, then runs benches/driver.py (options pass through, e.g. --runs 20
@@ -10,15 +11,18 @@
 #
 # `scripts/bench.sh --only storm` runs only the P7 login storm (--storm-players, --storm-scale) and
 # replaces just its section in BENCHMARKS.md; `scripts/bench.sh --only launch [--launch-rtt-ms 100]`
-# runs only P8 (the launch through the latency proxy) and rewrites only its section; neither builds
-# the C or the C# programs. Every run starts with the latency proxy's self test
+# runs only P8 (the launch through the latency proxy) and rewrites only its section;
+# `scripts/bench.sh --only signin [--signin-runs 20]` runs only P10 (SRP sign-in: the client's math
+# and the whole sign-in, ours, pycognito, amazon-cognito-identity-js) and rewrites only its section,
+# installing only the node and python peers. None of them builds the C or the C# programs. Every
+# run starts with the latency proxy's self test
 # (benches/latency_proxy.py --self-test).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 export CARGO_TERM_COLOR=never
 
-# --only PART (storm, launch): no C, no C# (the driver checks its own arguments).
+# --only PART (storm, launch, signin): no C, no C# (the driver checks its own arguments).
 only=""
 prev=""
 for arg in "$@"; do
@@ -45,24 +49,37 @@ echo "== latency proxy self test"
 python3 benches/latency_proxy.py --self-test
 
 echo "== peers"
-benches/peers/setup.sh
+if [ "$only" = "signin" ]; then
+  benches/peers/setup.sh node python # P10's peers: no Rust SDK build
+else
+  benches/peers/setup.sh
+fi
 
 echo "== cognito-native (release)"
 cargo build --quiet --release -p cognito-cli
 cargo build --quiet --release --example bench-client
+out=target/bench
+cc=(gcc -std=c11 -O2 -Wall -Wextra -pthread -Iinclude)
+link=(-L"$out" -lcognito_native "-Wl,-rpath,$repo/$out")
+# The library as shipped, built after the example: it owns the .so file (the example's build has
+# the dev-dependencies' features).
+shipped_library() {
+  cargo build --quiet --release --lib
+  mkdir -p "$out"
+  cp target/release/libcognito_native.so "$out/"
+}
 if [ -n "$only" ]; then
+  if [ "$only" = "signin" ]; then # P10's C ABI row
+    shipped_library
+    "${cc[@]}" benches/c/signin.c "${link[@]}" -o "$out/signin"
+  fi
   echo "== run (only $only)"
   exec target/bench-peers/venv/bin/python benches/driver.py "$@"
 fi
-# The library as shipped, built last: it owns the .so file (the example's build has the
-# dev-dependencies' features).
-cargo build --quiet --release --lib
-out=target/bench
+shipped_library
 mkdir -p "$out/cs"
-cp target/release/libcognito_native.so "$out/"
-cc=(gcc -std=c11 -O2 -Wall -Wextra -pthread -Iinclude)
-link=(-L"$out" -lcognito_native "-Wl,-rpath,$repo/$out")
 "${cc[@]}" benches/c/c_abi.c "${link[@]}" -o "$out/c_abi"
+"${cc[@]}" benches/c/signin.c "${link[@]}" -o "$out/signin"
 "${cc[@]}" examples/game_server.c "${link[@]}" -o "$out/game_server"
 
 echo "== C# (Mono)"
