@@ -16,6 +16,9 @@ BENCH_SIGNIN_PASSWORD and never printed). Each client then runs two scenarios (b
             (PASSWORD_VERIFIER) until the tokens, over loopback HTTPS to the emulator, sequential,
             one client object per process (one connection pool).
 
+Each scenario runs in 4 processes per client (ROUNDS), the clients taken in turn, and the samples
+are pooled: this machine is shared, and a slow spell then hits every client alike.
+
 The emulator's server-side SRP (B = k·v + g^b, S = (A·v^u)^b) is the same work for every client;
 the end-to-end times include it, the math rows show the client's own share.
 """
@@ -37,6 +40,10 @@ CLIENT_ID = "emulatorpublicclient00001"
 # The user's name: this prefix and a random suffix (a fresh user each run).
 USERNAME_PREFIX = "bench-signin-"
 TIMEOUT_S = 600
+# Each client runs each scenario in this many processes, the clients taken in turn.
+ROUNDS = 4
+# Unmeasured math runs at the start of each srp-math process.
+MATH_WARMUP = 5
 # RFC 3526's 3072-bit prime (group 15), as every Cognito client has it.
 N_HEX = (
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
@@ -55,11 +62,11 @@ N_HEX = (
 
 def add_arguments(parser):
     parser.add_argument("--signin-runs", type=int, default=20,
-                        help="P10: sign-ins per client, after --signin-warmup (20)")
+                        help="P10: sign-ins per client (20, in 4 processes)")
     parser.add_argument("--signin-warmup", type=int, default=3,
-                        help="P10: unmeasured sign-ins first (3)")
+                        help="P10: unmeasured sign-ins at the start of each process (3)")
     parser.add_argument("--signin-math-runs", type=int, default=100,
-                        help="P10: SRP math repetitions per client (100, after 10 unmeasured)")
+                        help="P10: SRP math repetitions per client (100, in 4 processes)")
 
 
 class Peer:
@@ -146,34 +153,53 @@ class SignInBench:
                                         "password": password})
         env = dict(self.bench.env, BENCH_SIGNIN_PASSWORD=password)
         rows = {p.name: {"client": p.name, "label": p.label, "api": p.api} for p in self.peers}
+        samples = {p.name: {"math": {}, "sign_in": []} for p in self.peers}
+        load = [os.getloadavg()[0]]
+        # Rounds interleave the clients (a process each per round, warmed up in it), so a slow
+        # spell of this shared machine hits them all alike; the samples of the rounds are pooled.
+        math_per_round = max(1, -(-self.math_runs // ROUNDS))
+        runs_per_round = max(1, -(-self.runs // ROUNDS))
         with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="signin-challenge-") as f:
             json.dump(self.challenge(password), f)
             f.flush()
-            for peer in self.peers:
-                if not peer.math:
-                    continue
-                row = rows[peer.name]
-                try:
-                    r = self.client(peer, "srp-math", ["--challenge", f.name, "--runs", self.math_runs], env)
-                    row["version"] = r.get("version")
-                    row["bigint"] = r.get("bigint")
-                    row["math"] = summarise_math(r)
-                except (RuntimeError, ValueError, KeyError) as e:
-                    row["math_error"] = str(e)[-600:]
-                self.bench.log(describe_math(row))
+            for _ in range(ROUNDS):
+                for peer in self.peers:
+                    row = rows[peer.name]
+                    if not peer.math or "math_error" in row:
+                        continue
+                    try:
+                        r = self.client(peer, "srp-math", ["--challenge", f.name, "--runs",
+                                                           math_per_round, "--warmup", MATH_WARMUP], env)
+                        row["version"] = r.get("version")
+                        row["bigint"] = r.get("bigint")
+                        for key in ("a_ns", "claim_ns", "a_bits", "modpow_ns", "modpow_g_ns"):
+                            samples[peer.name]["math"].setdefault(key, []).extend(r[key])
+                    except (RuntimeError, ValueError, KeyError) as e:
+                        row["math_error"] = str(e)[-600:]
+                for peer in self.peers:
+                    row = rows[peer.name]
+                    if "sign_in_error" in row:
+                        continue
+                    try:
+                        r = self.client(peer, "sign-in", ["--user-pool", USER_POOL, "--client-id", CLIENT_ID,
+                                                          "--username", self.username, "--runs",
+                                                          runs_per_round, "--warmup", self.warmup], env)
+                        row["version"] = r.get("version", row.get("version"))
+                        samples[peer.name]["sign_in"].extend(r["runs_ns"])
+                    except (RuntimeError, ValueError, KeyError) as e:
+                        row["sign_in_error"] = str(e)[-600:]
+        load.append(os.getloadavg()[0])
         for peer in self.peers:
             row = rows[peer.name]
-            try:
-                r = self.client(peer, "sign-in", ["--user-pool", USER_POOL, "--client-id", CLIENT_ID,
-                                                  "--username", self.username, "--runs", self.runs,
-                                                  "--warmup", self.warmup], env)
-                row["version"] = r.get("version", row.get("version"))
-                row["sign_in"] = summarise(r["runs_ns"])
-            except (RuntimeError, ValueError, KeyError) as e:
-                row["sign_in_error"] = str(e)[-600:]
+            if peer.math and "math_error" not in row:
+                row["math"] = summarise_math(samples[peer.name]["math"])
+            if "sign_in_error" not in row:
+                row["sign_in"] = summarise(samples[peer.name]["sign_in"])
+            if peer.math:
+                self.bench.log(describe_math(row))
             self.bench.log(describe_sign_in(row))
         return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpu": cpu(),
-                "runs": self.runs, "warmup": self.warmup, "math_runs": self.math_runs,
+                "load": load, "rounds": ROUNDS, "runs": runs_per_round * ROUNDS, "warmup": self.warmup, "math_runs": math_per_round * ROUNDS,
                 "ours": self.ours, "rows": [rows[p.name] for p in self.peers]}
 
 
@@ -256,8 +282,8 @@ def section(result):
         "without a secret), created through its admin API with a random password for the run "
         "(passed to the clients in their environment, never printed).".format(
             result["date"], result["cpu"], USER_POOL), "",
-        "**Client SRP math** (`srp-math`, in each client's process, warm: {n} runs after 10 "
-        "unmeasured, medians): **A** = a random `a` and g^a mod N (N: RFC 3526's 3072-bit prime); "
+        "**Client SRP math** (`srp-math`, in each client's process, warm: {n} runs in all, in "
+        "{rounds} processes taken in turn with the other clients', each after {w} unmeasured; medians): **A** = a random `a` and g^a mod N (N: RFC 3526's 3072-bit prime); "
         "**claim** = for one real PASSWORD_VERIFIER challenge of the emulator (its SALT, SRP_B, "
         "SECRET_BLOCK), x, u, S = (B − k·g^x)^(a + u·x) mod N, HKDF and the HMAC signature. "
         "The claim holds two 3072-bit modpows: g^x (256-bit x) and the one with the largest "
@@ -267,13 +293,19 @@ def section(result):
         "profile the library ships with: opt-level z, LTO) through a doc-hidden hook, pycognito "
         "`AWSSRP` (Python's `pow`), amazon-cognito-identity-js its exported `AuthenticationHelper` "
         "(jsbn; the HMAC with its own `@aws-crypto/sha256-js`, as `CognitoUser` computes it).".format(
-            n=result["math_runs"]), "",
+            n=result["math_runs"], rounds=result["rounds"], w=MATH_WARMUP), "",
         "**Sign-in end to end** (`sign-in`): InitiateAuth(USER_SRP_AUTH) + "
-        "RespondToAuthChallenge(PASSWORD_VERIFIER) until the tokens, {runs} sign-ins one after the "
-        "other after {warm} unmeasured, one client object (one connection pool) per process; "
+        "RespondToAuthChallenge(PASSWORD_VERIFIER) until the tokens, {runs} sign-ins in all, one "
+        "after the other, in {rounds} processes (rounds taken in turn with the other clients), each "
+        "process with one client object (one connection pool) and {warm} unmeasured sign-ins first; "
         "median and p90. The emulator's server-side SRP (B = k·v + g^b; S = (A·v^u)^b) is the same "
         "work for every client and is inside these times, on the same 2 cores; the client's own "
-        "share is the math columns.".format(runs=result["runs"], warm=result["warmup"]), "",
+        "share is the math columns. This machine is shared: its 1-minute load average was {l0:.2f} "
+        "at the start of P10 and {l1:.2f} at the end (2 cores), so single figures moved by tens of "
+        "per cent between runs while this was written; the clients are measured in turn so that a "
+        "slow spell hits them alike.".format(
+            runs=result["runs"], warm=result["warmup"], rounds=result["rounds"],
+            l0=result["load"][0], l1=result["load"][1]), "",
         "| client | a (bits) | A | claim | A + claim | 3072-bit modpow B^e (1024-bit e) | 2^e | "
         "sign-in median | sign-in p90 | ours ÷ this: math | ours ÷ this: sign-in |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
