@@ -17,7 +17,11 @@
 //! bench-client signing --endpoint URL --region R --pool POOL --s3-url URL --ddb-url URL
 //!              --ddb-target T --ddb-body JSON --presign-url URL [--expires 900] [--round-ms 100]
 //!              [--rounds 5]
+//! bench-client srp-math ... --challenge FILE [--runs 100] [--warmup 10]
+//! bench-client sign-in ... --user-pool ID --client-id ID --username U [--runs 20] [--warmup 3]
 //! ```
+//! `srp-math` and `sign-in` (P10, `benches/signin.py`) take the user's password from
+//! `BENCH_SIGNIN_PASSWORD`, never from the command line.
 //! The emulator's test CA comes from `AWS_CA_BUNDLE`; in the `storm` scenario's developer mode the
 //! game server's AWS credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`.
 
@@ -70,7 +74,8 @@ impl Args {
                     strings.insert(name, value);
                 }
                 "mode" | "scale" | "case" | "state-dir" | "s3-url" | "ddb-url" | "ddb-target"
-                | "ddb-body" | "presign-url" => {
+                | "ddb-body" | "presign-url" | "challenge" | "user-pool" | "client-id"
+                | "username" => {
                     texts.insert(name, value);
                 }
                 _ => {
@@ -538,6 +543,131 @@ async fn launch(args: &Args, t_main: u128) -> Result<Value, String> {
     }))
 }
 
+fn signin_password() -> Result<String, String> {
+    std::env::var("BENCH_SIGNIN_PASSWORD").map_err(|_| "BENCH_SIGNIN_PASSWORD is not set".into())
+}
+
+/// P10: the client's SRP math, in this process, through the library's own code
+/// (`cognito_native::user_pool::srp_bench`). Per run: A (a fresh `a`, g^a mod N), then the
+/// password claim for the challenge in `--challenge` (a JSON file: `pool_name`,
+/// `user_id_for_srp`, `salt`, `srp_b`, `secret_block`, and `exponent` for the single modpows).
+/// Then `--runs` single modpows B^e mod N and 2^e mod N with that exponent.
+fn srp_math(args: &Args) -> Result<Value, String> {
+    use cognito_native::user_pool::srp_bench::{modpow, timestamp_now, Client};
+    let path = args
+        .texts
+        .get("challenge")
+        .ok_or("--challenge FILE is required")?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let ch: Value = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+    let field = |k: &str| {
+        ch[k]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("{path}: no {k}"))
+    };
+    let (pool_name, user, salt) = (
+        field("pool_name")?,
+        field("user_id_for_srp")?,
+        field("salt")?,
+    );
+    let (srp_b, secret_block, exponent) =
+        (field("srp_b")?, field("secret_block")?, field("exponent")?);
+    let password = signin_password()?;
+    let (runs, warmup) = (args.number("runs", 100), args.number("warmup", 10));
+    let (mut a_ns, mut claim_ns, mut a_bits) = (Vec::new(), Vec::new(), Vec::new());
+    for run in 0..warmup + runs {
+        let start = Instant::now();
+        let client = Client::new().map_err(|e| e.to_string())?;
+        let big_a = client.srp_a();
+        let t_a = elapsed_ns(start);
+        let timestamp = timestamp_now();
+        let start = Instant::now();
+        let claim = client
+            .password_claim(
+                &pool_name,
+                &user,
+                &salt,
+                &srp_b,
+                &secret_block,
+                &password,
+                &timestamp,
+            )
+            .map_err(|e| e.to_string())?;
+        let t_claim = elapsed_ns(start);
+        if big_a.is_empty() || claim.is_empty() {
+            return Err("empty A or claim".into());
+        }
+        if run >= warmup {
+            a_ns.push(t_a);
+            claim_ns.push(t_claim);
+            a_bits.push(client.a_bits());
+        }
+    }
+    let timed = |base: &str| -> Result<Vec<u64>, String> {
+        let mut out = Vec::new();
+        for run in 0..warmup + runs {
+            let start = Instant::now();
+            let r = modpow(base, &exponent).map_err(|e| e.to_string())?;
+            let ns = elapsed_ns(start);
+            if r.is_empty() {
+                return Err("empty modpow".into());
+            }
+            if run >= warmup {
+                out.push(ns);
+            }
+        }
+        Ok(out)
+    };
+    let modpow_ns = timed(&srp_b)?;
+    let modpow_g_ns = timed("2")?;
+    Ok(json!({
+        "runs": runs, "a_ns": a_ns, "claim_ns": claim_ns, "a_bits": a_bits,
+        "modpow_ns": modpow_ns, "modpow_g_ns": modpow_g_ns,
+        "bigint": "num-bigint (BigUint::modpow)",
+    }))
+}
+
+/// P10: `--warmup` + `--runs` sign-ins with `UserPool::sign_in_srp` (InitiateAuth USER_SRP_AUTH,
+/// RespondToAuthChallenge PASSWORD_VERIFIER) on one `UserPool` (one connection pool, as an app
+/// has), each timed until the tokens are in hand.
+async fn sign_in(args: &Args) -> Result<Value, String> {
+    use cognito_native::user_pool::{SignIn, UserPool, UserPoolConfig};
+    let text = |k: &str| {
+        args.texts
+            .get(k)
+            .cloned()
+            .ok_or_else(|| format!("--{k} is required"))
+    };
+    let (pool_id, client_id, username) =
+        (text("user-pool")?, text("client-id")?, text("username")?);
+    let password = signin_password()?;
+    let mut config = UserPoolConfig::new(pool_id, client_id).with_local_endpoint(&args.endpoint);
+    config.endpoints.use_environment = false;
+    config.region = Some(args.region.clone());
+    config.ca_bundle_pem = Some(args.ca_pem.clone());
+    config.attempt_timeout = Duration::from_secs(30);
+    let pool = UserPool::new(config).map_err(|e| e.to_string())?;
+    let (runs, warmup) = (args.number("runs", 20), args.number("warmup", 3));
+    let mut runs_ns = Vec::new();
+    for run in 0..warmup + runs {
+        let start = Instant::now();
+        let session = match pool.sign_in_srp(&username, &password).await {
+            Ok(SignIn::SignedIn(session)) => session,
+            Ok(SignIn::Challenge(c)) => return Err(format!("unexpected challenge {:?}", c.name)),
+            Err(e) => return Err(e.to_string()),
+        };
+        let ns = elapsed_ns(start);
+        if session.cached_tokens().id_token.expose().is_empty() {
+            return Err("empty id token".into());
+        }
+        if run >= warmup {
+            runs_ns.push(ns);
+        }
+    }
+    Ok(json!({ "runs_ns": runs_ns }))
+}
+
 #[tokio::main]
 async fn main() {
     let t_main = unix_ns();
@@ -558,6 +688,8 @@ async fn main() {
         "storm" => storm(&args).await,
         "launch" => launch(&args, t_main).await,
         "signing" => signing::signing(&args).await,
+        "srp-math" => srp_math(&args),
+        "sign-in" => sign_in(&args).await,
         other => Err(format!("unknown scenario {other}")),
     };
     match result {

@@ -5,11 +5,12 @@ Starts the bundled emulator over HTTPS on 127.0.0.1, runs every client through t
 (P1 cold, P3 coalescing, P4 fan-out, P7 login storm against the emulator's request quotas; clients
 speak the protocol of benches/peers/README.md), our cached reads from Rust, C and C# (P2), the
 footprint (P5/P6), the launch on a network with latency (P8, benches/launch.py), the signing cost
-per request next to the SDKs' signers (P9, benches/signing.py), and writes BENCHMARKS.md and
+per request next to the SDKs' signers (P9, benches/signing.py), the user-pool sign-in with SRP next
+to pycognito and amazon-cognito-identity-js (P10, benches/signin.py), and writes BENCHMARKS.md and
 benches/chart.png. Everything runs in one go, on one machine, against one emulator build.
 `--only storm` runs P7 alone and replaces just its section (and its goals) in the existing
 BENCHMARKS.md, keeping every other figure as it was; `--only launch` runs only P8 and rewrites only
-its section; `--only signing` the same for P9.
+its section; `--only signing` the same for P9, `--only signin` for P10.
 """
 
 import argparse
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import launch  # P8 (benches/launch.py)
 import signing  # P9 (benches/signing.py)
+import signin  # P10 (benches/signin.py)
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "target" / "bench"
@@ -376,6 +378,9 @@ class Bench:
         request wait for its slot of the quota.)"""
         return [(client, client.name, client.label, ()) for client in self.clients]
 
+    def signin(self):
+        self.results["signin"] = signin.run(self, run, REPO, PEERS, OURS, REGION, GUEST_POOL)
+
     def run_all(self):
         try:
             if self.args.only == "storm":
@@ -387,6 +392,9 @@ class Bench:
             if self.args.only == "signing":
                 self.results["signing"] = signing.run(self, GUEST_POOL, OUT)
                 return
+            if self.args.only == "signin":
+                self.signin()
+                return
             self.cold()
             self.cached()
             self.results["signing"] = signing.run(self, GUEST_POOL, OUT)
@@ -395,6 +403,7 @@ class Bench:
             self.fanout()
             # P8 on the emulator the fan-out left (no quotas); P7 starts one with quotas per run.
             self.results["launch"] = launch.run(self, GUEST_POOL, OUT)
+            self.signin()
             self.storm()
         finally:
             self.emulator.stop()
@@ -550,6 +559,8 @@ def report(bench, path_md, path_png):
         lines += [""] + launch.section(r["launch"])[:-1]
     if "signing" in r:
         lines += [""] + signing.section(r["signing"])[:-1]
+    if "signin" in r:
+        lines += [""] + signin.section(r["signin"])[:-1]
 
     lines += ["", "## Goals", "", "| goal | measured | |", "|---|---|---|"]
     lines += ["| {} | {} | {} |".format(g, m, verdict(ok)) for g, m, ok in goals]
@@ -797,11 +808,12 @@ def main():
                         help="P7: the emulator's quotas (and ours) are AWS's defaults times this")
     parser.add_argument("--out", default=str(REPO / "BENCHMARKS.md"))
     parser.add_argument("--chart", default=str(REPO / "benches/chart.png"))
-    parser.add_argument("--only", choices=["storm", "launch", "signing"],
+    parser.add_argument("--only", choices=["storm", "launch", "signing", "signin"],
                         help="run only this part and replace just its section of --out (P7: and "
                              "its goals)")
     launch.add_arguments(parser)
     signing.add_arguments(parser)
+    signin.add_arguments(parser)
     args = parser.parse_args()
     # SIGTERM (a stopped job) unwinds like Ctrl-C: the emulator is stopped, P8's proxy closed and
     # its state folders removed by the `finally` blocks.
@@ -822,6 +834,10 @@ def main():
         signing.splice(args.out, signing.section(bench.results["signing"]))
         goals = []  # P9's goals are in its section
         print("\nwrote the P9 section of {}".format(args.out))
+    elif args.only == "signin":
+        signin.splice(args.out, signin.section(bench.results["signin"]))
+        goals = []  # P10's goals are in its section
+        print("\nwrote the P10 section of {}".format(args.out))
     else:
         goals = report(bench, Path(args.out), Path(args.chart))
         print("\nwrote {} and {}".format(args.out, args.chart))
@@ -830,6 +846,8 @@ def main():
         print_goals(launch.goals(bench.results["launch"]), "P8 ")
     if "signing" in bench.results:
         print_goals(signing.goals(bench.results["signing"]))
+    if "signin" in bench.results:
+        print_goals(signin.goals(bench.results["signin"]))
     results = OUT / ("results-{}.json".format(args.only) if args.only else "results.json")
     results.write_text(json.dumps(bench.results, indent=1, default=str))
     if "signing" in bench.results and signing.failed(bench.results["signing"]):

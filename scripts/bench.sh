@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The peer benchmark: cognito-native against the AWS SDKs' credential paths (JS v3
 # fromCognitoIdentityPool, boto3, Rust aws-sdk-cognitoidentity), all against the bundled emulator
-# over HTTPS on 127.0.0.1, in one run, and its signing cost against their signers (P9: aws-sigv4,
-# botocore, @smithy/signature-v4). Writes BENCHMARKS.md and benches/chart.png.
+# over HTTPS on 127.0.0.1, in one run, its signing cost against their signers (P9: aws-sigv4,
+# botocore, @smithy/signature-v4) and, for the user-pool sign-in (P10), pycognito and
+# amazon-cognito-identity-js. Writes BENCHMARKS.md and benches/chart.png.
 #
 # Installs the peers into target/bench-peers (benches/peers/setup.sh), builds our release binaries,
 # the C and C# bench programs, then runs benches/driver.py (options pass through, e.g. --runs 20
@@ -13,15 +14,18 @@
 # replaces just its section in BENCHMARKS.md; `scripts/bench.sh --only launch [--launch-rtt-ms 100]`
 # runs only P8 (the launch through the latency proxy) and rewrites only its section; neither builds
 # the C or the C# programs. `scripts/bench.sh --only signing` runs only P9 (the signing cost) and
-# rewrites only its section: it builds the C and C# programs, and installs only the node and python
-# peers. Every run starts with the latency proxy's self test (benches/latency_proxy.py --self-test).
+# rewrites only its section: it builds the C and C# programs. `scripts/bench.sh --only signin
+# [--signin-runs 20]` runs only P10 (SRP sign-in: the client's math and the whole sign-in, ours,
+# pycognito, amazon-cognito-identity-js) and rewrites only its section: it builds the C sign-in
+# program only. Both install only the node and python peers. Every run starts with the latency
+# proxy's self test (benches/latency_proxy.py --self-test).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 export CARGO_TERM_COLOR=never
 
-# --only PART: storm and launch need no C, no C#; signing needs them, and only the node and
-# python peers (the driver checks its own arguments).
+# --only PART: storm and launch need no C, no C#; signing needs both, signin the C sign-in program
+# only; signing and signin only the node and python peers (the driver checks its own arguments).
 only=""
 prev=""
 for arg in "$@"; do
@@ -34,7 +38,7 @@ for arg in "$@"; do
 done
 
 need_apt=()
-native=1 # build the C and C# programs
+native=1 # the full run and P9 build the C# programs (Mono)
 [ -z "$only" ] || [ "$only" = signing ] || native=0
 [ "$native" = 0 ] || command -v mcs >/dev/null || need_apt+=(mono-mcs mono-devel)
 python3 -c "import venv, ensurepip" 2>/dev/null || need_apt+=(python3-venv)
@@ -50,29 +54,41 @@ echo "== latency proxy self test"
 python3 benches/latency_proxy.py --self-test
 
 echo "== peers"
-if [ "$only" = signing ]; then
-  benches/peers/setup.sh node python
-else
-  benches/peers/setup.sh
-fi
+case "$only" in
+  signing | signin) benches/peers/setup.sh node python ;; # no Rust SDK build
+  *) benches/peers/setup.sh ;;
+esac
 
 echo "== cognito-native (release)"
 cargo build --quiet --release -p cognito-cli
 cargo build --quiet --release --example bench-client
-if [ "$native" = 0 ]; then
-  echo "== run (only $only)"
-  exec target/bench-peers/venv/bin/python benches/driver.py "$@"
-fi
-# The library as shipped, built last: it owns the .so file (the example's build has the
-# dev-dependencies' features).
-cargo build --quiet --release --lib
 out=target/bench
-mkdir -p "$out/cs"
-cp target/release/libcognito_native.so "$out/"
 cc=(gcc -std=c11 -O2 -Wall -Wextra -pthread -Iinclude)
 link=(-L"$out" -lcognito_native "-Wl,-rpath,$repo/$out")
+# The library as shipped, built after the example: it owns the .so file (the example's build has
+# the dev-dependencies' features).
+shipped_library() {
+  cargo build --quiet --release --lib
+  mkdir -p "$out"
+  cp target/release/libcognito_native.so "$out/"
+}
+case "$only" in
+  storm | launch)
+    echo "== run (only $only)"
+    exec target/bench-peers/venv/bin/python benches/driver.py "$@"
+    ;;
+  signin) # P10's C ABI row
+    shipped_library
+    "${cc[@]}" benches/c/signin.c "${link[@]}" -o "$out/signin"
+    echo "== run (only $only)"
+    exec target/bench-peers/venv/bin/python benches/driver.py "$@"
+    ;;
+esac
+shipped_library
+mkdir -p "$out/cs"
 "${cc[@]}" benches/c/c_abi.c "${link[@]}" -o "$out/c_abi"
 "${cc[@]}" benches/c/signing.c "${link[@]}" -o "$out/signing"
+"${cc[@]}" benches/c/signin.c "${link[@]}" -o "$out/signin"
 "${cc[@]}" examples/game_server.c "${link[@]}" -o "$out/game_server"
 
 echo "== C# (Mono)"

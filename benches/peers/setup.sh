@@ -3,7 +3,9 @@
 # target/bench-peers/ (not committed):
 #
 #   node    target/bench-peers/node/node_modules   npm ci from benches/peers/node/package-lock.json
-#   python  target/bench-peers/venv                 boto3 + matplotlib, benches/peers/python/requirements.txt
+#   node    (also amazon-cognito-identity-js, P10's sign-in)
+#   python  target/bench-peers/venv                 boto3 + pycognito + matplotlib,
+#                                                   benches/peers/python/requirements.txt
 #   rust    target/bench-peers/rust/release/cognito-peer-rust-sdk
 #                                                   cargo build --locked of benches/peers/rust-sdk
 #
@@ -66,7 +68,8 @@ setup_node() {
   local dir="$out/node" src="$here/node" stamp
   stamp="$(stamp_of "$src/package.json" "$src/package-lock.json")-node$major"
   if [ "$force" -eq 0 ] && [ -f "$dir/.installed" ] && [ "$(cat "$dir/.installed")" = "$stamp" ] &&
-    [ -f "$dir/node_modules/@aws-sdk/credential-provider-cognito-identity/package.json" ]; then
+    [ -f "$dir/node_modules/@aws-sdk/credential-provider-cognito-identity/package.json" ] &&
+    [ -f "$dir/node_modules/amazon-cognito-identity-js/package.json" ]; then
     log "node: up to date in $dir"
     return
   fi
@@ -86,7 +89,7 @@ setup_python() {
   local venv="$out/venv" req="$here/python/requirements.txt" stamp
   stamp="$(stamp_of "$req")-$(python3 -c 'import sys; print("py%d.%d" % sys.version_info[:2])')"
   if [ "$force" -eq 0 ] && [ -f "$venv/.installed" ] && [ "$(cat "$venv/.installed")" = "$stamp" ] &&
-    "$venv/bin/python" -c 'import importlib.metadata as m; m.version("boto3"); m.version("matplotlib")' \
+    "$venv/bin/python" -c 'import importlib.metadata as m; m.version("boto3"); m.version("pycognito"); m.version("matplotlib")' \
       2>/dev/null; then
     log "python: up to date in $venv"
     return
@@ -121,7 +124,8 @@ if want node; then
   # shellcheck disable=SC2016 # JavaScript, not shell
   node -e '
     const dir = process.argv[1] + "/node_modules/";
-    for (const p of ["@aws-sdk/credential-provider-cognito-identity", "@aws-sdk/client-cognito-identity"]) {
+    for (const p of ["@aws-sdk/credential-provider-cognito-identity", "@aws-sdk/client-cognito-identity",
+                     "amazon-cognito-identity-js"]) {
       console.log(`  node    ${p}@${require(dir + p + "/package.json").version}`);
     }
     console.log(`  node    node ${process.versions.node}`);' "$out/node"
@@ -130,7 +134,7 @@ if want python; then
   "$out/venv/bin/python" -c '
 import sys
 from importlib.metadata import version
-print("  python  " + " ".join(f"{p}=={version(p)}" for p in ("boto3", "botocore", "matplotlib")))
+print("  python  " + " ".join(f"{p}=={version(p)}" for p in ("boto3", "botocore", "pycognito", "matplotlib")))
 print(f"  python  python {sys.version.split()[0]}")'
 fi
 if want rust; then

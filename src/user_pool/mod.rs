@@ -23,6 +23,10 @@ pub use api::CodeDelivery;
 pub use session::{
     FileSessionStore, MemorySessionStore, SavedSession, SessionEnded, SessionStore, UserPoolSession,
 };
+/// The client's SRP math for the sign-in benchmark (feature `fuzzing`); not an API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub use srp::bench as srp_bench;
 pub use tokens::Tokens;
 
 use crate::config::{runtime, Transport};

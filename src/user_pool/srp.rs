@@ -220,6 +220,72 @@ pub(crate) fn secret_hash(client_secret: &str, username: &str, client_id: &str) 
     BASE64.encode(mac.finalize().into_bytes())
 }
 
+/// The client's SRP math, for the sign-in benchmark (`benches/client.rs`, P10): this module's own
+/// code behind a few public names, so the benchmark times exactly what a sign-in runs. Feature
+/// `fuzzing` only (the dev-dependencies turn it on); not an API.
+#[cfg(feature = "fuzzing")]
+pub mod bench {
+    use super::{from_hex, SrpSession, Verifier, GROUP};
+    use crate::error::Result;
+
+    /// One handshake's client side: [`Client::new`] is what `sign_in_srp` does before InitiateAuth
+    /// (128 random bytes as `a`, A = g^a mod N).
+    pub struct Client(SrpSession);
+
+    impl Client {
+        #[allow(clippy::new_ret_no_self)]
+        pub fn new() -> Result<Client> {
+            SrpSession::new().map(Client)
+        }
+
+        /// `SRP_A`, hex.
+        pub fn srp_a(&self) -> String {
+            self.0.srp_a()
+        }
+
+        /// The size of the secret exponent `a`, in bits.
+        pub fn a_bits(&self) -> u64 {
+            self.0.a.bits()
+        }
+
+        /// PASSWORD_CLAIM_SIGNATURE for a PASSWORD_VERIFIER challenge: x, u,
+        /// S = (B − k·g^x)^(a + u·x) mod N, HKDF, HMAC (`SrpSession::password_claim`).
+        #[allow(clippy::too_many_arguments)]
+        pub fn password_claim(
+            &self,
+            pool_name: &str,
+            user_id_for_srp: &str,
+            salt_hex: &str,
+            srp_b_hex: &str,
+            secret_block: &str,
+            password: &str,
+            timestamp: &str,
+        ) -> Result<String> {
+            let verifier = Verifier {
+                pool_name,
+                user_id_for_srp,
+                salt_hex,
+                srp_b_hex,
+                secret_block,
+            };
+            self.0.password_claim(&verifier, password, timestamp)
+        }
+    }
+
+    /// base^exponent mod N (the 3072-bit prime), with the call `key()` and `with_secret` make
+    /// (num-bigint's `BigUint::modpow`); hex in, hex out.
+    pub fn modpow(base_hex: &str, exponent_hex: &str) -> Result<String> {
+        let base = from_hex("base", base_hex)?;
+        let exponent = from_hex("exponent", exponent_hex)?;
+        Ok(base.modpow(&exponent, &GROUP.n).to_str_radix(16))
+    }
+
+    /// TIMESTAMP for now, as `sign_in_srp` formats it.
+    pub fn timestamp_now() -> String {
+        super::timestamp(std::time::SystemTime::now())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
