@@ -31,13 +31,10 @@ struct RequestView<'a> {
 
 impl<'a> RequestView<'a> {
     /// Reads `*request`; NULLs, invalid UTF-8 and oversized parts are errors here (the library
-    /// checks the rest when it signs).
-    ///
-    /// # Safety
-    /// `request` is NULL or a valid struct whose pointers live for `'a` (the header's contract:
-    /// until the call returns).
-    unsafe fn read(request: *const cognito_sign_request) -> FfiResult<RequestView<'a>> {
-        // SAFETY: the caller's contract.
+    /// checks the rest when it signs). The header's contract: `request` is a valid struct whose
+    /// pointers live until the exported call returns, so the view must not outlive that call.
+    fn read(request: *const cognito_sign_request) -> FfiResult<RequestView<'a>> {
+        // SAFETY: checked non-NULL; the header's contract (above).
         let r = unsafe { request.as_ref() }
             .ok_or_else(|| Failure::new(cognito_status::ErrNullArgument, "request is NULL"))?;
         let required = |what: &str, p| {
@@ -134,8 +131,8 @@ impl OwnedRequest {
     /// Reads and copies `*request`, and checks that it can be signed: a request the library
     /// cannot sign fails at the call, before anything starts.
     fn read_checked(request: *const cognito_sign_request) -> FfiResult<OwnedRequest> {
-        // SAFETY: the header's contract (pointers valid during the call); copied before return.
-        let view = unsafe { RequestView::read(request) }?;
+        // Copied before the call returns.
+        let view = RequestView::read(request)?;
         view.request().check()?;
         let own = |s: &str| s.to_owned();
         Ok(OwnedRequest {
@@ -227,8 +224,8 @@ pub fn cognito_provider_sign_cached(
 ) -> cognito_status {
     guard("cognito_provider_sign_cached", || {
         let out = out_arg("out_headers", out_headers)?;
-        // SAFETY: the header's contract; signed (and checked) before this call returns.
-        let view = unsafe { RequestView::read(request) }?;
+        // Signed (and checked) before this call returns.
+        let view = RequestView::read(request)?;
         let entry = library()?.provider(provider)?;
         let signed = entry
             .provider
@@ -300,8 +297,8 @@ pub fn cognito_provider_presign_cached(
     guard("cognito_provider_presign_cached", || {
         let out = out_arg("out_url", out_url)?;
         let out_expiration = out_arg("out_expiration", out_expiration)?;
-        // SAFETY: the header's contract; presigned (and checked) before this call returns.
-        let view = unsafe { RequestView::read(request) }?;
+        // Presigned (and checked) before this call returns.
+        let view = RequestView::read(request)?;
         let entry = library()?.provider(provider)?;
         let presigned = entry
             .provider
