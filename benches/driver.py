@@ -303,12 +303,14 @@ class Bench:
             "providers": self.args.providers,
             "install": [
                 ("cognito-native: libcognito_native.so (stripped)", lib.stat().st_size),
-                ("our bench-client binary (Rust, stripped; opt-level s, LTO)",
+                ("our bench-client binary (Rust, stripped; opt-level {}, LTO)".format(release_opt_level()),
                  (REPO / "target/release/examples/bench-client").stat().st_size),
                 ("Rust SDK peer binary (stripped copy; its profile: opt-level 3, no LTO)",
                  stripped_size(PEERS / "rust/release/cognito-peer-rust-sdk")),
                 ("JS v3: node_modules of the two packages and their dependencies",
-                 du(PEERS / "node/node_modules")),
+                 sum(du(PEERS / "node" / d) for d in node_closure(
+                     PEERS / "node", ("@aws-sdk/client-cognito-identity",
+                                      "@aws-sdk/credential-provider-cognito-identity")))),
                 ("boto3: boto3 + botocore + s3transfer + jmespath + dateutil + urllib3 + six",
                  sum(du(site / d) for d in ("boto3", "botocore", "s3transfer", "jmespath",
                                             "dateutil", "urllib3", "six.py") if (site / d).exists())),
@@ -407,6 +409,40 @@ class Bench:
             self.storm()
         finally:
             self.emulator.stop()
+
+
+def release_opt_level():
+    """[profile.release]'s opt-level in Cargo.toml (the bench-client's build)."""
+    section = (REPO / "Cargo.toml").read_text().split("[profile.release]", 1)[1].split("\n[", 1)[0]
+    match = re.search(r'^opt-level = "?(\w+)"?', section, re.M)
+    return match.group(1) if match else "?"
+
+
+def node_closure(project, roots):
+    """The node_modules folders of `roots` and everything they depend on, from the project's
+    package-lock.json (npm's own resolution): the install of those packages alone, without the
+    other peers' packages in the same project."""
+    packages = json.loads((project / "package-lock.json").read_text())["packages"]
+    seen, todo = set(), ["node_modules/" + r for r in roots]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for dep in packages[path].get("dependencies", {}):
+            # npm's lookup: the nearest node_modules up the tree that holds it.
+            base = path
+            while True:
+                candidate = base + "/node_modules/" + dep
+                if candidate in packages:
+                    todo.append(candidate)
+                    break
+                if "/node_modules/" not in base:
+                    todo.append("node_modules/" + dep)
+                    break
+                base = base.rsplit("/node_modules/", 1)[0]
+    # A nested folder is inside its parent's: count each file once.
+    return sorted(p for p in seen if not any(p.startswith(q + "/") for q in seen))
 
 
 def test_keys():
