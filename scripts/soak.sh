@@ -14,6 +14,7 @@
 #   SOAK_SECONDS=30            duration of the ASan run
 #   SOAK_PLAIN_SECONDS=15      duration of the uninstrumented run
 #   SOAK_VALGRIND_SECONDS=20   duration of the valgrind run
+#   SOAK_VALGRIND_CREDENTIAL_LIFETIME=20   its credentials' lifetime (the others: SOAK_CREDENTIAL_LIFETIME=5)
 #   VALGRIND_SCALE=20          deadline multiplier under valgrind (TU_TIMEOUT_SCALE)
 #   SOAK_SEED=<n>              repeats a run's random choices (printed by every run)
 #   and the other SOAK_* variables of tests/c/soak.c (SOAK_THREADS, SOAK_CHURN_MS, ...).
@@ -69,8 +70,13 @@ for scheme in "${SCHEMES[@]}"; do
                 ;;
             valgrind)
                 secs=${SOAK_VALGRIND_SECONDS:-20}
+                # Longer-lived credentials (soak.c sets the emulator's lifetime): 5-second ones
+                # leave the library 1.25 s in hand (a quarter of their life), which a callback
+                # thread stalled under valgrind on a busy machine can overrun (a CI run saw one
+                # delivered 0.1 s after they expired); the other passes keep 5 s.
                 # exit 97: valgrind found an error or a definite leak; 1: an invariant failed.
                 run "valgrind soak (${secs} s, $scheme)" $((secs + 600)) env SOAK_SECONDS="$secs" \
+                    SOAK_CREDENTIAL_LIFETIME="${SOAK_VALGRIND_CREDENTIAL_LIFETIME:-20}" \
                     TU_TIMEOUT_SCALE="${VALGRIND_SCALE:-20}" \
                     "${VALGRIND[@]/--error-exitcode=1/--error-exitcode=97}" "$OUT/soak-plain"
                 ;;
