@@ -32,6 +32,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import sections
+
 HEADING = "## P10 sign-in"
 # The emulator's default user pool and its app client without a secret (emulator/src/lib.rs
 # DEFAULT_USER_POOL_ID, DEFAULT_USER_POOL_CLIENT_ID).
@@ -338,19 +340,8 @@ def section(result):
 
 
 def splice(path, lines):
-    """Replaces the P10 section of the report at `path` with `lines` (or inserts it before
-    "## Goals", or at the end), leaving every other section as it is."""
-    path = Path(path)
-    text = path.read_text().splitlines() if path.exists() else ["# Benchmarks", ""]
-    start = next((i for i, l in enumerate(text) if l.startswith(HEADING)), None)
-    if start is not None:
-        end = next((i for i in range(start + 1, len(text)) if text[i].startswith("## ")), len(text))
-    else:
-        start = end = next((i for i, l in enumerate(text) if l.startswith("## Goals")), len(text))
-    block = list(lines)
-    if block and block[-1] != "":
-        block.append("")
-    path.write_text("\n".join(text[:start] + block + text[end:]).rstrip("\n") + "\n")
+    """Replaces the P10 section of the report at `path` with `lines` (benches/sections.py)."""
+    sections.splice(path, HEADING, lines)
 
 
 def run(bench, run_command, repo, bench_peers, ours, region, identity_pool):

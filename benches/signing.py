@@ -35,6 +35,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import sections
+
 HEADING = "## P9 signing cost"
 REGION = "us-east-1"
 REQUESTS = {
@@ -389,19 +391,8 @@ def section(result):
 
 
 def splice(path, lines):
-    """Replaces the P9 section of the report at `path` with `lines` (or inserts it before
-    "## Goals", or at the end), leaving every other section as it is."""
-    path = Path(path)
-    text = path.read_text().splitlines() if path.exists() else ["# Benchmarks", ""]
-    start = next((i for i, l in enumerate(text) if l.startswith(HEADING)), None)
-    if start is not None:
-        end = next((i for i in range(start + 1, len(text)) if text[i].startswith("## ")), len(text))
-    else:
-        start = end = next((i for i, l in enumerate(text) if l.startswith("## Goals")), len(text))
-    block = list(lines)
-    if block and block[-1] != "":
-        block.append("")
-    path.write_text("\n".join(text[:start] + block + text[end:]).rstrip("\n") + "\n")
+    """Replaces the P9 section of the report at `path` with `lines` (benches/sections.py)."""
+    sections.splice(path, HEADING, lines)
 
 
 def failed(result):
