@@ -12,26 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cognito_native.h"
-
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
-static int done;
-static cognito_status_t done_status;
-
-static void on_credentials(void *user_data, cognito_status_t status,
-                           cognito_credentials_t const *credentials, cognito_error_t const *error) {
-    (void)user_data;
-    (void)credentials;
-    if (error) {
-        fprintf(stderr, "get_credentials: %s: %s\n", error->code, error->message);
-    }
-    pthread_mutex_lock(&mu);
-    done = 1;
-    done_status = status;
-    pthread_cond_signal(&done_cv);
-    pthread_mutex_unlock(&mu);
-}
+#include "bench.h"
 
 /* VmRSS of /proc/self/status in bytes, or -1. */
 static long rss_bytes(void) {
@@ -51,20 +32,8 @@ static long rss_bytes(void) {
     return kb < 0 ? -1 : kb * 1024;
 }
 
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int fail(const char *what, cognito_status_t status) {
-    char *message = cognito_last_error_message();
-    fprintf(stderr, "c_abi: %s failed (status %d): %s\n", what, (int)status, message ? message : "?");
-    cognito_string_free(message);
-    return 1;
-}
-
 int main(int argc, char **argv) {
+    bench_program = "c_abi";
     if (argc < 3) {
         fprintf(stderr, "usage: %s <endpoint-url> <identity-pool-id> [iterations]\n", argv[0]);
         return 2;
@@ -82,30 +51,7 @@ int main(int argc, char **argv) {
     }
     long rss_init = rss_bytes();
 
-    char options[4096];
-    snprintf(options, sizeof options, "{\"endpoint\":\"%s\",\"ca_bundle_file\":\"%s\",\"use_environment\":false}",
-             argv[1], ca);
-    cognito_provider_t *provider = NULL;
-    status = cognito_provider_new(argv[2], options, &provider);
-    if (status != COGNITO_STATUS_OK) {
-        return fail("cognito_provider_new", status);
-    }
-    status = cognito_provider_get_credentials(provider, on_credentials, NULL, NULL);
-    if (status != COGNITO_STATUS_OK) {
-        return fail("cognito_provider_get_credentials", status);
-    }
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += 30;
-    pthread_mutex_lock(&mu);
-    while (!done && pthread_cond_timedwait(&done_cv, &mu, &deadline) == 0) {
-    }
-    int got = done && done_status == COGNITO_STATUS_OK;
-    pthread_mutex_unlock(&mu);
-    if (!got) {
-        fprintf(stderr, "c_abi: no credentials within 30 s\n");
-        return 1;
-    }
+    cognito_provider_t *provider = bench_provider_with_credentials(argv[1], argv[2], ca);
     long rss_credentials = rss_bytes();
 
     /* Warm-up, then the timed loop. */

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cognito_native.h"
+#include "bench.h"
 
 #define MAX_RUNS 10000
 #define TIMEOUT_S 30
@@ -44,20 +44,8 @@ static void on_sign_in(void *user_data, cognito_status_t status, cognito_sign_in
     pthread_mutex_unlock(&mu);
 }
 
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int fail(const char *what, cognito_status_t status) {
-    char *message = cognito_last_error_message();
-    fprintf(stderr, "signin: %s failed (status %d): %s\n", what, (int)status, message ? message : "?");
-    cognito_string_free(message);
-    return 1;
-}
-
 int main(int argc, char **argv) {
+    bench_program = "signin";
     const char *endpoint = NULL, *user_pool = NULL, *client_id = NULL, *username = NULL;
     long runs = 20, warmup = 3;
     if (argc < 2 || strcmp(argv[1], "sign-in") != 0) {

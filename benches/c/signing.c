@@ -15,41 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "cognito_native.h"
+#include "bench.h"
 
 #define ROUNDS_MAX 100
-
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
-static int done;
-static cognito_status_t done_status;
-
-static void on_credentials(void *user_data, cognito_status_t status,
-                           cognito_credentials_t const *credentials, cognito_error_t const *error) {
-    (void)user_data;
-    (void)credentials;
-    if (error) {
-        fprintf(stderr, "get_credentials: %s: %s\n", error->code, error->message);
-    }
-    pthread_mutex_lock(&mu);
-    done = 1;
-    done_status = status;
-    pthread_cond_signal(&done_cv);
-    pthread_mutex_unlock(&mu);
-}
-
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int fail(const char *what, cognito_status_t status) {
-    char *message = cognito_last_error_message();
-    fprintf(stderr, "signing: %s failed (status %d): %s\n", what, (int)status, message ? message : "?");
-    cognito_string_free(message);
-    return 1;
-}
 
 static cognito_provider_t *provider;
 static uint32_t expires = 900;
@@ -96,6 +64,7 @@ static const char *flag(int argc, char **argv, const char *name) {
 }
 
 int main(int argc, char **argv) {
+    bench_program = "signing";
     if (argc < 3) {
         fprintf(stderr, "usage: %s <endpoint-url> <identity-pool-id> --s3-url URL ...\n", argv[0]);
         return 2;
@@ -130,29 +99,7 @@ int main(int argc, char **argv) {
     if (status != COGNITO_STATUS_OK) {
         return fail("cognito_init", status);
     }
-    char options[4096];
-    snprintf(options, sizeof options, "{\"endpoint\":\"%s\",\"ca_bundle_file\":\"%s\",\"use_environment\":false}",
-             argv[1], ca);
-    status = cognito_provider_new(argv[2], options, &provider);
-    if (status != COGNITO_STATUS_OK) {
-        return fail("cognito_provider_new", status);
-    }
-    status = cognito_provider_get_credentials(provider, on_credentials, NULL, NULL);
-    if (status != COGNITO_STATUS_OK) {
-        return fail("cognito_provider_get_credentials", status);
-    }
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += 30;
-    pthread_mutex_lock(&mu);
-    while (!done && pthread_cond_timedwait(&done_cv, &mu, &deadline) == 0) {
-    }
-    int got = done && done_status == COGNITO_STATUS_OK;
-    pthread_mutex_unlock(&mu);
-    if (!got) {
-        fprintf(stderr, "signing: no credentials within 30 s\n");
-        return 1;
-    }
+    provider = bench_provider_with_credentials(argv[1], argv[2], ca);
 
     cognito_sign_request_t s3 = {.method = "GET", .url = s3_url, .unsigned_payload = true, .service = "s3"};
     cognito_header_t ddb_headers[] = {
