@@ -6,6 +6,10 @@
 # the crates the code and data come from (the symbols of the unstripped build).
 #
 #   scripts/size.sh [--top N]     N crates in the table (default 15)
+#   scripts/size.sh --build-std   the same library with std rebuilt by cargo with our profile and
+#                                 without std's backtrace symbolizer (-Z build-std, on this stable
+#                                 toolchain through RUSTC_BOOTSTRAP=1; adds the rust-src component):
+#                                 what that build would save, measured, not what ships
 #
 # Exits 1 when the stripped library exceeds BUDGET_KIB. Needs only cargo and binutils (nm, strip,
 # size). Crates: the size of each symbol (functions, named constants) is counted to the crate its
@@ -22,11 +26,13 @@ BUDGET_KIB=3072
 PROFILE=release-symbols
 LIB=libcognito_native.so
 TOP=15
+BUILD_STD=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --top) TOP="$2"; shift 2 ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    --build-std) BUILD_STD=1; shift ;;
+    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown argument $1 (see the top of $0)" >&2; exit 2 ;;
   esac
 done
@@ -35,9 +41,19 @@ for tool in nm strip size; do
   command -v "$tool" >/dev/null || { echo "no $tool: apt-get install binutils" >&2; exit 2; }
 done
 
-cargo build --quiet --profile "$PROFILE" --lib >&2
-built="target/$PROFILE/$LIB"
-stripped="target/$PROFILE/$LIB.stripped"
+if [ "$BUILD_STD" = 1 ]; then
+  # Its own target dir: std built this way must not mix with the ordinary builds' artifacts.
+  rustup component add rust-src >&2
+  host=$(rustc -vV | sed -n 's/^host: //p')
+  RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/build-std cargo build --quiet --profile "$PROFILE" \
+    --lib -p cognito-native-lib --target "$host" \
+    -Z build-std=std,panic_unwind -Z build-std-features=panic-unwind >&2
+  built="target/build-std/$host/$PROFILE/$LIB"
+else
+  cargo build --quiet --profile "$PROFILE" --lib >&2
+  built="target/$PROFILE/$LIB"
+fi
+stripped="$built.stripped"
 strip -o "$stripped" "$built"
 
 bytes=$(stat -c %s "$stripped")
@@ -46,7 +62,9 @@ share() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.1f %%", 100 * b / t }'; }
 
 echo "## Native library size ($(uname -m) $(uname -s | tr '[:upper:]' '[:lower:]'))"
 echo
-echo "\`$LIB\` as \`cargo build --release\` builds it ($(rustc --version | cut -d' ' -f1-2); [profile.release] $(sed -n '/^\[profile\.release\]/,/^$/{/=/p}' Cargo.toml | paste -sd, | sed 's/,/, /g'))."
+how="as \`cargo build --release\` builds it"
+[ "$BUILD_STD" = 0 ] || how="with std rebuilt (\`--build-std\`: no backtrace symbolizer; not what ships)"
+echo "\`$LIB\` $how ($(rustc --version | cut -d' ' -f1-2); [profile.release] $(sed -n '/^\[profile\.release\]/,/^$/{/=/p}' Cargo.toml | paste -sd, | sed 's/,/, /g'))."
 echo
 echo "| what | KiB |"
 echo "|---|---|"
