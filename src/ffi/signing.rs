@@ -145,26 +145,20 @@ impl OwnedRequest {
         })
     }
 
-    /// The request as the library takes it (`headers`: from [`Self::headers`]).
-    fn request<'a>(&'a self, headers: &'a [(&'a str, &'a str)]) -> SignRequest<'a> {
-        SignRequest {
+    /// The copy seen as the caller's request: what [`RequestView::request`] signs.
+    fn view(&self) -> RequestView<'_> {
+        RequestView {
             method: &self.method,
             url: &self.url,
-            headers,
-            payload: match &self.payload_sha256 {
-                Some(hash) => Payload::Sha256(hash),
-                None => Payload::Unsigned,
-            },
+            headers: self
+                .headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            payload_sha256: self.payload_sha256.as_deref().map(Cow::Borrowed),
             service: &self.service,
             region: self.region.as_deref(),
         }
-    }
-
-    fn headers(&self) -> Vec<(&str, &str)> {
-        self.headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect()
     }
 }
 
@@ -202,8 +196,8 @@ pub fn cognito_provider_sign(
             Box::new(move |p| {
                 async move {
                     let signed = {
-                        let headers = owned.headers();
-                        p.sign(&owned.request(&headers)).await
+                        let view = owned.view();
+                        p.sign(&view.request()).await
                     };
                     signed.map(Outcome::Signed).map_err(failed)
                 }
@@ -271,8 +265,8 @@ pub fn cognito_provider_presign(
             out_call_id,
             Box::new(move |p| {
                 async move {
-                    let headers = owned.headers();
-                    p.presign(&owned.request(&headers), expiry(expires_secs))
+                    let view = owned.view();
+                    p.presign(&view.request(), expiry(expires_secs))
                         .await
                         .map(Outcome::Presigned)
                         .map_err(failed)
