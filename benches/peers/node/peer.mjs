@@ -24,11 +24,12 @@
 // The SDK is loaded from that folder with createRequire (its CommonJS build, what a plain
 // `require` in a Node app gets), so no NODE_PATH is needed and the script runs from any folder.
 
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { trustCaBundle } from "./trust_ca.mjs";
 
 const PEER = "js-v3-fromCognitoIdentityPool";
 const PROVIDER_PKG = "@aws-sdk/credential-provider-cognito-identity";
@@ -48,16 +49,7 @@ const tMain = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1
 process.env.AWS_EC2_METADATA_DISABLED ??= "true";
 
 // --- the CA: Node reads NODE_EXTRA_CA_CERTS only when the process starts -------------------
-const caBundle = process.env.AWS_CA_BUNDLE;
-if (caBundle && process.env.NODE_EXTRA_CA_CERTS !== caBundle) {
-  if (process.env.PEER_NODE_REEXEC === "1") fail("NODE_EXTRA_CA_CERTS was not applied");
-  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: "inherit",
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caBundle, PEER_NODE_REEXEC: "1" },
-  });
-  if (child.error) fail(`re-exec with NODE_EXTRA_CA_CERTS failed: ${child.error.message}`);
-  process.exit(child.status ?? 1);
-}
+trustCaBundle(fail);
 
 // --- arguments --------------------------------------------------------------------------
 function parseArgs(argv) {

@@ -28,11 +28,12 @@
 // start-up only: when it is not AWS_CA_BUNDLE, this script re-runs itself once with it set (before
 // any timing). PEER_NODE_MODULES: where node_modules/ is (default target/bench-peers/node).
 
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+
+import { trustCaBundle } from "./trust_ca.mjs";
 
 const PEER = "amazon-cognito-identity-js";
 const TIMEOUT_MS = 30_000;
@@ -42,16 +43,7 @@ function fail(message, code = 2) {
   process.exit(code);
 }
 
-const caBundle = process.env.AWS_CA_BUNDLE;
-if (caBundle && process.env.NODE_EXTRA_CA_CERTS !== caBundle) {
-  if (process.env.PEER_NODE_REEXEC === "1") fail("NODE_EXTRA_CA_CERTS was not applied");
-  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: "inherit",
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caBundle, PEER_NODE_REEXEC: "1" },
-  });
-  if (child.error) fail(`re-exec with NODE_EXTRA_CA_CERTS failed: ${child.error.message}`);
-  process.exit(child.status ?? 1);
-}
+trustCaBundle(fail);
 
 function parseArgs(argv) {
   const [scenario, ...rest] = argv;
