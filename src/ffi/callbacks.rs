@@ -92,6 +92,11 @@ impl Drop for Completer {
     }
 }
 
+/// An optional C string as C receives it: NULL when absent.
+fn ptr_or_null(s: &Option<std::ffi::CString>) -> *const c_char {
+    s.as_ref().map_or(std::ptr::null(), |s| s.as_ptr().cast())
+}
+
 fn deliver(
     cb: Callback,
     user_data: UserData,
@@ -127,16 +132,14 @@ fn deliver(
             let next = l.next_token.as_deref().map(c_string);
             let ids: Vec<_> = l.developer_user_ids.iter().map(|u| c_string(u)).collect();
             let ptrs: Vec<*const c_char> = ids.iter().map(|u| u.as_ptr().cast()).collect();
-            let opt =
-                |s: &Option<std::ffi::CString>| s.as_ref().map_or(null(), |s| s.as_ptr().cast());
             unsafe {
                 f(
                     ud,
                     cognito_status::Ok,
-                    opt(&id),
+                    ptr_or_null(&id),
                     ptrs.as_ptr(),
                     ptrs.len(),
-                    opt(&next),
+                    ptr_or_null(&next),
                     null(),
                 )
             }
@@ -166,7 +169,7 @@ fn deliver(
             let view = cognito_sign_in {
                 session: s.session.unwrap_or(0) as *mut cognito_user_session,
                 challenge: challenge as *mut cognito_challenge,
-                challenge_name: name.as_ref().map_or(null(), |n| n.as_ptr().cast()),
+                challenge_name: ptr_or_null(&name),
                 parameters: pairs.as_ptr(),
                 parameter_count: pairs.len(),
             };
@@ -182,7 +185,7 @@ fn deliver(
             let view = cognito_user_tokens {
                 id_token: id.as_ptr().cast(),
                 access_token: access.as_ptr().cast(),
-                refresh_token: refresh.as_ref().map_or(null(), |r| r.as_ptr().cast()),
+                refresh_token: ptr_or_null(&refresh),
                 username: username.as_ptr().cast(),
                 expiration: epoch_seconds(t.expires_at),
             };
@@ -194,13 +197,11 @@ fn deliver(
             let delivery = r.code_delivery.as_ref();
             let medium = opt(delivery.and_then(|d| d.delivery_medium.as_ref()));
             let destination = opt(delivery.and_then(|d| d.destination.as_ref()));
-            let ptr =
-                |s: &Option<std::ffi::CString>| s.as_ref().map_or(null(), |s| s.as_ptr().cast());
             let view = cognito_sign_up_result {
                 user_confirmed: r.user_confirmed,
-                user_sub: ptr(&sub),
-                delivery_medium: ptr(&medium),
-                destination: ptr(&destination),
+                user_sub: ptr_or_null(&sub),
+                delivery_medium: ptr_or_null(&medium),
+                destination: ptr_or_null(&destination),
             };
             unsafe { f(ud, cognito_status::Ok, &view, null()) }
         }
@@ -213,15 +214,13 @@ fn deliver(
                     opt(d.attribute_name),
                 )
             });
-            let ptr =
-                |s: &Option<std::ffi::CString>| s.as_ref().map_or(null(), |s| s.as_ptr().cast());
             let view =
                 owned
                     .as_ref()
                     .map(|(medium, destination, attribute)| cognito_code_delivery {
-                        delivery_medium: ptr(medium),
-                        destination: ptr(destination),
-                        attribute_name: ptr(attribute),
+                        delivery_medium: ptr_or_null(medium),
+                        destination: ptr_or_null(destination),
+                        attribute_name: ptr_or_null(attribute),
                     });
             let view_ptr = view.as_ref().map_or(null(), |v| v as *const _);
             unsafe { f(ud, cognito_status::Ok, view_ptr, null()) }
