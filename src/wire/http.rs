@@ -69,7 +69,7 @@ impl HttpClient {
 
     pub fn new(options: &TlsOptions) -> Result<HttpClient> {
         let roots = root_store(options)?;
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = Arc::new(super::tls::client_crypto());
         let tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| Error::invalid_config(format!("TLS setup: {e}")))?

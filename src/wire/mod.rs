@@ -4,6 +4,7 @@ pub mod cognito;
 pub mod http;
 pub(crate) mod sign;
 pub mod sts;
+mod tls;
 
 use crate::clock::ServerClock;
 use crate::credentials::AwsCredentials;
