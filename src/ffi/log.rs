@@ -8,9 +8,8 @@ use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Once, RwLock};
 use std::time::Duration;
 use tracing::field::{Field, Visit};
-use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::layer::{Context, Layer};
-use tracing_subscriber::prelude::*;
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Level, Metadata, Subscriber};
 
 /// Log lines waiting for the host at most; more are dropped (and counted).
 const MAX_QUEUED_LINES: usize = 10_000;
@@ -61,7 +60,7 @@ pub(crate) fn set_level(level: i32) {
     level_changed();
 }
 
-/// Callsites cache whether our layer wants them (`Layer::register_callsite` asks `enabled` once):
+/// Callsites cache whether the subscriber wants them (`register_callsite` asks `enabled` once):
 /// after a level change, ask again, or events first seen under a lower level stay off for good.
 fn level_changed() {
     tracing::callsite::rebuild_interest_cache();
@@ -93,23 +92,39 @@ pub(crate) fn set_sink(callback: Option<cognito_log_cb>, user_data: UserData, le
     }
 }
 
-/// Our layer becomes the process's default subscriber, unless the host (a Rust program) set its own.
+/// Ours becomes the process's default subscriber, unless the host (a Rust program) set its own.
 fn install_once() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
-        let _ =
-            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(HostLayer));
+        let _ = tracing::subscriber::set_global_default(HostSubscriber);
     });
 }
 
-struct HostLayer;
+/// Events to the host's sink. Spans carry nothing the host sees (the library's events hold all
+/// they say), so none is stored: a span registry would be code and memory for nothing.
+struct HostSubscriber;
 
-impl<S: Subscriber> Layer<S> for HostLayer {
-    fn enabled(&self, metadata: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
+/// The one id every span gets (ids must be non-zero; nothing looks a span up by it).
+const SPAN_ID: u64 = 1;
+
+impl Subscriber for HostSubscriber {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
         level_number(metadata.level()) <= LEVEL.load(Ordering::Relaxed)
     }
 
-    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(SPAN_ID)
+    }
+
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+
+    fn event(&self, event: &Event<'_>) {
         let level = level_number(event.metadata().level());
         if level > LEVEL.load(Ordering::Relaxed) {
             return;
