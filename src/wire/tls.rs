@@ -289,7 +289,7 @@ mod tests {
         }
 
         /// Serves one connection: answers one request with 200 "ok", or ends at a failed
-        /// handshake. Returns the client's result and whether the server saw a handshake.
+        /// handshake. Returns what the client got: the body, or its error.
         async fn request(
             config: rustls::ServerConfig,
             ca_pem: String,
