@@ -155,6 +155,31 @@ namespace CognitoNative.Tests
             Assert.Throws<ArgumentException>(() => Guest(options));
         }
 
+        /// <summary>The transport settings are one class's (CognitoTransportOptions): each reaches the
+        /// native library from the credentials' options and the user pool's alike.</summary>
+        [Test]
+        public void TransportSettings_ReachTheLibraryFromBothOptionTypes()
+        {
+            Action<CognitoTransportOptions>[] bad =
+            {
+                o => o.CaBundleFile = "/nonexistent/ca.pem",
+                o => o.CaBundlePem = "not PEM",
+            };
+            foreach (var spoil in bad)
+            {
+                var credentials = Emulator.Options();
+                spoil(credentials);
+                Assert.Throws<ArgumentException>(() => Guest(credentials));
+                var pool = new CognitoUserPoolOptions { Endpoint = Emulator.Url, AllowHttpLoopback = true, UseEnvironment = false };
+                spoil(pool);
+                Assert.Throws<ArgumentException>(() => new CognitoUserPool("us-east-1_EmuPool1", "emulatorpublicclient00001", null, pool));
+                // The same copy of each setting: Clone keeps it.
+                Assert.Throws<ArgumentException>(() => new CognitoUserPool("us-east-1_EmuPool1", "emulatorpublicclient00001", null, pool.Clone()));
+            }
+            var fine = new CognitoUserPoolOptions { Endpoint = Emulator.Url, AllowHttpLoopback = true, UseEnvironment = false, MaxAttempts = 10 };
+            new CognitoUserPool("us-east-1_EmuPool1", "emulatorpublicclient00001", null, fine).Dispose();
+        }
+
         [Test]
         public void ASyncFailure_KeepsTheNativeMessage()
         {

@@ -7,7 +7,7 @@ using NUnit.Framework;
 namespace CognitoNative.Tests
 {
     /// <summary>
-    /// Cognito's request quotas from C# (issue 16): <see cref="CognitoOptions.RateLimits"/> reaches the
+    /// Cognito's request quotas from C# (issue 16): <see cref="CognitoTransportOptions.RateLimits"/> (of CognitoOptions) reaches the
     /// library (refused when wrong, pacing requests to the emulator's quotas when asked to), and
     /// <see cref="CognitoRuntime.GetStatistics"/> shows what was sent. The limiter is the process's, per
     /// quota and region: each test that paces requests uses a region of its own (the emulator ignores it).

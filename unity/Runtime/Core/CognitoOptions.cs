@@ -12,7 +12,7 @@ namespace CognitoNative
     /// The constructors without an options argument use <see cref="Default"/>, read when each object
     /// is created, so setting it at start-up also affects code written for the AWS SDK.
     /// </summary>
-    public sealed class CognitoOptions
+    public sealed class CognitoOptions : CognitoTransportOptions
     {
         private static CognitoOptions _default = new CognitoOptions();
 
@@ -20,7 +20,6 @@ namespace CognitoNative
         /// identity id kept in a file under <see cref="DefaultIdentityStoreDirectory"/>.</summary>
         public CognitoOptions()
         {
-            UseEnvironment = true;
             IdentityStoreDirectory = DefaultIdentityStoreDirectory;
         }
 
@@ -66,42 +65,11 @@ namespace CognitoNative
         /// <summary>The STS URL (overrides <see cref="Endpoint"/>; used by the basic flow).</summary>
         public string StsEndpoint { get; set; }
 
-        /// <summary>Allows plain <c>http://</c> endpoints on loopback addresses (local emulators). Off by default.</summary>
-        public bool AllowHttpLoopback { get; set; }
-
-        /// <summary>Uses the FIPS endpoints of the region.</summary>
-        public bool UseFips { get; set; }
-
-        /// <summary>Honours <c>AWS_ENDPOINT_URL</c>, <c>AWS_ENDPOINT_URL_COGNITO_IDENTITY</c>, <c>AWS_ENDPOINT_URL_STS</c>
-        /// and <c>AWS_CA_BUNDLE</c>, as the AWS SDKs do. On by default.</summary>
-        public bool UseEnvironment { get; set; }
-
-        /// <summary>Extra trusted root certificates (PEM text).</summary>
-        public string CaBundlePem { get; set; }
-
-        /// <summary>A file of extra trusted root certificates (PEM).</summary>
-        public string CaBundleFile { get; set; }
-
         /// <summary>How long before expiry credentials are refreshed in the background (native default: 5 minutes).</summary>
         public TimeSpan? RefreshWindow { get; set; }
 
-        /// <summary>Timeout of one HTTP attempt.</summary>
-        public TimeSpan? AttemptTimeout { get; set; }
-
-        /// <summary>Timeout of a TCP/TLS connect.</summary>
-        public TimeSpan? ConnectTimeout { get; set; }
-
         /// <summary>How long a logins provider may take to supply a token (native default: 120 seconds, as long as a request may wait for its quota slot).</summary>
         public TimeSpan? LoginsTimeout { get; set; }
-
-        /// <summary>Attempts per request, 1 to 10, for retryable errors.</summary>
-        public int? MaxAttempts { get; set; }
-
-        /// <summary>Base delay of the exponential backoff (with full jitter).</summary>
-        public TimeSpan? RetryBaseDelay { get; set; }
-
-        /// <summary>Longest delay between attempts.</summary>
-        public TimeSpan? RetryMaxDelay { get; set; }
 
         /// <summary>Keeps the identity id; takes precedence over <see cref="IdentityStoreDirectory"/>.
         /// Use <see cref="MemoryIdentityStore"/> to keep it for the process's lifetime only.</summary>
@@ -146,17 +114,11 @@ namespace CognitoNative
         /// </summary>
         public bool Prefetch { get; set; }
 
-        /// <summary>Cognito's request quotas kept on this side (shared by the whole process); null: AWS's
-        /// default quotas, applied to requests to AWS's endpoints.</summary>
-        public CognitoRateLimits RateLimits { get; set; }
-
         /// <summary>A copy (the identity and credentials store objects themselves are shared; the rate
         /// limits are copied).</summary>
         public CognitoOptions Clone()
         {
-            var copy = (CognitoOptions)MemberwiseClone();
-            copy.RateLimits = RateLimits == null ? null : RateLimits.Clone();
-            return copy;
+            return CopyAs<CognitoOptions>();
         }
 
         /// <summary>The <c>options_json</c> of <c>cognito_provider_new</c>. <paramref name="fileCredentials"/>:
@@ -179,18 +141,9 @@ namespace CognitoNative
             json.String("endpoint", Endpoint);
             json.String("cognito_endpoint", CognitoEndpoint);
             json.String("sts_endpoint", StsEndpoint);
-            json.Bool("allow_http_loopback", AllowHttpLoopback);
-            json.Bool("use_fips", UseFips);
-            json.Bool("use_environment", UseEnvironment);
-            json.String("ca_bundle_pem", CaBundlePem);
-            json.String("ca_bundle_file", CaBundleFile);
+            WriteTransport(json);
             json.Number("refresh_window_secs", Seconds(RefreshWindow));
-            json.Number("attempt_timeout_ms", Milliseconds(AttemptTimeout));
-            json.Number("connect_timeout_ms", Milliseconds(ConnectTimeout));
             json.Number("logins_timeout_ms", Milliseconds(LoginsTimeout));
-            json.Number("max_attempts", MaxAttempts.HasValue ? (long?)MaxAttempts.Value : null);
-            json.Number("retry_base_delay_ms", Milliseconds(RetryBaseDelay));
-            json.Number("retry_max_delay_ms", Milliseconds(RetryMaxDelay));
             if (IdentityStore == null)
             {
                 json.String("identity_store_dir", IdentityStoreDirectory);
@@ -199,21 +152,7 @@ namespace CognitoNative
             {
                 json.Bool("persist_credentials", true);
             }
-            if (RateLimits != null)
-            {
-                json.Object("rate_limits", RateLimits.ToJson());
-            }
             return json.ToString();
-        }
-
-        private static long? Seconds(TimeSpan? t)
-        {
-            return t.HasValue ? (long?)Math.Max(0, (long)t.Value.TotalSeconds) : null;
-        }
-
-        private static long? Milliseconds(TimeSpan? t)
-        {
-            return t.HasValue ? (long?)Math.Max(0, (long)t.Value.TotalMilliseconds) : null;
         }
 
         /// <summary>A flat JSON object; null values are left out (the library's defaults apply).</summary>

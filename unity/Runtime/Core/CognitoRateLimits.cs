@@ -20,8 +20,8 @@ namespace CognitoNative
     }
 
     /// <summary>
-    /// Cognito's request quotas kept on this side (<see cref="CognitoOptions.RateLimits"/>,
-    /// <see cref="CognitoUserPoolOptions.RateLimits"/>): every request waits, in order, for a slot of its
+    /// Cognito's request quotas kept on this side (<see cref="CognitoTransportOptions.RateLimits"/>, of
+    /// <see cref="CognitoOptions"/> and <see cref="CognitoUserPoolOptions"/>): every request waits, in order, for a slot of its
     /// quota, so that a login storm (a game server's players reconnecting at once) is spread over time
     /// instead of sent to be throttled. One limiter serves the whole process (every credentials object,
     /// user pool and developer client) per quota and region; the rates it starts from are AWS's default

@@ -7,7 +7,7 @@ namespace CognitoNative
     /// local emulator), timeouts, retries, token refresh and where the signed-in session is kept. The
     /// constructor without options uses <see cref="Default"/>, read when each pool is created.
     /// </summary>
-    public sealed class CognitoUserPoolOptions
+    public sealed class CognitoUserPoolOptions : CognitoTransportOptions
     {
         private static CognitoUserPoolOptions _default = new CognitoUserPoolOptions();
 
@@ -15,7 +15,6 @@ namespace CognitoNative
         /// kept in memory only.</summary>
         public CognitoUserPoolOptions()
         {
-            UseEnvironment = true;
         }
 
         /// <summary>The options used by pools created without any. Never null: setting null restores the defaults.</summary>
@@ -31,39 +30,8 @@ namespace CognitoNative
         /// <summary>The region; null to read it from the pool id (<c>us-east-1_AbC...</c>).</summary>
         public RegionEndpoint Region { get; set; }
 
-        /// <summary>Allows plain <c>http://</c> endpoints on loopback addresses (local emulators). Off by default.</summary>
-        public bool AllowHttpLoopback { get; set; }
-
-        /// <summary>Uses the FIPS endpoint of the region.</summary>
-        public bool UseFips { get; set; }
-
-        /// <summary>Honours <c>AWS_ENDPOINT_URL</c>, <c>AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER</c> and
-        /// <c>AWS_CA_BUNDLE</c>, as the AWS SDKs do. On by default.</summary>
-        public bool UseEnvironment { get; set; }
-
-        /// <summary>Extra trusted root certificates (PEM text).</summary>
-        public string CaBundlePem { get; set; }
-
-        /// <summary>A file of extra trusted root certificates (PEM).</summary>
-        public string CaBundleFile { get; set; }
-
         /// <summary>How long before the id token expires it is refreshed (native default: 5 minutes).</summary>
         public TimeSpan? RefreshWindow { get; set; }
-
-        /// <summary>Timeout of one HTTP attempt.</summary>
-        public TimeSpan? AttemptTimeout { get; set; }
-
-        /// <summary>Timeout of a TCP/TLS connect.</summary>
-        public TimeSpan? ConnectTimeout { get; set; }
-
-        /// <summary>Attempts per request, 1 to 10, for retryable errors (never for a wrong password).</summary>
-        public int? MaxAttempts { get; set; }
-
-        /// <summary>Base delay of the exponential backoff (with full jitter).</summary>
-        public TimeSpan? RetryBaseDelay { get; set; }
-
-        /// <summary>Longest delay between attempts.</summary>
-        public TimeSpan? RetryMaxDelay { get; set; }
 
         /// <summary>The app client rotates refresh tokens: refresh with GetTokensFromRefreshToken.</summary>
         public bool RefreshTokenRotation { get; set; }
@@ -78,17 +46,10 @@ namespace CognitoNative
         /// Kept by the library until <see cref="CognitoRuntime.Shutdown"/> (sessions outlive their pool).</summary>
         public ISessionStore SessionStore { get; set; }
 
-        /// <summary>Cognito's request quotas kept on this side (sign-in is the <c>UserAuthentication</c>
-        /// quota; shared by the whole process); null: AWS's default quotas, applied to requests to AWS's
-        /// endpoints.</summary>
-        public CognitoRateLimits RateLimits { get; set; }
-
         /// <summary>A copy (the rate limits are copied; the session store object itself is shared).</summary>
         public CognitoUserPoolOptions Clone()
         {
-            var copy = (CognitoUserPoolOptions)MemberwiseClone();
-            copy.RateLimits = RateLimits == null ? null : RateLimits.Clone();
-            return copy;
+            return CopyAs<CognitoUserPoolOptions>();
         }
 
         /// <summary>The <c>options_json</c> of <c>cognito_user_pool_new</c> (it holds the client secret: never log it).</summary>
@@ -98,34 +59,11 @@ namespace CognitoNative
             json.String("client_secret", clientSecret);
             json.String("region", Region == null ? null : Region.SystemName);
             json.String("endpoint", Endpoint);
-            json.Bool("allow_http_loopback", AllowHttpLoopback);
-            json.Bool("use_fips", UseFips);
-            json.Bool("use_environment", UseEnvironment);
-            json.String("ca_bundle_pem", CaBundlePem);
-            json.String("ca_bundle_file", CaBundleFile);
+            WriteTransport(json);
             json.Number("refresh_window_secs", Seconds(RefreshWindow));
-            json.Number("attempt_timeout_ms", Milliseconds(AttemptTimeout));
-            json.Number("connect_timeout_ms", Milliseconds(ConnectTimeout));
-            json.Number("max_attempts", MaxAttempts.HasValue ? (long?)MaxAttempts.Value : null);
-            json.Number("retry_base_delay_ms", Milliseconds(RetryBaseDelay));
-            json.Number("retry_max_delay_ms", Milliseconds(RetryMaxDelay));
             json.Bool("refresh_token_rotation", RefreshTokenRotation);
             json.String("session_store_dir", SessionStore == null ? SessionStoreDirectory : null);
-            if (RateLimits != null)
-            {
-                json.Object("rate_limits", RateLimits.ToJson());
-            }
             return json.ToString();
-        }
-
-        private static long? Seconds(TimeSpan? t)
-        {
-            return t.HasValue ? (long?)Math.Max(0, (long)t.Value.TotalSeconds) : null;
-        }
-
-        private static long? Milliseconds(TimeSpan? t)
-        {
-            return t.HasValue ? (long?)Math.Max(0, (long)t.Value.TotalMilliseconds) : null;
         }
     }
 }
