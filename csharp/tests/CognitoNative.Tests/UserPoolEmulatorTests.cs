@@ -110,6 +110,38 @@ namespace CognitoNative.Tests
             return user;
         }
 
+        /// <summary>Sign-up and the calls that send a code say where it went, read the same way
+        /// (CodeDeliveryDetailsType.FromNative); the Task of ForgotPasswordAsync and
+        /// ResendConfirmationCodeAsync, AWS's <c>Task</c>, carries them.</summary>
+        [Test]
+        public void CodesSent_SayWhereTheyWent()
+        {
+            var name = "cs-emu-code-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            using (var pool = Pool())
+            {
+                var up = Await(pool.SignUpAsync(name, Password, new Dictionary<string, string> { { "email", name + "@example.com" } }, null));
+                Assert.IsFalse(up.UserConfirmed);
+                Assert.AreEqual(DeliveryMediumType.EMAIL, up.CodeDeliveryDetails.DeliveryMedium);
+                StringAssert.Contains("***", up.CodeDeliveryDetails.Destination, "masked");
+                using (var user = pool.GetUser(name))
+                {
+                    var resent = Await((Task<CodeDeliveryDetailsType>)user.ResendConfirmationCodeAsync());
+                    Assert.AreEqual(DeliveryMediumType.EMAIL, resent.DeliveryMedium);
+                    Assert.AreEqual("email", resent.AttributeName);
+                    Assert.AreEqual(up.CodeDeliveryDetails.Destination, resent.Destination);
+                }
+            }
+            var confirmed = NewUser();
+            using (var pool = Pool())
+            using (var user = pool.GetUser(confirmed))
+            {
+                var reset = Await((Task<CodeDeliveryDetailsType>)user.ForgotPasswordAsync());
+                Assert.AreEqual(DeliveryMediumType.EMAIL, reset.DeliveryMedium);
+                Assert.AreEqual("email", reset.AttributeName);
+                StringAssert.DoesNotContain(confirmed + "@example.com", reset.Destination, "masked");
+            }
+        }
+
         [Test]
         public void SessionStore_KeepsTheSessionAcrossLaunches()
         {

@@ -284,11 +284,11 @@ namespace CognitoNative.Interop
                 if (status == CognitoStatus.Ok)
                 {
                     var native = (NativeSignUpResult*)result;
-                    var medium = Utf8.FromNative(native->DeliveryMedium);
                     response = new SignUpResponse(
                         native->UserConfirmed != 0,
                         Utf8.FromNative(native->UserSub),
-                        medium == null ? null : new CodeDeliveryDetailsType(medium, Utf8.FromNative(native->Destination)));
+                        CodeDeliveryDetailsType.FromNative(
+                            Utf8.FromNative(native->DeliveryMedium), Utf8.FromNative(native->Destination), null));
                 }
                 call.Complete(status, error, () => response);
             }
@@ -326,9 +326,8 @@ namespace CognitoNative.Interop
                 if (status == CognitoStatus.Ok && delivery != IntPtr.Zero)
                 {
                     var native = (NativeCodeDelivery*)delivery;
-                    var medium = Utf8.FromNative(native->DeliveryMedium);
-                    details = new CodeDeliveryDetailsType(
-                        medium == null ? null : DeliveryMediumType.FindValue(medium),
+                    details = CodeDeliveryDetailsType.FromNative(
+                        Utf8.FromNative(native->DeliveryMedium),
                         Utf8.FromNative(native->Destination),
                         Utf8.FromNative(native->AttributeName));
                 }

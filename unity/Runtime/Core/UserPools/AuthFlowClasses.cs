@@ -194,6 +194,18 @@ namespace CognitoNative
 
         /// <summary>The attribute the code went to (<c>email</c>, <c>phone_number</c>), or null.</summary>
         public string AttributeName { get; private set; }
+
+        /// <summary>From a completion's strings: null when the library named neither a medium nor a
+        /// destination (no code was sent).</summary>
+        internal static CodeDeliveryDetailsType FromNative(string medium, string destination, string attributeName)
+        {
+            if (medium == null && destination == null)
+            {
+                return null;
+            }
+            return new CodeDeliveryDetailsType(
+                medium == null ? null : DeliveryMediumType.FindValue(medium), destination, attributeName);
+        }
     }
 
     /// <summary>A user's session ended (ours: AWS's library has no such event).</summary>
