@@ -71,9 +71,9 @@ namespace CognitoNative
         /// ranges) it reports itself; what JSON cannot carry is refused here.</summary>
         /// <exception cref="ArgumentException">A rate that is not a finite number, a negative wait, an
         /// undefined <see cref="Limiting"/>.</exception>
-        internal CognitoOptions.JsonWriter ToJson()
+        internal CognitoTransportOptions.JsonWriter ToJson()
         {
-            var json = new CognitoOptions.JsonWriter();
+            var json = new CognitoTransportOptions.JsonWriter();
             switch (Limiting)
             {
                 case CognitoRateLimiting.Aws: json.String("limiting", "aws"); break;
@@ -84,7 +84,7 @@ namespace CognitoNative
                         "CognitoRateLimits.Limiting: " + ((int)Limiting).ToString(CultureInfo.InvariantCulture)
                         + " is not a CognitoRateLimiting value");
             }
-            var rates = new CognitoOptions.JsonWriter();
+            var rates = new CognitoTransportOptions.JsonWriter();
             foreach (var rate in _rates)
             {
                 if (double.IsNaN(rate.Value) || double.IsInfinity(rate.Value))

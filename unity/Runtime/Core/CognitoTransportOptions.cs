@@ -1,4 +1,6 @@
 using System;
+using System.Globalization;
+using System.Text;
 
 namespace CognitoNative
 {
@@ -60,7 +62,7 @@ namespace CognitoNative
         }
 
         /// <summary>These settings' keys of the native options JSON (the same for providers and pools).</summary>
-        internal void WriteTransport(CognitoOptions.JsonWriter json)
+        internal void WriteTransport(JsonWriter json)
         {
             json.Bool("allow_http_loopback", AllowHttpLoopback);
             json.Bool("use_fips", UseFips);
@@ -86,6 +88,95 @@ namespace CognitoNative
         internal static long? Milliseconds(TimeSpan? t)
         {
             return t.HasValue ? (long?)Math.Max(0, (long)t.Value.TotalMilliseconds) : null;
+        }
+
+        /// <summary>A flat JSON object; null values are left out (the library's defaults apply).</summary>
+        internal sealed class JsonWriter
+        {
+            private readonly StringBuilder _sb = new StringBuilder("{");
+
+            public void String(string key, string value)
+            {
+                if (value != null)
+                {
+                    Key(key);
+                    Quote(value);
+                }
+            }
+
+            public void Bool(string key, bool value)
+            {
+                Key(key);
+                _sb.Append(value ? "true" : "false");
+            }
+
+            public void Number(string key, long? value)
+            {
+                if (value.HasValue)
+                {
+                    Key(key);
+                    _sb.Append(value.Value.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+
+            public void Number(string key, double value)
+            {
+                Key(key);
+                // "R": the shortest text that reads back as the same double; JSON takes its exponent form.
+                _sb.Append(value.ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            /// <summary>A nested object.</summary>
+            public void Object(string key, JsonWriter value)
+            {
+                if (value != null)
+                {
+                    Key(key);
+                    _sb.Append(value.ToString());
+                }
+            }
+
+            public override string ToString()
+            {
+                return _sb.ToString() + "}";
+            }
+
+            private void Key(string key)
+            {
+                if (_sb.Length > 1)
+                {
+                    _sb.Append(',');
+                }
+                Quote(key);
+                _sb.Append(':');
+            }
+
+            private void Quote(string s)
+            {
+                _sb.Append('"');
+                foreach (var c in s)
+                {
+                    switch (c)
+                    {
+                        case '"': _sb.Append("\\\""); break;
+                        case '\\': _sb.Append("\\\\"); break;
+                        case '\n': _sb.Append("\\n"); break;
+                        case '\r': _sb.Append("\\r"); break;
+                        case '\t': _sb.Append("\\t"); break;
+                        default:
+                            if (c < ' ')
+                            {
+                                _sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                            }
+                            else
+                            {
+                                _sb.Append(c);
+                            }
+                            break;
+                    }
+                }
+                _sb.Append('"');
+            }
         }
     }
 }

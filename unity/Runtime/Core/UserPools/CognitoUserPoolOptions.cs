@@ -55,7 +55,7 @@ namespace CognitoNative
         /// <summary>The <c>options_json</c> of <c>cognito_user_pool_new</c> (it holds the client secret: never log it).</summary>
         internal string ToJson(string clientSecret)
         {
-            var json = new CognitoOptions.JsonWriter();
+            var json = new JsonWriter();
             json.String("client_secret", clientSecret);
             json.String("region", Region == null ? null : Region.SystemName);
             json.String("endpoint", Endpoint);
